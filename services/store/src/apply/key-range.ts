@@ -1,0 +1,21 @@
+import type { KeyRange } from '../mvcc/kv-store';
+
+/**
+ * A request's key and range_end as the store reads them (etcd's mkGteRange): no range_end is the
+ * single key, range_end "\0" is every key from `key` on, otherwise [key, range_end).
+ */
+export function toKeyRange(key: Buffer, rangeEnd: Buffer): KeyRange {
+  const k = key.toString('latin1');
+  if (rangeEnd.length === 0) return { key: k, end: undefined };
+  if (rangeEnd.length === 1 && rangeEnd[0] === 0) return { key: k, end: null };
+  return { key: k, end: rangeEnd.toString('latin1') };
+}
+
+/** Whether two ranges share a key (for the txn duplicate-key check). */
+export function overlaps(a: KeyRange, b: KeyRange): boolean {
+  const aEnd = a.end === undefined ? a.key + '\0' : a.end;
+  const bEnd = b.end === undefined ? b.key + '\0' : b.end;
+  const aBeforeB = aEnd !== null && aEnd <= b.key;
+  const bBeforeA = bEnd !== null && bEnd <= a.key;
+  return !aBeforeB && !bBeforeA;
+}

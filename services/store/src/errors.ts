@@ -1,0 +1,44 @@
+import { status } from '@grpc/grpc-js';
+
+/**
+ * An error the store answers with: a gRPC status code and etcd's own message, so clients
+ * (etcdctl, clientv3, the Kubernetes apiserver) recognise it exactly as they recognise etcd's.
+ */
+export class StoreError extends Error {
+  override readonly name = 'StoreError';
+  constructor(
+    readonly code: status,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const make = (code: status, message: string) => () => new StoreError(code, message);
+
+/** etcd's v3rpc errors (rpctypes), one constructor each. */
+export const Errors = Object.freeze({
+  emptyKey: make(status.INVALID_ARGUMENT, 'etcdserver: key is not provided'),
+  keyNotFound: make(status.INVALID_ARGUMENT, 'etcdserver: key not found'),
+  valueProvided: make(status.INVALID_ARGUMENT, 'etcdserver: value is provided'),
+  leaseProvided: make(status.INVALID_ARGUMENT, 'etcdserver: lease is provided'),
+  tooManyOps: make(status.INVALID_ARGUMENT, 'etcdserver: too many operations in txn request'),
+  duplicateKey: make(status.INVALID_ARGUMENT, 'etcdserver: duplicate key given in txn request'),
+  invalidSortOption: make(status.INVALID_ARGUMENT, 'etcdserver: invalid sort option'),
+  requestTooLarge: make(status.INVALID_ARGUMENT, 'etcdserver: request is too large'),
+  compacted: make(status.OUT_OF_RANGE, 'etcdserver: mvcc: required revision has been compacted'),
+  futureRevision: make(status.OUT_OF_RANGE, 'etcdserver: mvcc: required revision is a future revision'),
+  leaseNotFound: make(status.NOT_FOUND, 'etcdserver: requested lease not found'),
+  leaseExists: make(status.FAILED_PRECONDITION, 'etcdserver: lease already exists'),
+  leaseTTLTooLarge: make(status.OUT_OF_RANGE, 'etcdserver: too large lease TTL'),
+  memberNotLearner: make(status.FAILED_PRECONDITION, 'etcdserver: can only promote a learner member'),
+  notCapable: make(status.UNIMPLEMENTED, 'etcdserver: not capable'),
+  stopped: make(status.UNAVAILABLE, 'etcdserver: server stopped'),
+});
+
+/** Maps anything thrown inside a handler to what the client receives. */
+export function toServiceError(error: unknown): { code: status; details: string; message: string } {
+  if (error instanceof StoreError) return { code: error.code, details: error.message, message: error.message };
+  const message = error instanceof Error ? error.message : String(error);
+  return { code: status.INTERNAL, details: message, message };
+}
