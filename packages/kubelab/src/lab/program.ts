@@ -1,10 +1,52 @@
-import { Command } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { components } from '../components';
+import { down } from './down';
+import { DEFAULT_LAB_DIR } from './layout';
+import { status } from './status';
+import { up } from './up';
 
+/** The lab verbs. Component names are dispatched before this parser (see main.ts). */
 export function labProgram(): Command {
-  const program = new Command('kubelab').description('A Kubernetes lab of real, separate processes');
+  const program = new Command('kubelab')
+    .description('A Kubernetes lab of real, separate processes: run one component, or a whole cluster')
+    .showHelpAfterError();
+  const dirOption = () => new Option('--dir <dir>', 'the lab folder: state, data and logs').default(DEFAULT_LAB_DIR);
+  const exit = (code: number) => {
+    process.exitCode = code;
+  };
+
+  program
+    .command('up')
+    .description('start a lab: NATS and every component, each its own process; returns when all are healthy')
+    .addOption(new Option('--profile <profile>', 'time profile: Kubernetes timings, or shortened for tests').choices(['default', 'fast']).default('default'))
+    .addOption(dirOption())
+    .addOption(new Option('--base-port <port>', 'use consecutive ports from here instead of the well-known ones (to run labs side by side)').argParser(port))
+    .option('--timeout <seconds>', 'how long each process may take to become healthy', port, 30)
+    .option('--nats-server <path>', 'the nats-server executable (a name on PATH or a path)', 'nats-server')
+    .action(async (o: { profile: string; dir: string; basePort?: number; timeout: number; natsServer: string }) =>
+      exit(await up({ dir: o.dir, profile: o.profile, basePort: o.basePort, timeoutMs: o.timeout * 1000, natsServer: o.natsServer })),
+    );
+
+  program
+    .command('down')
+    .description('stop every process of the lab (data and logs are kept)')
+    .addOption(dirOption())
+    .action(async (o: { dir: string }) => exit(await down(o.dir)));
+
+  program
+    .command('status')
+    .description('show each process of the lab: pid, address, health')
+    .addOption(dirOption())
+    .action(async (o: { dir: string }) => exit(await status(o.dir)));
+
   for (const [name, component] of Object.entries(components)) {
-    program.command(`${name} [flags...]`, { hidden: false }).description(`run the ${name} in the foreground: ${component.description}`);
+    program.command(name).description(`run the ${name} alone in the foreground: ${component.description}`).helpOption(false);
   }
   return program;
+}
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new InvalidArgumentError('expected a number from 1 to 65535');
+  return n;
 }

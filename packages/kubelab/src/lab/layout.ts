@@ -1,0 +1,34 @@
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+/** Where a lab lives: its folder (state, data, logs) and the ports its processes listen on. */
+export interface LabLayout {
+  dir: string;
+  ports: LabPorts;
+}
+
+export interface LabPorts {
+  nats: number;
+  natsMonitor: number;
+  store: number;
+  storeMetrics: number;
+}
+
+/** The ports a person expects: NATS's and etcd's own (2381 is where kubeadm puts etcd's metrics). */
+const WELL_KNOWN: LabPorts = { nats: 4222, natsMonitor: 8222, store: 2379, storeMetrics: 2381 };
+
+export const DEFAULT_LAB_DIR = path.join(os.homedir(), '.kubelab');
+
+/** The well-known ports, or with `basePort` consecutive ports from it (to run labs side by side). */
+export function labLayout(dir: string, basePort?: number): LabLayout {
+  if (basePort === undefined) return { dir: path.resolve(dir), ports: { ...WELL_KNOWN } };
+  const names = Object.keys(WELL_KNOWN) as Array<keyof LabPorts>;
+  const ports = Object.fromEntries(names.map((name, i) => [name, basePort + i])) as unknown as LabPorts;
+  return { dir: path.resolve(dir), ports };
+}
+
+export const paths = {
+  state: (dir: string) => path.join(dir, 'lab.json'),
+  logs: (dir: string) => path.join(dir, 'logs'),
+  data: (dir: string, component: string) => path.join(dir, 'data', component),
+};

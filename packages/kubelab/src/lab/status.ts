@@ -1,0 +1,40 @@
+import { isAlive, isHealthy } from './processes';
+import { readState, type LabState } from './state';
+import { formatTable } from './table';
+
+export interface ProcessStatus {
+  name: string;
+  pid: number;
+  address: string;
+  running: boolean;
+  healthy: boolean;
+}
+
+export async function probe(state: LabState): Promise<ProcessStatus[]> {
+  return Promise.all(
+    state.processes.map(async (p) => {
+      const running = isAlive(p.pid);
+      return { name: p.name, pid: p.pid, address: p.address, running, healthy: running && (await isHealthy(p.healthUrl)) };
+    }),
+  );
+}
+
+export function formatStatus(statuses: ProcessStatus[]): string {
+  return formatTable(
+    ['COMPONENT', 'PID', 'ADDRESS', 'HEALTH'],
+    statuses.map((s) => [s.name, String(s.pid), s.address, !s.running ? 'not running' : s.healthy ? 'healthy' : 'unhealthy']),
+  );
+}
+
+/** `kubelab status`: each process, its pid, address and health. Exit code 0 only if all are healthy. */
+export async function status(dir: string): Promise<number> {
+  const state = readState(dir);
+  if (!state) {
+    process.stdout.write(`no lab in ${dir}: start one with \`kubelab up\`\n`);
+    return 1;
+  }
+  const statuses = await probe(state);
+  process.stdout.write(`lab in ${state.dir} (profile ${state.profile}, started ${state.startedAt})\n`);
+  process.stdout.write(formatStatus(statuses));
+  return statuses.every((s) => s.healthy) ? 0 : 1;
+}
