@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Makes a fresh Debian machine with Node 20 ready for kubelab: the Debian packages it runs
+# (NATS, etcdctl and etcd for tests and benchmarks, busybox, ab), the npm packages, and the build.
+# Safe to run again: it installs only what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+declare -A packages=([nats-server]=nats-server [etcdctl]=etcd-client [etcd]=etcd-server [busybox]=busybox [ab]=apache2-utils)
+missing=()
+for command in "${!packages[@]}"; do
+  if ! PATH="$PATH:/usr/sbin:/sbin" command -v "$command" >/dev/null 2>&1; then missing+=("${packages[$command]}"); fi
+done
+if ((${#missing[@]} > 0)); then
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+  echo "kubelab setup: installing Debian packages: ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "kubelab setup: installing npm packages"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+npm run --silent build
