@@ -51,6 +51,8 @@ export async function startStore(config: StoreConfig, log: Logger): Promise<Runn
     dbSize: () => backend.sizeOnDisk(),
     leases: () => lessor.leases.size,
   });
+  // The parts of every response header that never change, as proto-loader takes uint64: strings.
+  const identity = { cluster_id: member.clusterId.toString(), member_id: member.id.toString(), raft_term: String(member.term) };
   const ctx: ServerContext = {
     kv,
     watchable,
@@ -60,12 +62,7 @@ export async function startStore(config: StoreConfig, log: Logger): Promise<Runn
     metrics,
     maxRequestBytes: config.maxRequestBytes,
     progressNotifyIntervalMs: config.progressNotifyIntervalMs,
-    header: (revision = kv.currentRev) => ({
-      cluster_id: member.clusterId.toString(),
-      member_id: member.id.toString(),
-      revision,
-      raft_term: String(member.term),
-    }),
+    header: (revision = kv.currentRev) => ({ ...identity, revision }),
   };
 
   const server = new grpc.Server({
