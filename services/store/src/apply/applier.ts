@@ -161,8 +161,9 @@ export class Applier {
         return { response_delete_range: this.doDelete(txn, op.request_delete_range) };
       case 'request_txn': {
         const { succeeded, responses } = run(op.request_txn);
+        // etcd fills in only the outermost txn's header: a nested txn's stays empty (revision 0).
         return Promise.all(responses).then((list) => ({
-          response_txn: { header: { revision: txn.readRev }, succeeded, responses: list },
+          response_txn: { header: { revision: 0 }, succeeded, responses: list },
         }));
       }
       default:

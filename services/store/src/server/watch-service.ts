@@ -93,7 +93,8 @@ class WatchStream {
     if ('compactRevision' in message) {
       this.watchers.delete(id);
       this.ctx.metrics.watchers.dec();
-      this.send({ header: this.ctx.header(), watch_id: id, canceled: true, compact_revision: message.compactRevision });
+      // etcd's compaction response carries no revision: its header says 0.
+      this.send({ header: this.ctx.header(0), watch_id: id, canceled: true, compact_revision: message.compactRevision });
       return;
     }
     entry.sentSinceTick = true;
