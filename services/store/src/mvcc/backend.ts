@@ -164,6 +164,8 @@ export class Backend {
         this.syncing = undefined;
         batch.reject(error);
         this.onCommitted(error);
+        // Writes queued behind the failed batch still get their own attempt (and their own answer).
+        if (this.open) this.schedule();
       },
     );
   }

@@ -90,9 +90,11 @@ export class WatchableStore {
         watcher.minRev = target + 1;
       }
     } catch (error) {
+      // Compacted under our feet: say so as etcd does. Anything else (a failed read) is not a
+      // compaction, and the watch is cancelled with the reason.
       this.cancel(watcher);
-      watcher.send({ compactRevision: this.kv.compactMainRev });
-      void error;
+      if (watcher.minRev < this.kv.compactMainRev) watcher.send({ compactRevision: this.kv.compactMainRev });
+      else watcher.send({ cancelReason: `kubelab store: watch catch-up failed: ${(error as Error).message}` });
     }
   }
 

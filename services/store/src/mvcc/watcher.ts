@@ -1,7 +1,7 @@
 import type { Event } from './types';
 
 /** What a watcher is told: events (with the revision they bring it to) or that it was compacted away. */
-export type WatcherMessage = { events: Event[]; rev: number } | { compactRevision: number };
+export type WatcherMessage = { events: Event[]; rev: number } | { compactRevision: number } | { cancelReason: string };
 
 export interface WatchOptions {
   key: string;

@@ -97,6 +97,12 @@ class WatchStream {
       this.send({ header: this.ctx.header(0), watch_id: id, canceled: true, compact_revision: message.compactRevision });
       return;
     }
+    if ('cancelReason' in message) {
+      this.watchers.delete(id);
+      this.ctx.metrics.watchers.dec();
+      this.send({ header: this.ctx.header(), watch_id: id, canceled: true, cancel_reason: message.cancelReason });
+      return;
+    }
     entry.sentSinceTick = true;
     this.send({ header: this.ctx.header(message.rev), watch_id: id, events: message.events });
   }
