@@ -4,6 +4,8 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 npm run --silent build || exit 1
+# The tests are TypeScript too: type-check them (vitest itself only strips types).
+npx tsc -p test/tsconfig.json || exit 1
 results="$(mktemp -d)/vitest.json"
 npx vitest run --reporter=default --reporter=json --outputFile="$results" "$@"
 code=$?

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT } from '../support/processes';
+import { ROOT } from '@kubelab/testkit';
 
 const has = (command: string, args: string[]) => spawnSync(command, args, { encoding: 'utf8' }).status === 0;
 const composeCli = has('docker-compose', ['version']);

@@ -4,8 +4,7 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { waitFor } from '@kubelab/component-base';
-import { etcdctl } from '../support/etcdctl';
-import { KUBELAB, ROOT, tempDir } from '../support/processes';
+import { etcdctl, KUBELAB, ROOT, tempDir } from '@kubelab/testkit';
 
 /** Runs the kubelab command as a person would, from the repository root. */
 function kubelab(...args: string[]) {

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import { noop } from 'cockatiel';
 import { Etcd3 } from 'etcd3';
 import { describe, expect, it } from 'vitest';
-import { startKubelabStore, tempDir, type ServerProcess } from '../support/processes';
+import { startKubelabStore, tempDir, type ServerProcess } from '@kubelab/testkit';
 
 /**
  * Durability under kill -9: the store acknowledges a write only once it is on disk, so killing

@@ -2,7 +2,7 @@ import { noop } from 'cockatiel';
 import { CompareResult, CompareTarget, Etcd3, EtcdLeaseInvalidError, type IKeyValue, type IRequestOp, type WatchBuilder, type Watcher } from 'etcd3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '@kubelab/component-base';
-import { startEtcd, startKubelabStore, type ServerProcess } from '../support/processes';
+import { startEtcd, startKubelabStore, type ServerProcess } from '@kubelab/testkit';
 
 /**
  * Conformance with the `etcd3` npm client (the Node.js client most programs use), as a

@@ -1,8 +1,7 @@
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '@kubelab/component-base';
-import { etcdctl, type CommandResult } from '../support/etcdctl';
-import { startEtcd, startKubelabStore, type ServerProcess } from '../support/processes';
+import { etcdctl, type CommandResult, startEtcd, startKubelabStore, type ServerProcess } from '@kubelab/testkit';
 
 /**
  * Conformance with the real etcdctl, as a differential test: every step runs against the real

@@ -1,1 +1,0 @@
-export { etcdctl, type CommandResult } from '@kubelab/testkit';

@@ -1,1 +1,0 @@
-export { KUBELAB, ROOT, startEtcd, startKubelabStore, tempDir, type ServerProcess } from '@kubelab/testkit';
