@@ -69,6 +69,8 @@ export async function startStore(config: StoreConfig, log: Logger): Promise<Runn
     'grpc.max_receive_message_length': config.maxRequestBytes + GRPC_OVERHEAD_BYTES,
     'grpc.max_send_message_length': -1,
     'grpc.keepalive_permit_without_calls': 1,
+    // channelz bookkeeping costs ~10% of a small request's CPU; nothing here reads it.
+    'grpc.enable_channelz': 0,
   });
   const api = loadEtcdApi();
   server.addService(measuringRequests(api.KV.service), kvService(ctx));
