@@ -28,6 +28,16 @@ export class EtcdBenchClient {
     return kvs;
   }
 
+  /** The version of a key (0 if it does not exist): RangeResponse { kvs = 2 { version = 4 } }. */
+  async version(key: string): Promise<number> {
+    const response = await this.wire.unary('/etcdserverpb.KV/Range', message(lengthDelimited(1, Buffer.from(key))));
+    let version = 0;
+    forEachField(response, (field, kv) => {
+      if (field === 2) forEachField(kv as Buffer, (kvField, v) => kvField === 4 && (version = v as number));
+    });
+    return version;
+  }
+
   /**
    * Watches a prefix; `onEvent` gets each event's key. Resolves once the watch is created.
    * WatchRequest { create_request = 1 { key = 1; range_end = 2 } };

@@ -18,14 +18,3 @@ export class LatencyRecorder {
     return sorted[rank]!;
   }
 }
-
-/** Runs `total` calls of `op`, at most `concurrency` at a time; returns the wall-clock seconds taken. */
-export async function runConcurrently(total: number, concurrency: number, op: (i: number) => Promise<void>): Promise<number> {
-  let next = 0;
-  const started = performance.now();
-  const worker = async () => {
-    while (next < total) await op(next++);
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, total) }, worker));
-  return (performance.now() - started) / 1000;
-}

@@ -1,33 +1,50 @@
+import { parseArgs } from 'node:util';
+import { BENCHMARKS_MD } from './report';
 import { runStoreBench, STORE_DEFAULTS } from './store-suite';
 
-/** `npm run bench -- <suite> [--operations N] [--concurrency N]`. */
-const suites: Record<string, (args: Map<string, number>) => Promise<string>> = {
-  store: (args) =>
-    runStoreBench({
-      operations: args.get('operations') ?? STORE_DEFAULTS.operations,
-      concurrency: args.get('concurrency') ?? STORE_DEFAULTS.concurrency,
-      valueBytes: args.get('value-bytes') ?? STORE_DEFAULTS.valueBytes,
-    }),
-};
+/** `npm run bench -- <suite> [options]`; each suite rewrites its section of docs/benchmarks.md (or --out). */
+const USAGE = `usage: npm run bench -- <suite> [--operations N] [--concurrency N] [--value-bytes N] [--watch-rate N] [--watch-seconds N] [--out FILE]
+suites: store`;
 
 async function main(argv: string[]): Promise<void> {
-  const [suite, ...rest] = argv;
-  const run = suite ? suites[suite] : undefined;
-  if (!run) {
-    console.error(`usage: npm run bench -- <suite> [--operations N] [--concurrency N]\nsuites: ${Object.keys(suites).join(', ')}`);
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      operations: { type: 'string' },
+      concurrency: { type: 'string' },
+      'value-bytes': { type: 'string' },
+      'watch-rate': { type: 'string' },
+      'watch-seconds': { type: 'string' },
+      out: { type: 'string' },
+    },
+  });
+  const number = (name: keyof typeof values, fallback: number): number => {
+    const raw = values[name];
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} needs a positive whole number, not "${raw}"`);
+    return value;
+  };
+  if (positionals[0] !== 'store' || positionals.length !== 1) {
+    console.error(USAGE);
     process.exit(2);
   }
-  const args = new Map<string, number>();
-  for (let i = 0; i < rest.length; i += 2) {
-    const name = rest[i]!.replace(/^--/, '');
-    const value = Number(rest[i + 1]);
-    if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} needs a positive number`);
-    args.set(name, value);
-  }
-  console.log((await run(args)) + '\n\n(written to docs/benchmarks.md)');
+  const out = values.out ?? BENCHMARKS_MD;
+  const markdown = await runStoreBench(
+    {
+      operations: number('operations', STORE_DEFAULTS.operations),
+      concurrency: number('concurrency', STORE_DEFAULTS.concurrency),
+      valueBytes: number('value-bytes', STORE_DEFAULTS.valueBytes),
+      watchRate: number('watch-rate', STORE_DEFAULTS.watchRate),
+      watchSeconds: number('watch-seconds', STORE_DEFAULTS.watchSeconds),
+    },
+    out,
+  );
+  console.log(`${markdown}\n\n(written to ${out})`);
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  console.error(error);
+  console.error(error instanceof Error ? error.message : error);
   process.exit(1);
 });

@@ -11,16 +11,16 @@ machine, with the same client, and rewrites its own section below. Re-run with
 \`npm run bench -- <suite>\`. Timed tests are not used to judge performance; these figures are.
 `;
 
-/** Replaces (or appends) one suite's section of docs/benchmarks.md. */
-export function writeSection(suite: string, markdown: string): void {
+/** Replaces (or appends) one suite's section of a benchmarks file (docs/benchmarks.md unless told). */
+export function writeSection(file: string, suite: string, markdown: string): void {
   const begin = `<!-- bench:${suite} -->`;
   const end = `<!-- /bench:${suite} -->`;
   const block = `${begin}\n${markdown.trim()}\n${end}`;
-  const current = fs.existsSync(BENCHMARKS_MD) ? fs.readFileSync(BENCHMARKS_MD, 'utf8') : PREAMBLE;
+  const current = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : PREAMBLE;
   const from = current.indexOf(begin);
   const to = current.indexOf(end);
   const next = from >= 0 && to > from ? current.slice(0, from) + block + current.slice(to + end.length) : `${current.trimEnd()}\n\n${block}\n`;
-  fs.writeFileSync(BENCHMARKS_MD, next);
+  fs.writeFileSync(file, next);
 }
 
 /** A markdown table. */
