@@ -103,3 +103,28 @@ async function launch(kind: 'kubelab' | 'etcd', command: string, args: string[],
   }
   return server;
 }
+
+/** A running `kubelab apiserver` on a free port, with a kubeconfig for the real kubectl. */
+export interface ApiserverProcess extends ServerProcess {
+  url: string;
+  kubeconfig: string;
+  /** The object API (gRPC) for the components: `127.0.0.1:<grpcPort>`. */
+  grpcPort: number;
+  grpcEndpoint: string;
+}
+
+/** Starts `kubelab apiserver` against an etcd v3 endpoint (the kubelab store or a real etcd). */
+export async function startKubelabApiserver(etcdEndpoint: string, options: { args?: string[]; port?: number; grpcPort?: number } = {}): Promise<ApiserverProcess> {
+  const port = options.port ?? (await freePort());
+  const grpcPort = options.grpcPort ?? (await freePort());
+  const dir = tempDir('apiserver');
+  const args = [KUBELAB, 'apiserver', '--etcd-servers', `http://${etcdEndpoint}`, '--port', String(port), '--grpc-port', String(grpcPort), ...(options.args ?? [])];
+  const server = await launch('kubelab', process.execPath, args, dir, port, `http://127.0.0.1:${port}/readyz`);
+  const url = `http://127.0.0.1:${port}`;
+  const kubeconfig = path.join(dir, 'kubeconfig');
+  fs.writeFileSync(
+    kubeconfig,
+    `apiVersion: v1\nkind: Config\nclusters:\n- cluster:\n    insecure-skip-tls-verify: true\n    server: ${url}\n  name: test\ncontexts:\n- context:\n    cluster: test\n    namespace: default\n    user: test\n  name: test\ncurrent-context: test\nusers:\n- name: test\n  user: {}\n`,
+  );
+  return { ...server, url, kubeconfig, grpcPort, grpcEndpoint: `127.0.0.1:${grpcPort}` };
+}

@@ -1,0 +1,37 @@
+import * as path from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+import { PROTO_ROOT } from './etcd';
+
+/**
+ * How object API messages look in JavaScript: camelCase fields (`labelSelector`,
+ * `resourceVersion`, as the REST query parameters are spelled), int64 as numbers (limits and
+ * seconds never need 64 bits), enums by name (`'ADDED'`), defaults filled in, so a missing string
+ * is `''` — except `optional` fields, which stay absent when unset.
+ */
+export const OBJECTS_PROTO_OPTIONS: protoLoader.Options = Object.freeze({
+  keepCase: false,
+  longs: Number,
+  enums: String,
+  defaults: true,
+  oneofs: true,
+  includeDirs: [path.join(PROTO_ROOT, 'kubelab')],
+});
+
+/** The metadata key carrying the Kubernetes Status JSON of a failed call (`-bin`: binary value). */
+export const STATUS_METADATA_KEY = 'kubelab-status-bin';
+
+export interface ObjectsApi {
+  Objects: grpc.ServiceClientConstructor;
+}
+
+let cached: ObjectsApi | undefined;
+
+/** The kubelab.objects.v1 package: `Objects.service` for a grpc-js Server, or the client constructor. */
+export function loadObjectsApi(): ObjectsApi {
+  if (cached) return cached;
+  const definition = protoLoader.loadSync('objects.proto', OBJECTS_PROTO_OPTIONS);
+  const root = grpc.loadPackageDefinition(definition) as unknown as { kubelab: { objects: { v1: ObjectsApi } } };
+  cached = root.kubelab.objects.v1;
+  return cached;
+}

@@ -1,0 +1,49 @@
+import type { Logger } from '@kubelab/component-base';
+import { ApiError } from './errors';
+import type { GenericRegistry } from './registry/generic-registry';
+import { namespaces } from './registry/resources/namespaces';
+import { priorityclasses } from './registry/resources/priorityclasses';
+import { services } from './registry/resources/services';
+import type { KubeObject, ResourceType } from './registry/types';
+
+/**
+ * What a fresh cluster has before anyone asks (the apiserver's bootstrap controllers): the four
+ * system namespaces, the `kubernetes` Service, and the two system PriorityClasses. Safe to run
+ * on every start: what exists is left alone.
+ */
+export async function bootstrap(registry: GenericRegistry, advertise: { address: string; port: number }, log: Logger): Promise<void> {
+  const ensure = async (type: ResourceType, namespace: string | undefined, object: KubeObject) => {
+    try {
+      // Look first: creating again would trip over the object's own allocations (its ClusterIP).
+      const exists = await registry.get(type, namespace, object.metadata.name!).then(
+        () => true,
+        (error: unknown) => {
+          if (error instanceof ApiError && error.status.code === 404) return false;
+          throw error;
+        },
+      );
+      if (exists) return;
+      await registry.create(type, namespace, object);
+      log.info({ kind: type.kind, name: object.metadata.name }, 'bootstrap: created');
+    } catch (error) {
+      if (!(error instanceof ApiError && error.status.code === 409)) throw error;
+    }
+  };
+  for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
+    await ensure(namespaces, undefined, { metadata: { name } });
+  }
+  await ensure(services, 'default', {
+    metadata: { name: 'kubernetes', labels: { component: 'apiserver', provider: 'kubernetes' } },
+    spec: { type: 'ClusterIP', clusterIP: '10.96.0.1', ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: advertise.port }], sessionAffinity: 'None' },
+  });
+  await ensure(priorityclasses, undefined, {
+    metadata: { name: 'system-cluster-critical' },
+    value: 2000000000,
+    description: 'Used for system critical pods that must run in the cluster, but can be moved to another node if necessary.',
+  });
+  await ensure(priorityclasses, undefined, {
+    metadata: { name: 'system-node-critical' },
+    value: 2000001000,
+    description: 'Used for system critical pods that must not be moved from their current node.',
+  });
+}

@@ -1,0 +1,67 @@
+import { Command, InvalidArgumentError } from 'commander';
+
+export interface ApiserverConfig {
+  etcdServers: string[];
+  etcdPrefix: string;
+  bindAddress: string;
+  port: number;
+  /** The object API for the components (gRPC, proto/kubelab/objects.proto); 0: any free port. */
+  grpcPort: number;
+  /** Address kubectl is told to use (discovery's serverAddressByClientCIDRs). */
+  advertiseAddress: string;
+  natsUrl?: string;
+  logLevel: string;
+  /** How often a watch that asked for bookmarks gets one (Kubernetes: about a minute). */
+  bookmarkIntervalMs: number;
+  /** Serve lists and watches from one in-memory watch cache per resource (kube-apiserver's --watch-cache). */
+  watchCache: boolean;
+  /** Events each resource's watch cache keeps for watches that resume from an older resourceVersion. */
+  watchCacheSize: number;
+}
+
+/** `kubelab apiserver` flags, named as kube-apiserver's. */
+export function parseApiserverFlags(argv: string[]): Readonly<ApiserverConfig> {
+  const program = new Command('kubelab apiserver')
+    .description('the Kubernetes API (what kubectl talks to), storing objects in the store or a real etcd')
+    .exitOverride()
+    .option('--etcd-servers <urls>', 'comma-separated etcd v3 endpoints', 'http://127.0.0.1:2379')
+    .option('--etcd-prefix <prefix>', 'the prefix of every key in etcd', '/registry')
+    .option('--bind-address <ip>', 'the address to serve on', '127.0.0.1')
+    .option('--port <port>', 'the port to serve the API on (plain HTTP)', port, 6443)
+    .option('--grpc-port <port>', 'the port to serve the object API for the components on (gRPC; 0: any free port)', port, 6444)
+    .option('--advertise-address <ip>', 'the address told to clients (default: --bind-address)')
+    .option('--nats-url <url>', 'announce the apiserver on NATS')
+    .option('--log-level <level>', 'pino log level', 'info')
+    .option('--default-watch-cache-size <events>', 'events each watch cache keeps for resuming watches', count, 10_000)
+    .option('--watch-cache <bool>', 'serve lists and watches from an in-memory cache per resource', (v) => v !== 'false', true)
+    .option('--bookmark-interval <ms>', 'milliseconds between watch bookmarks', port, 60_000);
+  program.parse(argv, { from: 'user' });
+  const o = program.opts<{ etcdServers: string; etcdPrefix: string; bindAddress: string; port: number; grpcPort: number; advertiseAddress?: string; natsUrl?: string; logLevel: string; bookmarkInterval: number; watchCache: boolean; defaultWatchCacheSize: number }>();
+  const etcdServers = o.etcdServers.split(',').map((s) => s.trim()).filter(Boolean);
+  if (etcdServers.length === 0) throw new InvalidArgumentError('--etcd-servers needs at least one URL');
+  return Object.freeze({
+    etcdServers,
+    etcdPrefix: o.etcdPrefix.replace(/\/$/, ''),
+    bindAddress: o.bindAddress,
+    port: o.port,
+    grpcPort: o.grpcPort,
+    advertiseAddress: o.advertiseAddress ?? o.bindAddress,
+    natsUrl: o.natsUrl,
+    logLevel: o.logLevel,
+    bookmarkIntervalMs: o.bookmarkInterval,
+    watchCache: o.watchCache,
+    watchCacheSize: o.defaultWatchCacheSize,
+  });
+}
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError(`"${value}" is not a port number`);
+  return n;
+}
+
+function count(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`"${value}" is not a positive whole number`);
+  return n;
+}

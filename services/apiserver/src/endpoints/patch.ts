@@ -1,0 +1,33 @@
+import { applyJsonPatch, applyMergePatch, PatchError, strategicMergePatch } from '@kubelab/apimachinery';
+import { ApiError, Errors } from '../errors';
+import type { KubeObject, ResourceType } from '../registry/types';
+import { parseJson } from './http-io';
+
+/**
+ * Applies a PATCH body to the stored object by its content type: JSON patch (RFC 6902), merge
+ * patch (RFC 7386) or Kubernetes' strategic merge patch (what `kubectl apply`, `edit`, `label`,
+ * `set image` send). The result goes through the same update path as a PUT.
+ */
+export function applyPatch(type: ResourceType, contentType: string, current: KubeObject, body: Buffer): KubeObject {
+  const patch = parseJson(body, 'the patch');
+  try {
+    switch (contentType) {
+      case 'application/json-patch+json':
+        return applyJsonPatch(current, patch) as unknown as KubeObject;
+      case 'application/merge-patch+json':
+        return applyMergePatch(current, patch) as unknown as KubeObject;
+      case 'application/strategic-merge-patch+json':
+        return strategicMergePatch(current, patch, type.kind) as unknown as KubeObject;
+      default:
+        throw Errors.unsupportedMediaType(contentType);
+    }
+  } catch (error) {
+    if (error instanceof PatchError) throw fromPatchError(error);
+    throw error;
+  }
+}
+
+function fromPatchError(error: PatchError): ApiError {
+  const details = error.code === 422 ? { causes: [{ reason: 'UnexpectedServerResponse', message: error.detail }] } : undefined;
+  return new ApiError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: error.message, reason: error.reason, ...(details ? { details } : {}), code: error.code });
+}

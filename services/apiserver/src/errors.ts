@@ -1,0 +1,53 @@
+import {
+  ApiError,
+  errorToStatus,
+  newAlreadyExists,
+  newBadRequest,
+  newConflict,
+  newInternalError,
+  newInvalid,
+  newMethodNotSupported,
+  newNotAcceptable,
+  newNotFound,
+  newOptimisticLockConflict,
+  newRequestEntityTooLarge,
+  newResourceExpired,
+  newTimeout,
+  newUnsupportedMediaType,
+  type FieldError,
+  type Status,
+} from '@kubelab/apimachinery';
+import type { ResourceType } from './registry/types';
+
+export { ApiError, type FieldError, type Status };
+export type FieldErrorList = FieldError[];
+
+type Named = Pick<ResourceType, 'group' | 'resource'>;
+const gr = (type: Named) => ({ group: type.group, resource: type.resource });
+
+/** The media types a body may come in, as the apiserver lists them in a 415. */
+const ACCEPTED = ['application/json', 'application/yaml', 'application/apply-patch+yaml', 'application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json'];
+
+/**
+ * The errors the apiserver answers with, each a Kubernetes `Status` with its reason, code and
+ * wording (built by @kubelab/apimachinery). Thrown anywhere; mapped to HTTP or gRPC at the edge.
+ */
+export const Errors = {
+  notFound: (type: Named, name: string) => new ApiError(newNotFound(gr(type), name)),
+  alreadyExists: (type: Named, name: string) => new ApiError(newAlreadyExists(gr(type), name)),
+  conflict: (type: Named, name: string, why?: string) => new ApiError(why ? newConflict(gr(type), name, why) : newOptimisticLockConflict(gr(type), name)),
+  invalid: (type: Pick<ResourceType, 'group' | 'kind'>, name: string, errors: FieldErrorList) => new ApiError(newInvalid({ group: type.group, kind: type.kind }, name, errors)),
+  badRequest: (message: string) => new ApiError(newBadRequest(message)),
+  methodNotSupported: (type: Named, action: string) => new ApiError(newMethodNotSupported(gr(type), action)),
+  notAcceptable: (accepted: string[]) => new ApiError(newNotAcceptable(accepted)),
+  expired: (message: string) => new ApiError(newResourceExpired(message)),
+  tooLarge: (message = 'limit is 3145728') => new ApiError(newRequestEntityTooLarge(message)),
+  unsupportedMediaType: (_contentType?: string) => new ApiError(newUnsupportedMediaType(ACCEPTED)),
+  notFoundPath: () => new ApiError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'the server could not find the requested resource', reason: 'NotFound', details: {}, code: 404 }),
+  internal: (error: unknown) => new ApiError(newInternalError(error instanceof Error ? error : String(error))),
+  timeout: (message: string) => new ApiError(newTimeout(message)),
+};
+
+export function toStatus(error: unknown): Status {
+  return errorToStatus(error);
+}

@@ -1,0 +1,134 @@
+import type * as grpc from '@grpc/grpc-js';
+import type { Logger } from '@kubelab/component-base';
+import type { BindRequest, CreateRequest, DeleteRequest, DeleteResponse, GetRequest, ListRequest, ListResponse, ObjectResponse, PatchRequest, UpdateRequest } from '@kubelab/proto';
+import { ApiError, Errors } from '../errors';
+import { applyPatch } from '../endpoints/patch';
+import { objectFilter } from '../endpoints/selectors';
+import type { DeleteOptions, GenericRegistry } from '../registry/generic-registry';
+import { bindPod } from '../registry/pod-binding';
+import type { KubeObject } from '../registry/types';
+import { checkSubresource, decodeObject, encodeObject, requestScope } from './request-scope';
+import { toServiceError } from './status';
+
+/** What every handler of the Objects service shares. */
+export interface ObjectsContext {
+  registry: GenericRegistry;
+  bookmarkIntervalMs: number;
+  log: Logger;
+  /** Ends every open watch (at shutdown). */
+  watches: Set<() => void>;
+}
+
+/**
+ * The unary verbs of the Objects service, each the same steps as its REST counterpart in
+ * endpoints/resource-handler.ts, on the same GenericRegistry: only the wire differs.
+ */
+export function unaryHandlers(ctx: ObjectsContext): Record<string, grpc.handleUnaryCall<never, unknown>> {
+  const { registry } = ctx;
+  return {
+    Get: unary(ctx, 'Get', async (r: GetRequest): Promise<ObjectResponse> => {
+      const { type, namespace } = requestScope(r, true);
+      return { object: encodeObject(await registry.get(type, namespace, r.name)) };
+    }),
+
+    List: unary(ctx, 'List', async (r: ListRequest): Promise<ListResponse> => {
+      const { type, namespace } = requestScope(r, false);
+      const filter = objectFilter(type, r.labelSelector || null, r.fieldSelector || null);
+      const limit = r.limit > 0 ? r.limit : 0;
+      let continueToken = r.continue || undefined;
+      const items: KubeObject[] = [];
+      let list;
+      // With selectors, keep reading pages until the page is full (as the REST list does).
+      do {
+        list = await registry.store.list(type, namespace, { limit: limit > 0 ? limit - items.length : 0, continue: continueToken });
+        items.push(...list.items.filter(filter));
+        continueToken = list.continue;
+      } while (limit > 0 && items.length < limit && continueToken);
+      const selecting = Boolean(r.labelSelector || r.fieldSelector);
+      return {
+        items: items.map(encodeObject),
+        resourceVersion: list.resourceVersion,
+        continue: continueToken ?? '',
+        remainingItemCount: continueToken && !selecting ? (list.remainingItemCount ?? 0) : 0,
+      };
+    }),
+
+    Create: unary(ctx, 'Create', async (r: CreateRequest): Promise<ObjectResponse> => {
+      const body = decodeObject(r.object) as KubeObject;
+      // A namespace in the object stands for the request's, as kubectl fills the path from it.
+      const namespace = r.namespace || (body?.metadata?.namespace ?? '');
+      const scope = requestScope({ ...r, namespace }, true);
+      return { object: encodeObject(await registry.create(scope.type, scope.namespace, body, { dryRun: r.dryRun })) };
+    }),
+
+    Update: unary(ctx, 'Update', (r: UpdateRequest) => update(ctx, r, undefined)),
+    UpdateStatus: unary(ctx, 'UpdateStatus', (r: UpdateRequest) => update(ctx, r, 'status')),
+
+    Patch: unary(ctx, 'Patch', async (r: PatchRequest): Promise<ObjectResponse> => {
+      const { type, namespace } = requestScope(r, true);
+      const subresource = checkSubresource(type, r.subresource);
+      const patch = Buffer.from(r.patch);
+      const updated = await registry.update(type, namespace, r.name, (current) => applyPatch(type, r.patchType, current, patch), { dryRun: r.dryRun, subresource });
+      return { object: encodeObject(updated) };
+    }),
+
+    Delete: unary(ctx, 'Delete', async (r: DeleteRequest): Promise<DeleteResponse> => {
+      const { type, namespace } = requestScope(r, true);
+      const options: DeleteOptions = { dryRun: r.dryRun };
+      if (r.gracePeriodSeconds !== undefined) options.gracePeriodSeconds = r.gracePeriodSeconds;
+      if (r.propagationPolicy) {
+        if (!['Orphan', 'Background', 'Foreground'].includes(r.propagationPolicy)) throw Errors.badRequest(`propagationPolicy: Unsupported value: "${r.propagationPolicy}": supported values: "Foreground", "Background", "Orphan"`);
+        options.propagationPolicy = r.propagationPolicy as DeleteOptions['propagationPolicy'];
+      }
+      if (r.preconditions && (r.preconditions.uid || r.preconditions.resourceVersion)) {
+        options.preconditions = { uid: r.preconditions.uid || undefined, resourceVersion: r.preconditions.resourceVersion || undefined };
+      }
+      const { object, finished } = await registry.delete(type, namespace, r.name, options);
+      return { object: encodeObject(object), finished };
+    }),
+
+    Bind: unary(ctx, 'Bind', async (r: BindRequest): Promise<ObjectResponse> => {
+      if (!r.namespace) throw Errors.badRequest('pods are namespaced: the request needs a namespace');
+      const pod = await bindPod(registry, r.namespace, r.name, r.nodeName, { uid: r.uid || undefined, dryRun: r.dryRun });
+      return { object: encodeObject(pod) };
+    }),
+  };
+}
+
+/** PUT of the object or of its status: the object's resourceVersion, if any, pins the write. */
+async function update(ctx: ObjectsContext, r: UpdateRequest, subresource: 'status' | undefined): Promise<ObjectResponse> {
+  const body = decodeObject(r.object) as KubeObject;
+  const namespace = r.namespace || (body?.metadata?.namespace ?? '');
+  const { type, namespace: ns } = requestScope({ ...r, namespace }, true);
+  if (subresource) checkSubresource(type, subresource);
+  const name = r.name || body?.metadata?.name;
+  if (!name) throw Errors.badRequest('the request needs a name (or the object a metadata.name)');
+  const updated = await ctx.registry.update(type, ns, name, () => body, { dryRun: r.dryRun, subresource });
+  return { object: encodeObject(updated) };
+}
+
+/**
+ * Adapts an async function to a grpc-js unary handler: its result is the response, anything it
+ * throws the status the client gets (with the Kubernetes Status attached). Logged as the REST
+ * requests are: one debug line per call, an error line for anything that is not an ApiError.
+ */
+function unary<Req, Res>(ctx: ObjectsContext, method: string, handler: (request: Req) => Promise<Res>): grpc.handleUnaryCall<never, unknown> {
+  return ((call: grpc.ServerUnaryCall<Req, Res>, callback: grpc.sendUnaryData<Res>) => {
+    const started = performance.now();
+    const request = call.request as Req & { resource?: string; namespace?: string; name?: string };
+    const log = (code: number) => ctx.log.debug({ method, resource: request.resource ?? 'pods', namespace: request.namespace, name: request.name, code, ms: Math.round(performance.now() - started) }, 'grpc call');
+    Promise.resolve()
+      .then(() => handler(call.request))
+      .then(
+        (response) => {
+          log(200);
+          return callback(null, response);
+        },
+        (error: unknown) => {
+          if (!(error instanceof ApiError)) ctx.log.error({ err: (error as Error).message, stack: (error as Error).stack, method }, 'grpc call failed');
+          log(error instanceof ApiError ? error.status.code : 500);
+          return callback(toServiceError(error));
+        },
+      );
+  }) as grpc.handleUnaryCall<never, unknown>;
+}

@@ -1,0 +1,51 @@
+import { configmaps } from './resources/configmaps';
+import { daemonsets } from './resources/daemonsets';
+import { deployments } from './resources/deployments';
+import { endpoints } from './resources/endpoints';
+import { endpointslices } from './resources/endpointslices';
+import { events } from './resources/events';
+import { horizontalpodautoscalers } from './resources/horizontalpodautoscalers';
+import { leases } from './resources/leases';
+import { namespaces } from './resources/namespaces';
+import { nodes } from './resources/nodes';
+import { pods } from './resources/pods';
+import { priorityclasses } from './resources/priorityclasses';
+import { replicasets } from './resources/replicasets';
+import { secrets } from './resources/secrets';
+import { serviceaccounts } from './resources/serviceaccounts';
+import { services } from './resources/services';
+import { statefulsets } from './resources/statefulsets';
+import { groupVersion, type ResourceType } from './types';
+
+/** Every resource the apiserver serves. Adding one is a file in resources/ and a line here. */
+export const RESOURCES: readonly ResourceType[] = [
+  namespaces,
+  pods,
+  services,
+  endpoints,
+  nodes,
+  events,
+  configmaps,
+  secrets,
+  serviceaccounts,
+  deployments,
+  replicasets,
+  daemonsets,
+  statefulsets,
+  horizontalpodautoscalers,
+  leases,
+  endpointslices,
+  priorityclasses,
+];
+
+/** Finds a resource by group, version and plural name. */
+export function lookup(group: string, version: string, resource: string): ResourceType | undefined {
+  return RESOURCES.find((r) => r.group === group && r.version === version && r.resource === resource);
+}
+
+/** The served group versions, core ("v1") first, as discovery lists them. */
+export function groupVersions(): Array<{ group: string; version: string }> {
+  const seen = new Map<string, { group: string; version: string }>();
+  for (const r of RESOURCES) seen.set(groupVersion(r), { group: r.group, version: r.version });
+  return [...seen.values()];
+}

@@ -1,0 +1,224 @@
+import { FieldPath, required } from '@kubelab/apimachinery';
+import { ApiError, Errors } from '../errors';
+import type { ObjectStore } from '../storage/object-store';
+import { carrySystemMeta, fillSystemMeta, generateName, timestamp, validateObjectMeta } from './object-meta';
+import { namespaces } from './resources/namespaces';
+import { ServiceAllocator } from './service-allocator';
+import { groupVersion, type KubeObject, type ResourceType } from './types';
+
+export interface WriteOptions {
+  dryRun?: boolean;
+}
+
+export interface DeleteOptions extends WriteOptions {
+  gracePeriodSeconds?: number;
+  propagationPolicy?: 'Orphan' | 'Background' | 'Foreground';
+  preconditions?: { uid?: string; resourceVersion?: string };
+}
+
+/**
+ * The generic registry (Kubernetes' registry/generic/registry.Store): one code path for every
+ * resource's create, update, patch and delete, with the resource's strategy deciding defaults,
+ * validation and what the main resource and its status subresource may change.
+ */
+export class GenericRegistry {
+  private readonly serviceAllocator: ServiceAllocator;
+
+  constructor(
+    readonly store: ObjectStore,
+    private readonly clock: { now(): Date } = { now: () => new Date() },
+  ) {
+    this.serviceAllocator = new ServiceAllocator(store);
+  }
+
+  get(type: ResourceType, namespace: string | undefined, name: string): Promise<KubeObject> {
+    return this.store.get(type, namespace, name);
+  }
+
+  async create(type: ResourceType, namespace: string | undefined, body: KubeObject, options: WriteOptions = {}): Promise<KubeObject> {
+    const object = structuredClone(body);
+    this.checkTypeMeta(type, object);
+    object.apiVersion = groupVersion(type);
+    object.kind = type.kind;
+    object.metadata ??= {};
+    if (type.namespaced) {
+      if (object.metadata.namespace && object.metadata.namespace !== namespace) {
+        throw Errors.badRequest('the namespace of the provided object does not match the namespace sent on the request');
+      }
+      object.metadata.namespace = namespace;
+    } else {
+      delete object.metadata.namespace;
+    }
+    if (!object.metadata.name && object.metadata.generateName) object.metadata.name = generateName(object.metadata.generateName);
+    const name = object.metadata.name;
+    if (!name) throw Errors.invalid(type, '', [required(FieldPath.of('metadata', 'name'), 'name or generateName is required')]);
+    const now = this.clock.now();
+    fillSystemMeta(object, now);
+    type.strategy.prepareForCreate?.(object);
+    const errors = [...validateObjectMeta(object, type.kind), ...(type.strategy.validate?.(object) ?? [])];
+    if (errors.length) throw Errors.invalid(type, name, errors);
+    if (type.namespaced) await this.admitNamespace(namespace!);
+    if (type.kind === 'Service') await this.serviceAllocator.allocate(object);
+    if (options.dryRun) {
+      await this.store.get(type, namespace, name).then(
+        () => {
+          throw Errors.alreadyExists(type, name);
+        },
+        (error: unknown) => {
+          if (!(error instanceof ApiError && error.status.code === 404)) throw error;
+        },
+      );
+      return object;
+    }
+    // RetryGenerateName (GA in 1.32): a generated name that is taken is drawn again, up to 7 tries.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.store.create(type, object);
+      } catch (error) {
+        const collided = error instanceof ApiError && error.status.code === 409 && Boolean(body.metadata?.generateName) && !body.metadata?.name;
+        if (!collided || attempt >= 7) throw error;
+        object.metadata.name = generateName(body.metadata.generateName!);
+      }
+    }
+  }
+
+  /**
+   * Replaces an object (PUT), or its status (the `status` subresource). `compute` turns the stored
+   * object into the new one, so PATCH and PUT share this path; a resourceVersion in the result
+   * pins the write to that version (409 Conflict if the object moved on).
+   */
+  async update(type: ResourceType, namespace: string | undefined, name: string, compute: (current: KubeObject) => KubeObject | Promise<KubeObject>, options: WriteOptions & { subresource?: 'status' } = {}): Promise<KubeObject> {
+    let result: KubeObject | undefined;
+    const change = async (current: KubeObject): Promise<KubeObject> => {
+      const proposed = await compute(structuredClone(current));
+      this.checkTypeMeta(type, proposed);
+      if (proposed.metadata?.name && proposed.metadata.name !== name) {
+        throw Errors.badRequest(`the name of the object (${proposed.metadata.name}) does not match the name on the URL (${name})`);
+      }
+      if (type.namespaced && proposed.metadata?.namespace && proposed.metadata.namespace !== namespace) {
+        throw Errors.badRequest('the namespace of the provided object does not match the namespace sent on the request');
+      }
+      let next: KubeObject;
+      if (options.subresource === 'status') {
+        // The status subresource changes status and nothing else.
+        next = { ...current, status: proposed.status, metadata: { ...current.metadata, resourceVersion: proposed.metadata?.resourceVersion } };
+      } else {
+        next = { ...proposed, apiVersion: groupVersion(type), kind: type.kind, metadata: { ...proposed.metadata, name, ...(type.namespaced ? { namespace } : {}) } };
+        carrySystemMeta(next, current);
+        type.strategy.prepareForUpdate?.(next, current);
+        const errors = [...validateObjectMeta(next, type.kind, false), ...(type.strategy.validate?.(next) ?? []), ...(type.strategy.validateUpdate?.(next, current) ?? [])];
+        if (errors.length) throw Errors.invalid(type, name, errors);
+      }
+      if (!next.metadata.resourceVersion) next.metadata.resourceVersion = undefined;
+      result = next;
+      if (options.dryRun) throw DRY_RUN;
+      return next;
+    };
+    try {
+      const stored = await this.store.update(type, namespace, name, change);
+      return this.finishDeletionIfDone(type, stored);
+    } catch (error) {
+      if (error === DRY_RUN) return result!;
+      throw error;
+    }
+  }
+
+  /**
+   * Deletes an object the way Kubernetes does: pods bound to a node and objects with finalizers
+   * only get a deletionTimestamp (the kubelet, or the finalizer's owner, finishes the job);
+   * everything else goes at once. Returns the object as it was deleted, or as it now waits.
+   */
+  async delete(type: ResourceType, namespace: string | undefined, name: string, options: DeleteOptions = {}): Promise<{ object: KubeObject; finished: boolean }> {
+    const current = await this.store.get(type, namespace, name);
+    if (options.preconditions?.uid && options.preconditions.uid !== current.metadata.uid) {
+      throw Errors.conflict(type, name, `Precondition failed: UID in precondition: ${options.preconditions.uid}, UID in object meta: ${current.metadata.uid}`);
+    }
+    const grace = this.gracePeriod(type, current, options);
+    const finalizers = [...(current.metadata.finalizers ?? [])];
+    if (options.propagationPolicy === 'Foreground' && !finalizers.includes('foregroundDeletion')) finalizers.push('foregroundDeletion');
+    if (options.propagationPolicy === 'Orphan' && !finalizers.includes('orphan')) finalizers.push('orphan');
+    if (type === namespaces && !current.metadata.deletionTimestamp) {
+      // A namespace first turns Terminating; the namespace controller empties it and removes the finalizer.
+      return { object: await this.markDeleting(type, namespace, name, 0, finalizers, options, (ns) => (ns.status = { ...ns.status, phase: 'Terminating' })), finished: false };
+    }
+    if (finalizers.length > 0 || grace > 0) {
+      if (current.metadata.deletionTimestamp && finalizers.length > 0 && grace === 0) return { object: current, finished: false };
+      return { object: await this.markDeleting(type, namespace, name, grace, finalizers, options), finished: false };
+    }
+    if (options.dryRun) return { object: current, finished: true };
+    return { object: await this.store.delete(type, namespace, name, options.preconditions?.resourceVersion), finished: true };
+  }
+
+  /** Sets deletionTimestamp (now + grace) and the finalizers; an earlier, shorter deadline stays. */
+  private async markDeleting(type: ResourceType, namespace: string | undefined, name: string, grace: number, finalizers: string[], options: DeleteOptions, also?: (o: KubeObject) => void): Promise<KubeObject> {
+    const deadline = new Date(this.clock.now().getTime() + grace * 1000);
+    const change = (object: KubeObject): KubeObject => {
+      const existing = object.metadata.deletionTimestamp;
+      if (!existing || Date.parse(existing) > deadline.getTime()) {
+        object.metadata.deletionTimestamp = timestamp(deadline);
+        object.metadata.deletionGracePeriodSeconds = grace;
+      }
+      object.metadata.finalizers = finalizers.length ? finalizers : undefined;
+      if (!object.metadata.finalizers) delete object.metadata.finalizers;
+      delete object.metadata.resourceVersion;
+      also?.(object);
+      return object;
+    };
+    if (options.dryRun) return change(await this.store.get(type, namespace, name));
+    const updated = await this.store.update(type, namespace, name, change);
+    return this.finishDeletionIfDone(type, updated);
+  }
+
+  /** An object that is being deleted, has no finalizers left and no grace period to wait, goes now. */
+  private async finishDeletionIfDone(type: ResourceType, object: KubeObject): Promise<KubeObject> {
+    const meta = object.metadata;
+    if (!meta.deletionTimestamp || (meta.finalizers?.length ?? 0) > 0 || (meta.deletionGracePeriodSeconds ?? 0) > 0) return object;
+    try {
+      return await this.store.delete(type, meta.namespace, meta.name!, meta.resourceVersion);
+    } catch (error) {
+      if (error instanceof ApiError && (error.status.code === 404 || error.status.code === 409)) return object;
+      throw error;
+    }
+  }
+
+  /** Pods bound to a node get their grace period (the kubelet stops them); others none. */
+  private gracePeriod(type: ResourceType, object: KubeObject, options: DeleteOptions): number {
+    if (type.kind !== 'Pod') return 0;
+    const bound = Boolean(object.spec?.nodeName);
+    const done = object.status?.phase === 'Succeeded' || object.status?.phase === 'Failed';
+    if (!bound || done) return 0;
+    const requested = options.gracePeriodSeconds ?? (object.spec?.terminationGracePeriodSeconds as number | undefined) ?? 30;
+    return Math.max(0, requested);
+  }
+
+  /** NamespaceLifecycle admission: no new objects in a namespace that is missing or going away. */
+  private async admitNamespace(namespace: string): Promise<void> {
+    const ns = await this.store.getCached(namespaces, undefined, namespace);
+    if (ns.metadata.deletionTimestamp || ns.status?.phase === 'Terminating') {
+      throw new ApiError({
+        kind: 'Status',
+        apiVersion: 'v1',
+        metadata: {},
+        status: 'Failure',
+        message: `unable to create new content in namespace ${namespace} because it is being terminated`,
+        reason: 'Forbidden',
+        details: { causes: [{ reason: 'NamespaceTerminating', message: `namespace ${namespace} is being terminated`, field: 'metadata.namespace' }] },
+        code: 403,
+      });
+    }
+  }
+
+  private checkTypeMeta(type: ResourceType, object: KubeObject): void {
+    if (typeof object !== 'object' || object === null || Array.isArray(object)) throw Errors.badRequest('the body of the request must be a JSON object');
+    if (object.metadata !== undefined && (typeof object.metadata !== 'object' || object.metadata === null || Array.isArray(object.metadata))) {
+      throw Errors.badRequest(`unable to decode the body: metadata must be an object`);
+    }
+    const expected = groupVersion(type);
+    if (object.apiVersion && object.apiVersion !== expected) {
+      throw Errors.badRequest(`the API version in the data (${object.apiVersion}) does not match the expected API version (${expected})`);
+    }
+    if (object.kind && object.kind !== type.kind) throw Errors.badRequest(`the kind in the data (${object.kind}) does not match the expected kind (${type.kind})`);
+  }
+}
+
+const DRY_RUN = Symbol('dry run: computed, not written');

@@ -1,0 +1,68 @@
+import { randomInt, randomUUID } from 'node:crypto';
+import { FieldPath, nameIsDNS1035Label, nameIsDNSSubdomain, validateAnnotations, validateLabels, validateNamespaceName, validateObjectName } from '@kubelab/apimachinery';
+import type { FieldErrorList } from '../errors';
+import type { KubeObject } from './types';
+
+/** Kubernetes' timestamps: RFC 3339, whole seconds, UTC. */
+export function timestamp(date = new Date()): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** The letters Kubernetes' generateName suffix draws from (no vowels, no look-alikes). */
+const ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
+
+export function generateName(base: string): string {
+  const trimmed = base.length > 58 ? base.slice(0, 58) : base;
+  let suffix = '';
+  for (let i = 0; i < 5; i++) suffix += ALPHABET[randomInt(ALPHABET.length)];
+  return trimmed + suffix;
+}
+
+/** How each kind's names are checked (Kubernetes' ValidateObjectMeta with the kind's name rule). */
+const NAME_RULES: Record<string, typeof nameIsDNSSubdomain> = {
+  Namespace: validateNamespaceName,
+  Service: nameIsDNS1035Label,
+  Node: nameIsDNSSubdomain,
+};
+
+/** metadata: the name (or generateName) by the kind's rule, labels and annotations. */
+export function validateObjectMeta(object: KubeObject, kind: string, checkName = true): FieldErrorList {
+  const meta = FieldPath.of('metadata');
+  const errors: FieldErrorList = [];
+  if (checkName) errors.push(...validateObjectName(object.metadata, NAME_RULES[kind] ?? nameIsDNSSubdomain, meta));
+  errors.push(...validateLabels(object.metadata.labels, meta.child('labels')));
+  errors.push(...validateAnnotations(object.metadata.annotations, meta.child('annotations')));
+  return errors;
+}
+
+/** What the system sets on a new object, whatever the client sent (Kubernetes' BeforeCreate). */
+export function fillSystemMeta(object: KubeObject, now: Date): void {
+  const meta = object.metadata;
+  meta.uid = randomUUID();
+  meta.creationTimestamp = timestamp(now);
+  meta.generation = 1;
+  delete meta.resourceVersion;
+  delete meta.deletionTimestamp;
+  delete meta.deletionGracePeriodSeconds;
+  delete meta.selfLink;
+  delete meta.managedFields;
+}
+
+/** On update: what the client may not change is taken from the stored object; generation counts spec changes. */
+export function carrySystemMeta(object: KubeObject, old: KubeObject): void {
+  const meta = object.metadata;
+  meta.uid = old.metadata.uid;
+  meta.creationTimestamp = old.metadata.creationTimestamp;
+  meta.generation = old.metadata.generation ?? 1;
+  if (old.metadata.deletionTimestamp) meta.deletionTimestamp = old.metadata.deletionTimestamp;
+  else delete meta.deletionTimestamp;
+  if (old.metadata.deletionGracePeriodSeconds !== undefined) meta.deletionGracePeriodSeconds = old.metadata.deletionGracePeriodSeconds;
+  delete meta.managedFields;
+  if (JSON.stringify(specOf(object)) !== JSON.stringify(specOf(old))) meta.generation = (old.metadata.generation ?? 1) + 1;
+}
+
+/** Everything but metadata and status: what generation counts changes of. */
+function specOf(object: KubeObject): unknown {
+  const { metadata: _m, status: _s, ...rest } = object;
+  return rest;
+}

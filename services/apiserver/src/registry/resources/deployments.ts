@@ -1,0 +1,47 @@
+import { age, ageColumn, column, containersAndImages, formatSelector, nameColumn } from '../printing';
+import type { ResourceType } from '../types';
+import { defaultPodTemplate, keepStatus, validateWorkload } from './workloads';
+
+type Status = { replicas?: number; readyReplicas?: number; updatedReplicas?: number; availableReplicas?: number };
+
+export const deployments: ResourceType = {
+  group: 'apps',
+  version: 'v1',
+  kind: 'Deployment',
+  resource: 'deployments',
+  singular: 'deployment',
+  shortNames: ['deploy'],
+  categories: ['all'],
+  namespaced: true,
+  subresources: ['status', 'scale'],
+  strategy: {
+    prepareForCreate(d) {
+      const spec = (d.spec ??= {}) as Record<string, unknown>;
+      spec.replicas ??= 1;
+      spec.revisionHistoryLimit ??= 10;
+      spec.progressDeadlineSeconds ??= 600;
+      spec.strategy ??= { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } };
+      defaultPodTemplate(d);
+      d.status = {};
+    },
+    prepareForUpdate: keepStatus,
+    validate: validateWorkload,
+  },
+  printer: {
+    columns: [
+      nameColumn,
+      column('Ready', 'string', 'Number of the pod with ready state'),
+      column('Up-to-date', 'integer', 'Total number of non-terminated pods targeted by this deployment that have the desired template spec.'),
+      column('Available', 'integer', 'Total number of available pods (ready for at least minReadySeconds) targeted by this deployment.'),
+      ageColumn,
+      column('Containers', 'string', 'Names of each container in the template.', 1),
+      column('Images', 'string', 'Images referenced by each container in the template.', 1),
+      column('Selector', 'string', 'Label selector for pods. Existing ReplicaSets whose pods are selected by this will be the ones affected by this deployment.', 1),
+    ],
+    row(d, now) {
+      const s = (d.status ?? {}) as Status;
+      const [containers, images] = containersAndImages(d);
+      return [d.metadata.name, `${s.readyReplicas ?? 0}/${d.spec?.replicas ?? 0}`, s.updatedReplicas ?? 0, s.availableReplicas ?? 0, age(d.metadata.creationTimestamp, now), containers, images, formatSelector(d.spec?.selector as never)];
+    },
+  },
+};

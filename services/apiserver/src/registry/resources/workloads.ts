@@ -1,0 +1,60 @@
+import { FieldError, FieldPath, invalid, OMIT_VALUE, required } from '@kubelab/apimachinery';
+import { validateResources, type Resources } from './resources';
+import type { FieldErrorList } from '../../errors';
+import type { KubeObject } from '../types';
+
+/** What every workload with a pod template shares: defaults, the status split, validation. */
+export function defaultPodTemplate(object: KubeObject): void {
+  const template = (object.spec?.template ?? {}) as { spec?: Record<string, unknown> };
+  const spec = template.spec;
+  if (!spec) return;
+  spec.restartPolicy ??= 'Always';
+  spec.terminationGracePeriodSeconds ??= 30;
+  spec.dnsPolicy ??= 'ClusterFirst';
+  spec.schedulerName ??= 'default-scheduler';
+  spec.securityContext ??= {};
+  for (const c of (spec.containers as Array<Record<string, unknown>>) ?? []) {
+    c.imagePullPolicy ??= String(c.image ?? '').endsWith(':latest') || !String(c.image ?? '').includes(':') ? 'Always' : 'IfNotPresent';
+    c.terminationMessagePath ??= '/dev/termination-log';
+    c.terminationMessagePolicy ??= 'File';
+    c.resources ??= {};
+  }
+}
+
+export function validateWorkload(object: KubeObject): FieldErrorList {
+  const errors: FieldErrorList = [];
+  const spec = object.spec as { replicas?: unknown; selector?: { matchLabels?: Record<string, string> }; template?: { metadata?: { labels?: Record<string, string> }; spec?: { containers?: Array<{ name?: string; image?: string }> } } } | undefined;
+  const path = FieldPath.of('spec');
+  if (spec?.replicas !== undefined && (!Number.isInteger(spec.replicas) || (spec.replicas as number) < 0)) {
+    errors.push(invalid(path.child('replicas'), spec.replicas, 'must be greater than or equal to 0'));
+  }
+  const selector = spec?.selector;
+  if (!selector) errors.push(required(path.child('selector')));
+  const labels = spec?.template?.metadata?.labels ?? {};
+  if (selector?.matchLabels && !Object.entries(selector.matchLabels).every(([k, v]) => labels[k] === v)) {
+    // Kubernetes prints this map Go-style, so the value goes in the detail.
+    errors.push(new FieldError('FieldValueInvalid', 'spec.template.metadata.labels', OMIT_VALUE, `${goMap(labels)}: \`selector\` does not match template \`labels\``));
+  }
+  const containers = spec?.template?.spec?.containers;
+  const containersPath = path.child('template', 'spec', 'containers');
+  if (!containers?.length) errors.push(required(containersPath));
+  containers?.forEach((c, i) => {
+    if (!c.name) errors.push(required(containersPath.index(i).child('name')));
+    if (!c.image) errors.push(required(containersPath.index(i).child('image')));
+    errors.push(...validateResources((c as { resources?: Resources }).resources, containersPath.index(i).child('resources')));
+  });
+  return errors;
+}
+
+/** Status belongs to the controller: a main-resource update keeps the old one. Generation counts spec changes. */
+export function keepStatus(object: KubeObject, old: KubeObject): void {
+  object.status = old.status;
+}
+
+/** A label map as Go's %#v prints it, which is how Kubernetes quotes it in this message. */
+function goMap(labels: Record<string, string>): string {
+  const entries = Object.keys(labels)
+    .sort()
+    .map((k) => `${JSON.stringify(k)}:${JSON.stringify(labels[k])}`);
+  return `map[string]string{${entries.join(', ')}}`;
+}

@@ -1,0 +1,85 @@
+import type { FieldErrorList } from '../errors';
+
+/** A Kubernetes object as JSON: apiVersion, kind, metadata, and whatever the kind adds. */
+export interface KubeObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata: ObjectMeta;
+  spec?: Record<string, unknown>;
+  status?: Record<string, unknown>;
+  [field: string]: unknown;
+}
+
+export interface ObjectMeta {
+  name?: string;
+  generateName?: string;
+  namespace?: string;
+  uid?: string;
+  resourceVersion?: string;
+  generation?: number;
+  creationTimestamp?: string;
+  deletionTimestamp?: string;
+  deletionGracePeriodSeconds?: number;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  ownerReferences?: Array<{ apiVersion: string; kind: string; name: string; uid: string; controller?: boolean; blockOwnerDeletion?: boolean }>;
+  finalizers?: string[];
+  managedFields?: unknown[];
+  [field: string]: unknown;
+}
+
+/** A column of `kubectl get`, as the apiserver's Table response describes it. */
+export interface TableColumn {
+  name: string;
+  type: 'string' | 'integer' | 'number' | 'boolean' | 'date';
+  format?: string;
+  description: string;
+  /** 0: always shown; 1: only with `-o wide`. */
+  priority: number;
+}
+
+/** How one resource behaves: Kubernetes' REST strategy (defaults, validation, status split, printing). */
+export interface Strategy {
+  /** Defaults and clean-ups on create (status reset, spec defaults). */
+  prepareForCreate?(object: KubeObject): void;
+  /** On update of the main resource: carry over what the main resource may not change (status). */
+  prepareForUpdate?(object: KubeObject, old: KubeObject): void;
+  validate?(object: KubeObject): FieldErrorList;
+  validateUpdate?(object: KubeObject, old: KubeObject): FieldErrorList;
+  /** Fields `fieldSelector` may name, besides metadata.name and metadata.namespace. */
+  selectableFields?(object: KubeObject): Record<string, string>;
+}
+
+export interface Printer {
+  columns: TableColumn[];
+  row(object: KubeObject, now: Date): unknown[];
+}
+
+/** One served resource: its names, scope, storage, and strategy. */
+export interface ResourceType {
+  group: string;
+  version: string;
+  kind: string;
+  /** The plural, lower-case name in URLs: "pods". */
+  resource: string;
+  singular: string;
+  shortNames?: string[];
+  categories?: string[];
+  namespaced: boolean;
+  /** Where it lives under /registry when it is not the plural ("services/specs", "minions"). */
+  storagePath?: string;
+  /** Subresources served besides the object itself. */
+  subresources?: Array<'status' | 'scale' | 'binding' | 'log' | 'eviction' | 'proxy'>;
+  /** Main-resource updates keep the old status (true for every kind with a status subresource). */
+  strategy: Strategy;
+  printer: Printer;
+}
+
+export function groupVersion(type: Pick<ResourceType, 'group' | 'version'>): string {
+  return type.group ? `${type.group}/${type.version}` : type.version;
+}
+
+/** "pods" or "deployments.apps": how errors name a resource. */
+export function qualifiedResource(type: Pick<ResourceType, 'group' | 'resource'>): string {
+  return type.group ? `${type.resource}.${type.group}` : type.resource;
+}

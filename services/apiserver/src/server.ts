@@ -1,0 +1,89 @@
+import * as http from 'node:http';
+import type { Logger } from '@kubelab/component-base';
+import { Errors } from './errors';
+import { GenericRegistry } from './registry/generic-registry';
+import { apiGroupDocument, apiGroupList, apiResourceList, apiVersions, SERVER_VERSION } from './endpoints/discovery';
+import { sendError, sendJson } from './endpoints/http-io';
+import { openapiV3 } from './endpoints/openapi';
+import { parseRequestPath } from './endpoints/request-info';
+import { handleResource, type HandlerContext } from './endpoints/resource-handler';
+import type { ObjectStore } from './storage/object-store';
+
+export interface ApiServerOptions {
+  store: ObjectStore;
+  advertiseAddress: string;
+  bookmarkIntervalMs: number;
+  log: Logger;
+  ready: () => boolean;
+}
+
+/**
+ * The HTTP side of the apiserver: discovery, /version, health, and every resource through one
+ * handler. Each request is logged at debug level with its verb, path, status and latency.
+ */
+export function createApiServer(options: ApiServerOptions): { server: http.Server; registry: GenericRegistry; closeWatches(): void } {
+  const registry = new GenericRegistry(options.store);
+  const ctx: HandlerContext = { registry, bookmarkIntervalMs: options.bookmarkIntervalMs, watches: new Set() };
+  const server = http.createServer((req, res) => {
+    const started = performance.now();
+    res.on('finish', () => options.log.debug({ verb: req.method, path: req.url, code: res.statusCode, ms: Math.round(performance.now() - started) }, 'request'));
+    route(req, res).catch((error: unknown) => {
+      const status = Errors.internal(error).status;
+      if (!(error instanceof Error && error.name === 'ApiError')) options.log.error({ err: (error as Error).message, stack: (error as Error).stack, path: req.url }, 'request failed');
+      sendError(res, error instanceof Error && error.name === 'ApiError' ? error : Errors.internal(status.message));
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+
+  async function route(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://apiserver');
+    const target = parseRequestPath(url.pathname);
+    const get = req.method === 'GET' || req.method === 'HEAD';
+    switch (target.kind) {
+      case 'resource':
+        return handleResource(ctx, target.request, url, req, res);
+      case 'version':
+        return sendJson(res, 200, SERVER_VERSION);
+      case 'health': {
+        const ok = target.check === 'livez' || options.ready();
+        res.writeHead(ok ? 200 : 500, { 'Content-Type': 'text/plain; charset=utf-8' });
+        res.end(ok ? 'ok' : `[-]etcd failed: reason withheld\n${target.check} check failed`);
+        return;
+      }
+      case 'discovery-root':
+        if (!get) break;
+        return sendJson(res, 200, target.api === 'api' ? apiVersions(options.advertiseAddress) : apiGroupList());
+      case 'discovery-group': {
+        const doc = get ? apiGroupDocument(target.group) : undefined;
+        if (doc) return sendJson(res, 200, doc);
+        break;
+      }
+      case 'discovery-version': {
+        const doc = get ? apiResourceList(target.group, target.version) : undefined;
+        if (doc) return sendJson(res, 200, doc);
+        break;
+      }
+      case 'openapi': {
+        const doc = get ? openapiV3(target.path) : undefined;
+        if (typeof doc === 'string') {
+          res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(doc) });
+          res.end(doc);
+          return;
+        }
+        if (doc) return sendJson(res, 200, doc);
+        break;
+      }
+      default:
+        break;
+    }
+    throw Errors.notFoundPath();
+  }
+
+  return {
+    server,
+    registry,
+    closeWatches() {
+      for (const close of ctx.watches) close();
+    },
+  };
+}

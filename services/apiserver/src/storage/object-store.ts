@@ -1,0 +1,218 @@
+import { Errors } from '../errors';
+import type { KubeObject, ResourceType } from '../registry/types';
+import type { Logger } from '@kubelab/component-base';
+import { EtcdClient, type EtcdKeyValue, type WatchMessage } from './etcd-client';
+import { WatchCache } from './watch-cache';
+
+/** A watch event as the API sends it. */
+export interface ObjectEvent {
+  type: 'ADDED' | 'MODIFIED' | 'DELETED';
+  object: KubeObject;
+  /** The object before this change (for MODIFIED and DELETED), so a selector can tell who left it. */
+  previous?: KubeObject;
+}
+
+export interface ListResult {
+  items: KubeObject[];
+  resourceVersion: string;
+  /** Where the next page starts, when `limit` cut the list short. */
+  continue?: string;
+  remainingItemCount?: number;
+}
+
+/**
+ * Objects of every resource in the store, under Kubernetes' own keys
+ * (`/registry/pods/<namespace>/<name>`), as JSON. An object's resourceVersion is the store's
+ * mod_revision of its key, so every write is guarded by a Txn on the revision it read
+ * (Kubernetes' storage/etcd3 "GuaranteedUpdate").
+ */
+export class ObjectStore {
+  private readonly caches = new Map<string, WatchCache>();
+
+  constructor(
+    readonly etcd: EtcdClient,
+    private readonly prefix = '/registry',
+    /** Given, lists and watches are served from one watch cache per resource, keeping `size` events. */
+    private readonly cacheOptions?: { log: Logger; size: number },
+  ) {}
+
+  private cacheFor(type: ResourceType): WatchCache | undefined {
+    if (!this.cacheOptions) return undefined;
+    const key = this.key(type, undefined);
+    let cache = this.caches.get(key);
+    if (!cache) this.caches.set(key, (cache = new WatchCache(this.etcd, type, key, decode, this.cacheOptions.log, this.cacheOptions.size)));
+    return cache;
+  }
+
+  /** Stops every watch cache (at shutdown). */
+  close(): void {
+    for (const cache of this.caches.values()) cache.stop();
+  }
+
+  /** The key of one object, or (without a name) the prefix of a namespace's or the whole resource's objects. */
+  key(type: ResourceType, namespace: string | undefined, name?: string): string {
+    const base = `${this.prefix}/${type.storagePath ?? type.resource}`;
+    const scoped = type.namespaced && namespace ? `${base}/${namespace}` : base;
+    return name === undefined ? `${scoped}/` : `${scoped}/${name}`;
+  }
+
+  /**
+   * An object as the watch cache has it, possibly a moment behind the store (what Kubernetes'
+   * admission plugins read through informers); from the store when there is no cache yet.
+   */
+  async getCached(type: ResourceType, namespace: string | undefined, name: string): Promise<KubeObject> {
+    const cached = this.cacheFor(type)?.peek(this.key(type, namespace, name));
+    if (cached === null) throw Errors.notFound(type, name);
+    return cached ?? this.get(type, namespace, name);
+  }
+
+  async get(type: ResourceType, namespace: string | undefined, name: string): Promise<KubeObject> {
+    const { kv } = await this.etcd.get(this.key(type, namespace, name));
+    if (!kv) throw Errors.notFound(type, name);
+    return decode(kv);
+  }
+
+  async list(type: ResourceType, namespace: string | undefined, options: { limit?: number; continue?: string } = {}): Promise<ListResult> {
+    const cache = !options.limit && !options.continue ? this.cacheFor(type) : undefined;
+    if (cache) {
+      try {
+        return await cache.list(namespace);
+      } catch {
+        // A cache that cannot catch up in time: read the store, as Kubernetes falls back to etcd.
+      }
+    }
+    const prefix = this.key(type, namespace);
+    let startKey: string | undefined;
+    let revision: number | undefined;
+    if (options.continue) ({ startKey, revision } = decodeContinue(options.continue, prefix));
+    const limit = options.limit && options.limit > 0 ? options.limit : 0;
+    const page = await this.etcd.list(prefix, { limit, startKey, revision }).catch((error: Error) => {
+      if (revision && /compacted/.test(error.message)) {
+        throw Errors.expired('The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.');
+      }
+      throw error;
+    });
+    const items = page.kvs.map(decode);
+    const result: ListResult = { items, resourceVersion: String(revision ?? page.revision) };
+    if (page.more && page.kvs.length > 0) {
+      const lastKey = page.kvs[page.kvs.length - 1]!.key.toString();
+      result.continue = encodeContinue(`${lastKey}\0`, prefix, revision ?? page.revision);
+      result.remainingItemCount = page.count - page.kvs.length;
+    }
+    return result;
+  }
+
+  /** Stores a new object; 409 AlreadyExists if the name is taken. */
+  async create(type: ResourceType, object: KubeObject): Promise<KubeObject> {
+    const { namespace, name } = object.metadata;
+    const stored = withoutResourceVersion(object);
+    const result = await this.etcd.create(this.key(type, namespace, name), Buffer.from(JSON.stringify(stored)));
+    if (!result.succeeded) throw Errors.alreadyExists(type, name!);
+    return { ...stored, metadata: { ...stored.metadata, resourceVersion: String(result.revision) } };
+  }
+
+  /**
+   * Kubernetes' GuaranteedUpdate: reads the object, lets `change` compute the new one, and writes
+   * it only if nobody wrote in between; on a race it reads again and retries, unless `change`
+   * itself pinned a resourceVersion (then the race is the caller's 409 Conflict).
+   */
+  async update(type: ResourceType, namespace: string | undefined, name: string, change: (current: KubeObject) => KubeObject | Promise<KubeObject>): Promise<KubeObject> {
+    const key = this.key(type, namespace, name);
+    for (let attempt = 0; ; attempt++) {
+      const { kv } = await this.etcd.get(key);
+      if (!kv) throw Errors.notFound(type, name);
+      const current = decode(kv);
+      const next = await change(structuredClone(current));
+      const pinned = next.metadata.resourceVersion;
+      if (pinned && pinned !== current.metadata.resourceVersion) throw Errors.conflict(type, name);
+      const stored = withoutResourceVersion(next);
+      if (JSON.stringify(stored) === JSON.stringify(withoutResourceVersion(current))) return current; // no-op: no new revision
+      const result = await this.etcd.update(key, Buffer.from(JSON.stringify(stored)), Number(kv.mod_revision));
+      if (result.succeeded) return { ...stored, metadata: { ...stored.metadata, resourceVersion: String(result.revision) } };
+      if (!result.current) throw Errors.notFound(type, name);
+      if (pinned || attempt >= 10) throw Errors.conflict(type, name);
+    }
+  }
+
+  /** Deletes the object if it is still at `resourceVersion` (or whatever it is, without one). Returns it as it was. */
+  async delete(type: ResourceType, namespace: string | undefined, name: string, resourceVersion?: string): Promise<KubeObject> {
+    const key = this.key(type, namespace, name);
+    for (;;) {
+      const { kv } = await this.etcd.get(key);
+      if (!kv) throw Errors.notFound(type, name);
+      if (resourceVersion && resourceVersion !== kv.mod_revision) throw Errors.conflict(type, name, 'the object has been modified; please apply your changes to the latest version and try again');
+      const result = await this.etcd.delete(key, Number(kv.mod_revision));
+      if (result.succeeded) return decode(kv);
+      if (resourceVersion) throw Errors.conflict(type, name);
+    }
+  }
+
+  /**
+   * Watches a resource (in one namespace, or all) from `resourceVersion` on: events after it, in
+   * order. A resourceVersion older than the store keeps gets `onExpired` (the API's 410 Gone).
+   */
+  watch(type: ResourceType, namespace: string | undefined, resourceVersion: number, on: { event(event: ObjectEvent, revision: number): void; expired(revision: number): void; error(error: Error): void }): { cancel(): void } {
+    const cache = this.cacheFor(type);
+    if (cache) {
+      let cancelled = false;
+      let cancel = () => {
+        cancelled = true;
+      };
+      cache.watch(namespace, resourceVersion, on).then(
+        (handle) => {
+          if (cancelled) handle.cancel();
+          else cancel = () => handle.cancel();
+        },
+        (error: Error) => on.error(error),
+      );
+      return { cancel: () => cancel() };
+    }
+    return this.etcd.watch(this.key(type, namespace), resourceVersion + 1, (message: WatchMessage) => {
+      if ('progress' in message) return;
+      if ('compacted' in message) return on.expired(message.compacted);
+      if ('error' in message) return on.error(message.error);
+      for (const event of message.events) {
+        if (event.type === 'DELETE') {
+          if (!event.prev_kv) continue;
+          const object = decode(event.prev_kv);
+          object.metadata.resourceVersion = event.kv.mod_revision;
+          on.event({ type: 'DELETED', object, previous: object }, message.revision);
+        } else {
+          const previous = event.prev_kv ? decode(event.prev_kv) : undefined;
+          on.event({ type: event.kv.version === '1' ? 'ADDED' : 'MODIFIED', object: decode(event.kv), previous }, message.revision);
+        }
+      }
+    });
+  }
+
+  /** The store's revision now: the resourceVersion of an empty list. */
+  async currentRevision(): Promise<number> {
+    return (await this.etcd.get(`${this.prefix}/`)).revision;
+  }
+}
+
+function decode(kv: EtcdKeyValue): KubeObject {
+  const object = JSON.parse(kv.value.toString()) as KubeObject;
+  object.metadata = { ...object.metadata, resourceVersion: String(kv.mod_revision) };
+  return object;
+}
+
+function withoutResourceVersion(object: KubeObject): KubeObject {
+  const { resourceVersion: _, ...metadata } = object.metadata;
+  return { ...object, metadata };
+}
+
+/** The continue token: where the next page starts and the revision the list is read at (base64 JSON, as Kubernetes'). */
+function encodeContinue(startKey: string, prefix: string, revision: number): string {
+  return Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', rv: revision, start: startKey.slice(prefix.length) })).toString('base64url');
+}
+
+function decodeContinue(token: string, prefix: string): { startKey: string; revision: number } {
+  try {
+    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString()) as { v: string; rv: number; start: string };
+    if (parsed.v !== 'meta.k8s.io/v1' || typeof parsed.rv !== 'number' || typeof parsed.start !== 'string' || parsed.start.includes('..')) throw new Error();
+    return { startKey: prefix + parsed.start, revision: parsed.rv };
+  } catch {
+    throw Errors.badRequest('continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
+  }
+}

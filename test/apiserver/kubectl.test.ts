@@ -1,0 +1,213 @@
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '@kubelab/component-base';
+import { kubectl, startEtcd, startKubelabApiserver, startKubelabStore, tempDir, type ApiserverProcess, type ServerProcess } from '@kubelab/testkit';
+
+/**
+ * The real kubectl against `kubelab apiserver`, asserting what a person sees: tables, messages,
+ * errors. The same suite runs with the kubelab store and with a real etcd 3.4 underneath.
+ */
+const SCENARIO_MANIFESTS = path.resolve(__dirname, '../../../shared/scenarios/manifests');
+
+/** The rows of a kubectl table as arrays of cells (columns split on runs of 2+ spaces). */
+function table(text: string): string[][] {
+  return text
+    .trim()
+    .split('\n')
+    .map((line) => line.trim().split(/\s{2,}/));
+}
+
+describe.each([
+  ['the kubelab store', () => startKubelabStore()],
+  ['a real etcd 3.4', () => startEtcd()],
+])('kubectl against the apiserver on %s', (_backend, startBackend) => {
+  let backend: ServerProcess;
+  let apiserver: ApiserverProcess;
+  const k = (args: string[], input?: string) => kubectl(apiserver.kubeconfig, args, { input });
+  const ok = (args: string[], input?: string) => {
+    const r = k(args, input);
+    expect(r.stderr, `kubectl ${args.join(' ')}`).toBe('');
+    expect(r.status, `kubectl ${args.join(' ')}`).toBe(0);
+    return r.stdout;
+  };
+
+  beforeAll(async () => {
+    backend = await startBackend();
+    apiserver = await startKubelabApiserver(backend.endpoint, { args: ['--bookmark-interval', '500'] });
+  });
+
+  afterAll(async () => {
+    await apiserver?.stop();
+    await backend?.stop();
+  });
+
+  it('a fresh cluster has the four namespaces, the kubernetes Service and the system PriorityClasses', () => {
+    const ns = table(ok(['get', 'namespaces']));
+    expect(ns[0]).toEqual(['NAME', 'STATUS', 'AGE']);
+    expect(ns.slice(1).map((row) => row.slice(0, 2))).toEqual([
+      ['default', 'Active'],
+      ['kube-node-lease', 'Active'],
+      ['kube-public', 'Active'],
+      ['kube-system', 'Active'],
+    ]);
+    const svc = table(ok(['get', 'services']));
+    expect(svc[0]).toEqual(['NAME', 'TYPE', 'CLUSTER-IP', 'EXTERNAL-IP', 'PORT(S)', 'AGE']);
+    expect(svc[1]!.slice(0, 5)).toEqual(['kubernetes', 'ClusterIP', '10.96.0.1', '<none>', '443/TCP']);
+    expect(table(ok(['get', 'priorityclasses'])).map((row) => row.slice(0, 3))).toEqual([
+      ['NAME', 'VALUE', 'GLOBAL-DEFAULT'],
+      ['system-cluster-critical', '2000000000', 'false'],
+      ['system-node-critical', '2000001000', 'false'],
+    ]);
+    expect(ok(['version'])).toMatch(/Server Version: v1\.32\.0-kubelab/);
+  });
+
+  it('api-resources lists the served kinds with short names and groups', () => {
+    const out = ok(['api-resources']);
+    expect(out).toMatch(/^pods\s+po\s+v1\s+true\s+Pod$/m);
+    expect(out).toMatch(/^deployments\s+deploy\s+apps\/v1\s+true\s+Deployment$/m);
+    expect(out).toMatch(/^horizontalpodautoscalers\s+hpa\s+autoscaling\/v2\s+true\s+HorizontalPodAutoscaler$/m);
+    expect(out).toMatch(/^nodes\s+no\s+v1\s+false\s+Node$/m);
+  });
+
+  it('apply -f a multi-document scenario manifest creates each object, and again says unchanged', () => {
+    const file = path.join(SCENARIO_MANIFESTS, 'web-nodeport.yaml');
+    const first = ok(['apply', '-f', file]);
+    expect(first).toMatch(/deployment\.apps\/\S+ created/);
+    expect(first).toMatch(/service\/\S+ created/);
+    const again = ok(['apply', '-f', file]);
+    expect(again).toMatch(/deployment\.apps\/\S+ unchanged/);
+    expect(again).toMatch(/service\/\S+ unchanged/);
+    const docs = fs.readFileSync(file, 'utf8');
+    const nodePort = /nodePort:\s*(\d+)/.exec(docs)?.[1];
+    if (nodePort) expect(ok(['get', 'services'])).toContain(`:${nodePort}/TCP`);
+  });
+
+  it('get shows deployment columns, -o wide, jsonpath, custom-columns and yaml', () => {
+    ok(['apply', '-f', '-'], DEPLOYMENT('shop', 3));
+    const rows = table(ok(['get', 'deployment', 'shop']));
+    expect(rows[0]).toEqual(['NAME', 'READY', 'UP-TO-DATE', 'AVAILABLE', 'AGE']);
+    expect(rows[1]!.slice(0, 4)).toEqual(['shop', '0/3', '0', '0']);
+    const wide = table(ok(['get', 'deployment', 'shop', '-o', 'wide']));
+    expect(wide[0]).toEqual(['NAME', 'READY', 'UP-TO-DATE', 'AVAILABLE', 'AGE', 'CONTAINERS', 'IMAGES', 'SELECTOR']);
+    expect(wide[1]!.slice(5)).toEqual(['hello', 'blux2/hello-server:1.8', 'app=shop']);
+    expect(ok(['get', 'deploy', 'shop', '-o', 'jsonpath={.spec.replicas} {.spec.strategy.type} {.metadata.generation}'])).toBe('3 RollingUpdate 1');
+    expect(table(ok(['get', 'deploy', '-o', 'custom-columns=NAME:.metadata.name,IMAGE:.spec.template.spec.containers[0].image', '--sort-by=.metadata.name']))).toContainEqual(['shop', 'blux2/hello-server:1.8']);
+    const yaml = ok(['get', 'deploy', 'shop', '-o', 'yaml']);
+    expect(yaml).toMatch(/^  resourceVersion: "\d+"$/m);
+    expect(yaml).toMatch(/^  uid: [0-9a-f-]{36}$/m);
+    expect(yaml).toMatch(/^  creationTimestamp: "\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"$/m);
+  });
+
+  it('scale, label, annotate and the three kinds of patch change what get shows', () => {
+    ok(['apply', '-f', '-'], DEPLOYMENT('cart', 1));
+    expect(ok(['scale', 'deployment', 'cart', '--replicas=4'])).toBe('deployment.apps/cart scaled\n');
+    expect(ok(['get', 'deploy', 'cart', '-o', 'jsonpath={.spec.replicas}'])).toBe('4');
+    expect(ok(['label', 'deployment', 'cart', 'tier=backend'])).toBe('deployment.apps/cart labeled\n');
+    expect(ok(['get', 'deploy', '-l', 'tier=backend', '-o', 'name'])).toBe('deployment.apps/cart\n');
+    expect(ok(['annotate', 'deployment', 'cart', 'owner=team-a'])).toBe('deployment.apps/cart annotated\n');
+    expect(ok(['patch', 'deployment', 'cart', '--type=merge', '-p', '{"spec":{"replicas":2}}'])).toBe('deployment.apps/cart patched\n');
+    expect(ok(['patch', 'deployment', 'cart', '--type=json', '-p', '[{"op":"replace","path":"/spec/minReadySeconds","value":5}]'])).toBe('deployment.apps/cart patched\n');
+    expect(ok(['patch', 'deployment', 'cart', '-p', '{"spec":{"template":{"spec":{"containers":[{"name":"hello","image":"blux2/hello-server:1.7"}]}}}}'])).toBe('deployment.apps/cart patched\n');
+    expect(ok(['get', 'deploy', 'cart', '-o', 'jsonpath={.spec.replicas} {.spec.minReadySeconds} {.spec.template.spec.containers[0].image} {.metadata.generation}'])).toBe('2 5 blux2/hello-server:1.7 5');
+    expect(ok(['patch', 'deployment', 'cart', '--type=merge', '-p', '{"spec":{"replicas":2}}'])).toBe('deployment.apps/cart patched (no change)\n');
+    expect(ok(['set', 'image', 'deployment/cart', 'hello=blux2/hello-server:1.8'])).toBe('deployment.apps/cart image updated\n');
+  });
+
+  it('edit with a scripted EDITOR saves the change', () => {
+    ok(['apply', '-f', '-'], DEPLOYMENT('editme', 1));
+    const editor = path.join(tempDir('editor'), 'edit.sh');
+    fs.writeFileSync(editor, '#!/bin/sh\nsed -i "s/replicas: 1/replicas: 6/" "$1"\n', { mode: 0o755 });
+    const r = kubectl(apiserver.kubeconfig, ['edit', 'deployment', 'editme'], { env: { EDITOR: editor, KUBE_EDITOR: editor } });
+    expect(r.stdout).toBe('deployment.apps/editme edited\n');
+    expect(ok(['get', 'deploy', 'editme', '-o', 'jsonpath={.spec.replicas}'])).toBe('6');
+  });
+
+  it('diff shows what apply would change, through a server-side dry run that changes nothing', () => {
+    ok(['apply', '-f', '-'], DEPLOYMENT('diffme', 1));
+    const r = k(['diff', '-f', '-'], DEPLOYMENT('diffme', 2));
+    expect(r.status).toBe(1); // kubectl diff exits 1 when there are differences
+    expect(r.stdout).toMatch(/^-  replicas: 1$/m);
+    expect(r.stdout).toMatch(/^\+  replicas: 2$/m);
+    expect(ok(['get', 'deploy', 'diffme', '-o', 'jsonpath={.spec.replicas}'])).toBe('1');
+  });
+
+  it('errors read as Kubernetes words them', () => {
+    expect(k(['get', 'pod', 'missing']).stderr).toBe('Error from server (NotFound): pods "missing" not found\n');
+    expect(k(['get', 'deployment', 'missing']).stderr).toBe('Error from server (NotFound): deployments.apps "missing" not found\n');
+    const invalid = k(['apply', '-f', '-'], 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: Bad_Name\nspec:\n  selector:\n    matchLabels: {app: x}\n  template:\n    metadata:\n      labels: {app: x}\n    spec:\n      containers:\n      - name: c\n        image: nginx\n');
+    expect(invalid.status).toBe(1);
+    expect(invalid.stderr).toContain('The Deployment "Bad_Name" is invalid: metadata.name: Invalid value: "Bad_Name": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters');
+    const mismatch = k(['apply', '-f', '-'], 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: mismatch\nspec:\n  selector:\n    matchLabels: {app: x}\n  template:\n    metadata:\n      labels: {app: other}\n    spec:\n      containers:\n      - name: c\n        image: nginx\n');
+    expect(mismatch.stderr).toContain('The Deployment "mismatch" is invalid: spec.template.metadata.labels: Invalid value: map[string]string{"app":"other"}: `selector` does not match template `labels`');
+    ok(['apply', '-f', '-'], SERVICE('taken-a', 30123));
+    const taken = k(['apply', '-f', '-'], SERVICE('taken-b', 30123));
+    expect(taken.stderr).toContain('The Service "taken-b" is invalid: spec.ports[0].nodePort: Invalid value: 30123: provided port is already allocated');
+    const outOfRange = k(['apply', '-f', '-'], SERVICE('far', 80));
+    expect(outOfRange.stderr).toContain('spec.ports[0].nodePort: Invalid value: 80: provided port is not in the valid range. The range of valid ports is 30000-32767');
+    expect(k(['get', 'nope']).stderr).toBe('error: the server doesn\'t have a resource type "nope"\n');
+  });
+
+  it('get -w prints the table, then each change as a row', async () => {
+    ok(['apply', '-f', '-'], DEPLOYMENT('watched', 1));
+    const child = spawn('kubectl', ['get', 'deployment', 'watched', '-w'], { env: { ...process.env, KUBECONFIG: apiserver.kubeconfig } });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    try {
+      await waitFor(() => out.includes('watched'), { timeoutMs: 10_000, what: 'the first row' });
+      ok(['scale', 'deployment', 'watched', '--replicas=3']);
+      await waitFor(() => /watched\s+0\/3/.test(out), { timeoutMs: 10_000, what: 'a row for the scaled deployment' });
+      const lines = out.trim().split('\n');
+      expect(lines[0]).toMatch(/^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE$/);
+      expect(lines.filter((l) => l.startsWith('NAME')).length).toBe(1);
+    } finally {
+      child.kill();
+    }
+  });
+
+  it('delete removes what it names and says so', () => {
+    ok(['apply', '-f', '-'], DEPLOYMENT('gone', 1));
+    expect(ok(['delete', 'deployment', 'gone'])).toBe('deployment.apps "gone" deleted\n');
+    expect(k(['get', 'deployment', 'gone']).stderr).toBe('Error from server (NotFound): deployments.apps "gone" not found\n');
+    ok(['create', 'namespace', 'scratch']);
+    expect(ok(['get', 'namespace', 'scratch', '-o', 'jsonpath={.status.phase}'])).toBe('Active');
+  });
+});
+
+function DEPLOYMENT(name: string, replicas: number): string {
+  return `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ${name}
+  labels: {app: ${name}}
+spec:
+  replicas: ${replicas}
+  selector:
+    matchLabels: {app: ${name}}
+  template:
+    metadata:
+      labels: {app: ${name}}
+    spec:
+      containers:
+      - name: hello
+        image: blux2/hello-server:1.8
+        ports:
+        - containerPort: 8080
+`;
+}
+
+function SERVICE(name: string, nodePort: number): string {
+  return `apiVersion: v1
+kind: Service
+metadata:
+  name: ${name}
+spec:
+  type: NodePort
+  selector: {app: ${name}}
+  ports:
+  - port: 80
+    targetPort: 8080
+    nodePort: ${nodePort}
+`;
+}
