@@ -1,0 +1,37 @@
+// The object API client.
+export { ObjectsClient } from './objects-client';
+export type { CallOptions, DeleteOptions, ListOptions, ObjectList, ObjectsClientOptions, Stored, WatchOptions, WriteOptions } from './objects-client';
+export { ObjectWatch } from './object-watch';
+export type { WatchEvent } from './object-watch';
+export { ApiserverUnavailableError, isApiserverUnavailable } from './errors';
+export { ApiError, isAlreadyExists, isConflict, isInvalid, isNotFound, isResourceExpired } from '@kubelab/apimachinery';
+export type { Status } from '@kubelab/apimachinery';
+export type { PatchType } from '@kubelab/proto';
+export { Resources, metaNamespaceKey, splitMetaNamespaceKey, silentLogger } from './types';
+export type { ClientLogger, GroupVersionResource, KubeObject, ObjectMeta } from './types';
+
+// Informers: list + watch + resume into an indexed cache.
+export { Informer } from './informer';
+export type { InformerOptions, ResourceEventHandler } from './informer';
+export { Reflector } from './reflector';
+export type { ReflectorOptions, ReflectorSink, ReflectorStats } from './reflector';
+export { Indexer, NAMESPACE_INDEX, metaNamespaceIndexFunc } from './indexer';
+export type { IndexFunc } from './indexer';
+
+// The work queue, layer by layer.
+export { WorkQueue } from './workqueue/queue';
+export type { QueueGet } from './workqueue/queue';
+export { DelayingQueue } from './workqueue/delaying-queue';
+export { RateLimitingQueue } from './workqueue/rate-limiting-queue';
+export { BucketRateLimiter, ItemExponentialFailureRateLimiter, MaxOfRateLimiter, defaultControllerRateLimiter } from './workqueue/rate-limiter';
+export type { RateLimiter } from './workqueue/rate-limiter';
+
+// Leader election on Leases.
+export { LeaderElector } from './leader-election';
+export type { LeaderCallbacks, LeaderElectionConfig } from './leader-election';
+export { LeaseLock, fromLeaseSpec, microTime, toLeaseSpec } from './lease-lock';
+export type { LeaderElectionRecord, ResourceLock } from './lease-lock';
+
+// Time, injected.
+export { FakeClock, realClock, sleep } from './clock';
+export type { Clock, ClockTimer } from './clock';
