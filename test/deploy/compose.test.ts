@@ -15,6 +15,8 @@ describe('docker-compose.yml', () => {
     expect(result.stdout).toMatch(/^ {2}nats:$/m);
     expect(result.stdout).toMatch(/^ {2}store:$/m);
     expect(result.stdout).toContain('--advertise-client-urls=http://store:2379');
+    expect(result.stdout).toMatch(/^ {2}apiserver:$/m);
+    expect(result.stdout).toContain('--etcd-servers=http://store:2379');
   });
 
   // `docker compose up` needs a Docker engine; this machine has only the client.

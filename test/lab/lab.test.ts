@@ -4,7 +4,7 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { waitFor } from '@kubelab/component-base';
-import { etcdctl, KUBELAB, ROOT, tempDir } from '@kubelab/testkit';
+import { etcdctl, kubectl, KUBELAB, ROOT, tempDir } from '@kubelab/testkit';
 
 /** Runs the kubelab command as a person would, from the repository root. */
 function kubelab(...args: string[]) {
@@ -28,11 +28,11 @@ async function portFree(port: number): Promise<boolean> {
   });
 }
 
-/** A base port with the lab's four consecutive ports free. */
+/** A base port with the lab's six consecutive ports free (NATS, its monitor, store, store metrics, apiserver, its gRPC). */
 async function freeBasePort(): Promise<number> {
   for (;;) {
     const base = 20_000 + Math.floor(Math.random() * 30_000);
-    const free = await Promise.all([0, 1, 2, 3].map((i) => portFree(base + i)));
+    const free = await Promise.all([0, 1, 2, 3, 4, 5].map((i) => portFree(base + i)));
     if (free.every(Boolean)) return base;
   }
 }
@@ -48,7 +48,7 @@ describe('kubelab up / status / down', () => {
     natsAgain?.kill('SIGKILL');
   });
 
-  it('starts NATS and the store as separate processes, each with its own log, and reports them healthy', async () => {
+  it('starts NATS, the store and the apiserver as separate processes, each with its own log, and reports them healthy', async () => {
     base = await freeBasePort();
     const up = kubelab('up', '--dir', dir, '--base-port', String(base), '--profile', 'fast');
     expect(up.stderr).toBe('');
@@ -56,12 +56,30 @@ describe('kubelab up / status / down', () => {
     expect(up.stdout).toMatch(/^COMPONENT\s+PID\s+ADDRESS\s+HEALTH$/m);
     expect(up.stdout).toMatch(new RegExp(`^nats\\s+\\d+\\s+nats://127\\.0\\.0\\.1:${base}\\s+healthy$`, 'm'));
     expect(up.stdout).toMatch(new RegExp(`^store\\s+\\d+\\s+http://127\\.0\\.0\\.1:${base + 2}\\s+healthy$`, 'm'));
+    expect(up.stdout).toMatch(new RegExp(`^apiserver\\s+\\d+\\s+http://127\\.0\\.0\\.1:${base + 4}\\s+healthy$`, 'm'));
     const processes = pids();
-    expect(processes.map((p) => p.name)).toEqual(['nats', 'store']);
-    expect(new Set(processes.map((p) => p.pid)).size).toBe(2);
+    expect(processes.map((p) => p.name)).toEqual(['nats', 'store', 'apiserver']);
+    expect(new Set(processes.map((p) => p.pid)).size).toBe(3);
     for (const p of processes) expect(alive(p.pid)).toBe(true);
     expect(fs.readFileSync(path.join(dir, 'logs', 'store.log'), 'utf8')).toContain('store ready');
-    expect(etcdctl(`127.0.0.1:${base + 2}`, ['put', '/registry/namespaces/default', 'x']).stdout).toBe('OK\n');
+    expect(etcdctl(`127.0.0.1:${base + 2}`, ['put', '/kubelab-test/key', 'x']).stdout).toBe('OK\n');
+  });
+
+  it('writes a kubeconfig that the real kubectl uses to reach the apiserver, whose objects the store holds', () => {
+    const printed = kubelab('kubeconfig', '--dir', dir);
+    expect(printed.status).toBe(0);
+    const kubeconfig = printed.stdout.trim();
+    expect(kubeconfig).toBe(path.join(dir, 'kubeconfig'));
+    const ns = kubectl(kubeconfig, ['get', 'ns']);
+    expect(ns.stderr).toBe('');
+    expect(ns.stdout).toMatch(/^default\s+Active\s+\S+$/m);
+    expect(etcdctl(`127.0.0.1:${base + 2}`, ['get', '/registry/namespaces', '--prefix', '--keys-only']).stdout.split('\n').filter(Boolean)).toEqual([
+      '/registry/namespaces/default',
+      '/registry/namespaces/kube-node-lease',
+      '/registry/namespaces/kube-public',
+      '/registry/namespaces/kube-system',
+    ]);
+    expect(kubelab('kubeconfig', '--dir', tempDir('lab-none')).stderr).toContain('start a lab first with `kubelab up`');
   });
 
   it('says so instead of starting a second lab', () => {
@@ -86,7 +104,7 @@ describe('kubelab up / status / down', () => {
     expect(status.status).toBe(1);
     expect(status.stdout).toMatch(/^nats\s+\d+\s+\S+\s+not running$/m);
     expect(status.stdout).toMatch(/^store\s+\d+\s+\S+\s+healthy$/m);
-    expect(etcdctl(`127.0.0.1:${base + 2}`, ['get', '/registry/namespaces/default', '--print-value-only']).stdout).toBe('x\n');
+    expect(etcdctl(`127.0.0.1:${base + 2}`, ['get', '/kubelab-test/key', '--print-value-only']).stdout).toBe('x\n');
     const storeLog = path.join(dir, 'logs', 'store.log');
     await waitFor(() => fs.readFileSync(storeLog, 'utf8').includes('lost NATS'), { timeoutMs: 10_000, what: 'the store to notice' });
     natsAgain = spawn('nats-server', ['-a', '127.0.0.1', '-p', String(base), '-m', String(base + 1)], { stdio: 'ignore' });
@@ -105,7 +123,7 @@ describe('kubelab up / status / down', () => {
     expect(kubelab('status', '--dir', dir).stdout).toContain('no lab in');
     // The data survives: a new lab on the same folder finds the key again.
     expect(kubelab('up', '--dir', dir, '--base-port', String(base)).status).toBe(0);
-    expect(etcdctl(`127.0.0.1:${base + 2}`, ['get', '/registry/namespaces/default', '--print-value-only']).stdout).toBe('x\n');
+    expect(etcdctl(`127.0.0.1:${base + 2}`, ['get', '/kubelab-test/key', '--print-value-only']).stdout).toBe('x\n');
     expect(kubelab('down', '--dir', dir).status).toBe(0);
   });
 
@@ -114,6 +132,33 @@ describe('kubelab up / status / down', () => {
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('/nonexistent/nats-server was not found on PATH');
     expect(result.stderr).toContain('apt-get install nats-server');
+  });
+});
+
+describe('a lab whose store dies', () => {
+  const dir = tempDir('lab-store-death');
+  let store: ChildProcess | undefined;
+
+  afterAll(() => {
+    kubelab('down', '--dir', dir);
+    store?.kill('SIGKILL');
+  });
+
+  it('keeps the apiserver up; kubectl gets an error while the store is gone and answers again once it is back', async () => {
+    const base = await freeBasePort();
+    expect(kubelab('up', '--dir', dir, '--base-port', String(base), '--profile', 'fast').status).toBe(0);
+    const kubeconfig = path.join(dir, 'kubeconfig');
+    const processes = (JSON.parse(fs.readFileSync(path.join(dir, 'lab.json'), 'utf8')) as { processes: Array<{ name: string; pid: number }> }).processes;
+    const dead = processes.find((p) => p.name === 'store')!;
+    process.kill(dead.pid, 'SIGKILL');
+    await waitFor(() => !alive(dead.pid), { timeoutMs: 5_000, what: 'the store to die' });
+    const during = kubectl(kubeconfig, ['get', 'ns']);
+    expect(during.status).toBe(1);
+    expect(during.stderr).toContain('Error from server (InternalError)');
+    expect(alive(processes.find((p) => p.name === 'apiserver')!.pid)).toBe(true);
+    store = spawn(process.execPath, [KUBELAB, 'store', '--name', 'kubelab', '--data-dir', path.join(dir, 'data', 'store'), '--listen-client-urls', `http://127.0.0.1:${base + 2}`, '--listen-metrics-urls', `http://127.0.0.1:${base + 3}`], { stdio: 'ignore' });
+    await waitFor(() => kubectl(kubeconfig, ['get', 'ns']).status === 0, { timeoutMs: 30_000, intervalMs: 250, what: 'kubectl to work again' });
+    expect(kubectl(kubeconfig, ['get', 'ns', 'default', '-o', 'name']).stdout).toBe('namespace/default\n');
   });
 });
 

@@ -12,10 +12,13 @@ export interface LabPorts {
   natsMonitor: number;
   store: number;
   storeMetrics: number;
+  apiserver: number;
+  /** The apiserver's object API for the components (gRPC). */
+  apiserverGrpc: number;
 }
 
-/** The ports a person expects: NATS's and etcd's own (2381 is where kubeadm puts etcd's metrics). */
-const WELL_KNOWN: LabPorts = { nats: 4222, natsMonitor: 8222, store: 2379, storeMetrics: 2381 };
+/** The ports a person expects: NATS's, etcd's (2381 is where kubeadm puts etcd's metrics) and the apiserver's. */
+const WELL_KNOWN: LabPorts = { nats: 4222, natsMonitor: 8222, store: 2379, storeMetrics: 2381, apiserver: 6443, apiserverGrpc: 6444 };
 
 export const DEFAULT_LAB_DIR = path.join(os.homedir(), '.kubelab');
 
@@ -31,4 +34,5 @@ export const paths = {
   state: (dir: string) => path.join(dir, 'lab.json'),
   logs: (dir: string) => path.join(dir, 'logs'),
   data: (dir: string, component: string) => path.join(dir, 'data', component),
+  kubeconfig: (dir: string) => path.join(dir, 'kubeconfig'),
 };

@@ -56,5 +56,12 @@ export function processTable(layout: LabLayout, profile: Profile, natsServer: st
       healthUrl: `http://127.0.0.1:${ports.storeMetrics}/readyz`,
       logFile: log('store'),
     },
+    {
+      name: 'apiserver',
+      ...kubelab('apiserver', ['--etcd-servers', `http://127.0.0.1:${ports.store}`, '--bind-address', '127.0.0.1', '--port', String(ports.apiserver), '--grpc-port', String(ports.apiserverGrpc), '--nats-url', natsUrl]),
+      address: `http://127.0.0.1:${ports.apiserver}`,
+      healthUrl: `http://127.0.0.1:${ports.apiserver}/readyz`,
+      logFile: log('apiserver'),
+    },
   ];
 }

@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { components } from '../components';
 import { down } from './down';
+import { printKubeconfigPath } from './kubeconfig';
 import { DEFAULT_LAB_DIR } from './layout';
 import { status } from './status';
 import { up } from './up';
@@ -32,6 +33,12 @@ export function labProgram(): Command {
     .description('stop every process of the lab (data and logs are kept)')
     .addOption(dirOption())
     .action(async (o: { dir: string }) => exit(await down(o.dir)));
+
+  program
+    .command('kubeconfig')
+    .description('print the path of the lab\'s kubeconfig (use: KUBECONFIG=$(kubelab kubeconfig) kubectl get ns)')
+    .addOption(dirOption())
+    .action((o: { dir: string }) => exit(printKubeconfigPath(o.dir)));
 
   program
     .command('status')

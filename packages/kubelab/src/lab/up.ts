@@ -6,6 +6,7 @@ import { processTable } from './process-table';
 import { profileNamed } from './profiles';
 import { readState, writeState, type LabState } from './state';
 import { formatStatus, probe } from './status';
+import { writeKubeconfig } from './kubeconfig';
 
 export interface UpOptions {
   dir: string;
@@ -70,8 +71,11 @@ export async function up(options: UpOptions): Promise<number> {
       return 1;
     }
   }
+  const kubeconfig = writeKubeconfig(layout.dir, `http://127.0.0.1:${layout.ports.apiserver}`);
   process.stdout.write(`lab is up in ${layout.dir} (profile ${profile.name})\n`);
   process.stdout.write(formatStatus(await probe(state)));
-  process.stdout.write(`logs: ${paths.logs(layout.dir)}\nstop it with: kubelab down${layout.dir === DEFAULT_LAB_DIR ? '' : ` --dir ${layout.dir}`}\n`);
+  const dirFlag = layout.dir === DEFAULT_LAB_DIR ? '' : ` --dir ${layout.dir}`;
+  process.stdout.write(`kubectl: export KUBECONFIG=${kubeconfig}   (or: KUBECONFIG=$(kubelab kubeconfig${dirFlag}) kubectl get ns)\n`);
+  process.stdout.write(`logs: ${paths.logs(layout.dir)}\nstop it with: kubelab down${dirFlag}\n`);
   return 0;
 }
