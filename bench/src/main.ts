@@ -1,10 +1,11 @@
 import { parseArgs } from 'node:util';
+import { APISERVER_DEFAULTS, runApiserverBench } from './apiserver-suite';
 import { BENCHMARKS_MD } from './report';
 import { runStoreBench, STORE_DEFAULTS } from './store-suite';
 
 /** `npm run bench -- <suite> [options]`; each suite rewrites its section of docs/benchmarks.md (or --out). */
 const USAGE = `usage: npm run bench -- <suite> [--operations N] [--concurrency N] [--value-bytes N] [--watch-rate N] [--watch-seconds N] [--out FILE]
-suites: store`;
+suites: store, apiserver (apiserver options: --creates N --clients N --list-pods N)`;
 
 async function main(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -16,6 +17,9 @@ async function main(argv: string[]): Promise<void> {
       'value-bytes': { type: 'string' },
       'watch-rate': { type: 'string' },
       'watch-seconds': { type: 'string' },
+      creates: { type: 'string' },
+      clients: { type: 'string' },
+      'list-pods': { type: 'string' },
       out: { type: 'string' },
     },
   });
@@ -26,11 +30,20 @@ async function main(argv: string[]): Promise<void> {
     if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} needs a positive whole number, not "${raw}"`);
     return value;
   };
-  if (positionals[0] !== 'store' || positionals.length !== 1) {
+  const suite = positionals[0];
+  if ((suite !== 'store' && suite !== 'apiserver') || positionals.length !== 1) {
     console.error(USAGE);
     process.exit(2);
   }
   const out = values.out ?? BENCHMARKS_MD;
+  if (suite === 'apiserver') {
+    const markdown = await runApiserverBench(
+      { creates: number('creates', APISERVER_DEFAULTS.creates), clients: number('clients', APISERVER_DEFAULTS.clients), listPods: number('list-pods', APISERVER_DEFAULTS.listPods) },
+      out,
+    );
+    console.log(`${markdown}\n\n(written to ${out})`);
+    return;
+  }
   const markdown = await runStoreBench(
     {
       operations: number('operations', STORE_DEFAULTS.operations),

@@ -1,0 +1,123 @@
+import * as http from 'node:http';
+import { startKubelabApiserver, startKubelabStore, type ApiserverProcess } from '@kubelab/testkit';
+import { h1load, h2load, h2loadAvailable } from './h2load';
+import { LatencyRecorder } from './latency';
+import { describeMachine } from './machine';
+import { cpuSeconds } from './proc';
+import { lengthDelimited, message } from './protowire';
+import { fixed, table, writeSection } from './report';
+
+/**
+ * `npm run bench -- apiserver`: the apiserver on the kubelab store, beside the raw store in the
+ * same run. Pod creates through the REST API (h2load, HTTP/1.1, 32 clients), watch delivery
+ * through a REST watch, and a LIST of 10,000 pods.
+ */
+export interface ApiserverBenchOptions {
+  creates: number;
+  clients: number;
+  listPods: number;
+}
+
+export const APISERVER_DEFAULTS: ApiserverBenchOptions = { creates: 5_000, clients: 32, listPods: 10_000 };
+
+const POD = Buffer.from(JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { generateName: 'bench-', labels: { app: 'bench' } }, spec: { containers: [{ name: 'web', image: 'nginx:1.27', resources: { requests: { cpu: '100m', memory: '64Mi' } } }] } }));
+
+export async function runApiserverBench(options: ApiserverBenchOptions, out: string): Promise<string> {
+  if (!h2loadAvailable()) throw new Error("h2load is missing: it comes with Debian's nghttp2-client (scripts/setup.sh installs it)");
+  const store = await startKubelabStore();
+  let apiserver: ApiserverProcess | undefined;
+  try {
+    apiserver = await startKubelabApiserver(store.endpoint);
+    const put = message(lengthDelimited(1, Buffer.from('/bench/raw')), lengthDelimited(2, Buffer.alloc(POD.length, 'v')));
+    h2load(store.endpoint, '/etcdserverpb.KV/Put', put, 2_000, 64);
+    const raw = h2load(store.endpoint, '/etcdserverpb.KV/Put', put, options.creates, options.clients);
+    const rawRate = options.creates / raw.seconds;
+
+    const podsUrl = `${apiserver.url}/api/v1/namespaces/default/pods`;
+    h1load(podsUrl, POD, 'application/json', 500, options.clients);
+    const cpuBefore = cpuSeconds(apiserver.child.pid!);
+    const creates = h1load(podsUrl, POD, 'application/json', options.creates, options.clients);
+    const createCpu = ((cpuSeconds(apiserver.child.pid!) - cpuBefore) / options.creates) * 1000;
+    const createRate = creates.succeeded / creates.seconds;
+
+    const watch = await watchLatency(apiserver.url, 1_000);
+
+    const more = options.listPods - (options.creates + 500);
+    if (more > 0) h1load(podsUrl, POD, 'application/json', more, options.clients);
+    const list = await listLatency(`${apiserver.url}/api/v1/pods`, 5);
+
+    const rows = [
+      ['raw store put (same value size, same concurrency): ops/s', fixed(rawRate, 0), ''],
+      ['pod create through the REST API: creates/s', fixed(createRate, 0), `${fixed(createRate / rawRate)}× the raw store (goal ≥ 0.50×)`],
+      [`pod create p50 / p99 latency (ms), ${options.clients} clients`, `${fixed(creates.latency.percentile(0.5))} / ${fixed(creates.latency.percentile(0.99))}`, 'goal p99 < 100 ms'],
+      ['pod create: apiserver CPU s / 1,000 creates', fixed(createCpu, 3), ''],
+      ['watch delivery p50 / p99 (ms), create sent → event received', `${fixed(watch.percentile(0.5))} / ${fixed(watch.percentile(0.99))}`, 'goal p99 < 20 ms'],
+      [`LIST of ${list.count.toLocaleString('en')} pods, p50 / max of 5 (ms)`, `${fixed(list.latency.percentile(0.5))} / ${fixed(list.latency.percentile(1))}`, 'served from the watch cache; goal < 300 ms'],
+    ];
+    const markdown = [
+      '## apiserver: pod creates, watch and list, beside the raw store',
+      '',
+      `Command: \`npm run bench -- apiserver\`. Machine: ${describeMachine()}. Run on ${new Date().toISOString().slice(0, 10)}.`,
+      '',
+      `- creates: h2load over HTTP/1.1, ${options.clients} clients with one request each in flight, POSTing a ${POD.length}-byte Pod with`,
+      '  generateName (JSON); the raw store figure is h2load putting a value of the same size, with the same concurrency.',
+      '- watch: one REST watch on pods; 1,000 creates one after another; latency from sending the POST to reading the event.',
+      `- list: GET /api/v1/pods (JSON) with ${list.count.toLocaleString('en')} pods stored, timed until the last byte is received.`,
+      '',
+      table(['measure', 'value', 'note'], rows),
+    ].join('\n');
+    writeSection(out, 'apiserver', markdown);
+    return markdown;
+  } finally {
+    await apiserver?.stop();
+    await store.stop();
+  }
+}
+
+/** Creates pods one by one while a REST watch runs; returns POST-sent → event-read latencies. */
+async function watchLatency(base: string, count: number): Promise<LatencyRecorder> {
+  const sent = new Map<string, number>();
+  const latency = new LatencyRecorder();
+  let buffered = '';
+  let resolveDone!: () => void;
+  const done = new Promise<void>((resolve) => (resolveDone = resolve));
+  const request = http.get(`${base}/api/v1/namespaces/default/pods?watch=1&labelSelector=bench%3Dwatch`, (res) => {
+    res.setEncoding('utf8');
+    res.on('data', (chunk: string) => {
+      buffered += chunk;
+      let newline;
+      while ((newline = buffered.indexOf('\n')) >= 0) {
+        const line = buffered.slice(0, newline);
+        buffered = buffered.slice(newline + 1);
+        const event = JSON.parse(line) as { type: string; object: { metadata: { name: string } } };
+        const started = sent.get(event.object.metadata.name);
+        if (event.type === 'ADDED' && started !== undefined) latency.record(performance.now() - started);
+        if (latency.count === count) resolveDone();
+      }
+    });
+  });
+  await new Promise((resolve) => setTimeout(resolve, 200)); // the watch request is on its way; creates below are after it
+  for (let i = 0; i < count; i++) {
+    const name = `watched-${i}`;
+    sent.set(name, performance.now());
+    const body = JSON.stringify({ metadata: { name, labels: { bench: 'watch' } }, spec: { containers: [{ name: 'web', image: 'nginx' }] } });
+    const res = await fetch(`${base}/api/v1/namespaces/default/pods`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    if (res.status !== 201) throw new Error(`create ${name}: ${res.status} ${await res.text()}`);
+  }
+  await Promise.race([done, new Promise((_, reject) => setTimeout(() => reject(new Error('watch events did not all arrive in 30 s')), 30_000))]);
+  request.destroy();
+  return latency;
+}
+
+async function listLatency(url: string, times: number): Promise<{ latency: LatencyRecorder; count: number }> {
+  const latency = new LatencyRecorder();
+  let count = 0;
+  for (let i = 0; i < times; i++) {
+    // Timed to the last byte received; parsing the 10 MB answer is the client's cost, not the server's.
+    const started = performance.now();
+    const body = await (await fetch(url)).arrayBuffer();
+    latency.record(performance.now() - started);
+    count = (JSON.parse(Buffer.from(body).toString()) as { items: unknown[] }).items.length;
+  }
+  return { latency, count };
+}
