@@ -24,3 +24,5 @@ export * from './validation/ports';
 export * from './quantity/parse';
 export * from './quantity/quantity';
 export * from './quantity/format';
+// The shape of every object.
+export type { KubeObject, ObjectMeta, OwnerReference } from './object/object';

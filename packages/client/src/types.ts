@@ -1,29 +1,6 @@
-/** A Kubernetes object as JSON: what the object API sends and receives. */
-export interface KubeObject {
-  apiVersion?: string;
-  kind?: string;
-  metadata: ObjectMeta;
-  spec?: Record<string, unknown>;
-  status?: Record<string, unknown>;
-  [field: string]: unknown;
-}
+import type { KubeObject, ObjectMeta } from '@kubelab/apimachinery';
 
-/** meta/v1 ObjectMeta, the fields a client reads; the rest passes through untouched. */
-export interface ObjectMeta {
-  name?: string;
-  generateName?: string;
-  namespace?: string;
-  uid?: string;
-  resourceVersion?: string;
-  generation?: number;
-  creationTimestamp?: string;
-  deletionTimestamp?: string;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-  ownerReferences?: Array<{ apiVersion: string; kind: string; name: string; uid: string; controller?: boolean; blockOwnerDeletion?: boolean }>;
-  finalizers?: string[];
-  [field: string]: unknown;
-}
+export type { KubeObject, ObjectMeta };
 
 /** A resource as the API names it (schema.GroupVersionResource): group '' is the core group. */
 export interface GroupVersionResource {

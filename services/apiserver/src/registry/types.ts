@@ -1,32 +1,7 @@
+import type { KubeObject } from '@kubelab/apimachinery';
 import type { FieldErrorList } from '../errors';
 
-/** A Kubernetes object as JSON: apiVersion, kind, metadata, and whatever the kind adds. */
-export interface KubeObject {
-  apiVersion?: string;
-  kind?: string;
-  metadata: ObjectMeta;
-  spec?: Record<string, unknown>;
-  status?: Record<string, unknown>;
-  [field: string]: unknown;
-}
-
-export interface ObjectMeta {
-  name?: string;
-  generateName?: string;
-  namespace?: string;
-  uid?: string;
-  resourceVersion?: string;
-  generation?: number;
-  creationTimestamp?: string;
-  deletionTimestamp?: string;
-  deletionGracePeriodSeconds?: number;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-  ownerReferences?: Array<{ apiVersion: string; kind: string; name: string; uid: string; controller?: boolean; blockOwnerDeletion?: boolean }>;
-  finalizers?: string[];
-  managedFields?: unknown[];
-  [field: string]: unknown;
-}
+export type { KubeObject, ObjectMeta } from '@kubelab/apimachinery';
 
 /** A column of `kubectl get`, as the apiserver's Table response describes it. */
 export interface TableColumn {
