@@ -166,6 +166,24 @@ describe.each([
     }
   });
 
+  it('create deployment, configmap and secret (sent as protobuf by kubectl), then expose', () => {
+    expect(ok(['create', 'deployment', 'hello', '--image=blux2/hello-server:1.6', '--replicas=2', '--port=8080'])).toBe('deployment.apps/hello created\n');
+    expect(ok(['get', 'deploy', 'hello', '-o', 'jsonpath={.spec.replicas} {.spec.template.spec.containers[0].image} {.spec.selector.matchLabels.app} {.spec.template.spec.containers[0].ports[0].containerPort}'])).toBe('2 blux2/hello-server:1.6 hello 8080');
+    expect(ok(['create', 'configmap', 'greeting', '--from-literal=text=hi', '--from-literal=lang=en'])).toBe('configmap/greeting created\n');
+    expect(table(ok(['get', 'configmap', 'greeting']))[1]!.slice(0, 2)).toEqual(['greeting', '2']);
+    expect(ok(['create', 'secret', 'generic', 'token', '--from-literal=key=s3cret'])).toBe('secret/token created\n');
+    expect(Buffer.from(ok(['get', 'secret', 'token', '-o', 'jsonpath={.data.key}']), 'base64').toString()).toBe('s3cret');
+    expect(table(ok(['get', 'secret', 'token']))[1]!.slice(0, 3)).toEqual(['token', 'Opaque', '1']);
+    expect(ok(['expose', 'deployment', 'hello', '--port=80', '--target-port=8080', '--type=NodePort'])).toBe('service/hello exposed\n');
+    const svc = table(ok(['get', 'service', 'hello']))[1]!;
+    expect(svc.slice(0, 2)).toEqual(['hello', 'NodePort']);
+    expect(svc[2]).toMatch(/^10\.96\.\d+\.\d+$/);
+    expect(svc[4]).toMatch(/^80:3\d{4}\/TCP$/);
+    expect(ok(['create', 'service', 'clusterip', 'plain', '--tcp=5678:8080'])).toBe('service/plain created\n');
+    expect(ok(['create', 'namespace', 'dev'])).toBe('namespace/dev created\n');
+    expect(k(['create', 'namespace', 'dev']).stderr).toBe('Error from server (AlreadyExists): namespaces "dev" already exists\n');
+  });
+
   it('delete removes what it names and says so', () => {
     ok(['apply', '-f', '-'], DEPLOYMENT('gone', 1));
     expect(ok(['delete', 'deployment', 'gone'])).toBe('deployment.apps "gone" deleted\n');

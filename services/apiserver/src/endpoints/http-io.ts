@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError, Errors, toStatus } from '../errors';
+import { decodeKubernetesProtobuf, isKubernetesProtobuf, ProtobufDecodeError } from './protobuf';
 
 /** Kubernetes' limit on a request body (3 MiB); larger ones get 413. */
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
@@ -28,15 +29,20 @@ export function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
-/** The magic bytes that open a Kubernetes protobuf body ("k8s\0"). */
-const PROTOBUF_MAGIC = Buffer.from([0x6b, 0x38, 0x73, 0x00]);
-
 /**
- * Parses a JSON body; a malformed one is a 400 with the parser's reason, as Kubernetes answers.
- * Protobuf bodies get 415, which tells client-go (kubectl's typed clients) to resend as JSON.
+ * Parses a request body: JSON, or Kubernetes protobuf (what kubectl's typed clients send for
+ * `kubectl create deployment|namespace|configmap|...`), decoded into the same JSON form. A
+ * malformed body is a 400 with the reason, a protobuf kind kubelab cannot decode a 415.
  */
 export function parseJson(body: Buffer, what = 'the body of the request'): unknown {
-  if (body.subarray(0, 4).equals(PROTOBUF_MAGIC)) throw Errors.unsupportedMediaType('application/vnd.kubernetes.protobuf');
+  if (isKubernetesProtobuf(body)) {
+    try {
+      return decodeKubernetesProtobuf(body);
+    } catch (error) {
+      if (error instanceof ProtobufDecodeError && error.reason === 'UnsupportedType') throw Errors.unsupportedMediaType();
+      throw Errors.badRequest(`error decoding ${what}: ${(error as Error).message}`);
+    }
+  }
   if (body.length === 0) throw Errors.badRequest(`${what} is empty`);
   try {
     return JSON.parse(body.toString('utf8'));
