@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as protobuf from 'protobufjs';
 
@@ -54,26 +55,13 @@ const META = 'k8s.io.apimachinery.pkg.apis.meta.v1';
 /** Kinds every group version carries from meta/v1 (client-go sends e.g. DeleteOptions as apps/v1 DeleteOptions). */
 const META_KINDS: ReadonlySet<string> = new Set(['DeleteOptions', 'CreateOptions', 'UpdateOptions', 'PatchOptions', 'GetOptions', 'ListOptions', 'Status', 'WatchEvent']);
 
-const PROTO_FILES = [
-  'k8s.io/api/core/v1/generated.proto',
-  'k8s.io/api/apps/v1/generated.proto',
-  'k8s.io/api/autoscaling/v1/generated.proto',
-  'k8s.io/api/autoscaling/v2/generated.proto',
-  'k8s.io/api/coordination/v1/generated.proto',
-  'k8s.io/api/discovery/v1/generated.proto',
-  'k8s.io/api/scheduling/v1/generated.proto',
-  'k8s.io/api/policy/v1/generated.proto',
-  'k8s.io/api/events/v1/generated.proto',
-];
-
 let cachedRoot: protobuf.Root | undefined;
 
-/** The Kubernetes schemas, parsed once on first use. */
+/** The Kubernetes message types (proto/k8s/types.json, protobufjs' JSON form), loaded once on first use. */
 export function loadKubernetesProtos(): protobuf.Root {
   if (cachedRoot) return cachedRoot;
-  const root = new protobuf.Root();
-  root.resolvePath = (_origin, target) => (path.isAbsolute(target) ? target : path.join(K8S_PROTO_ROOT, target));
-  root.loadSync(PROTO_FILES, { keepCase: true });
+  const descriptor = JSON.parse(fs.readFileSync(path.join(K8S_PROTO_ROOT, 'types.json'), 'utf8')) as protobuf.INamespace;
+  const root = protobuf.Root.fromJSON(descriptor);
   root.resolveAll();
   cachedRoot = root;
   return root;
