@@ -184,6 +184,35 @@ describe.each([
     expect(k(['create', 'namespace', 'dev']).stderr).toBe('Error from server (AlreadyExists): namespaces "dev" already exists\n');
   });
 
+  it('get prints the columns real Kubernetes prints for every kind', () => {
+    ok(['apply', '-f', '-'], EVERY_KIND);
+    const header = (kind: string) => table(ok(['get', kind]))[0];
+    const row = (kind: string, name: string) => table(ok(['get', kind, name]))[1]!;
+    expect(header('pods')).toEqual(['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE']);
+    expect(row('pod', 'solo').slice(0, 4)).toEqual(['solo', '0/2', 'Pending', '0']);
+    expect(table(ok(['get', 'pod', 'solo', '-o', 'wide']))[0]).toEqual(['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE', 'IP', 'NODE', 'NOMINATED NODE', 'READINESS GATES']);
+    expect(header('nodes')).toEqual(['NAME', 'STATUS', 'ROLES', 'AGE', 'VERSION']);
+    expect(row('node', 'worker-1').slice(0, 3)).toEqual(['worker-1', 'Unknown', 'worker']);
+    expect(header('replicasets')).toEqual(['NAME', 'DESIRED', 'CURRENT', 'READY', 'AGE']);
+    expect(row('rs', 'rs-1').slice(0, 4)).toEqual(['rs-1', '3', '0', '0']);
+    expect(header('daemonsets')).toEqual(['NAME', 'DESIRED', 'CURRENT', 'READY', 'UP-TO-DATE', 'AVAILABLE', 'NODE SELECTOR', 'AGE']);
+    expect(row('ds', 'agent').slice(0, 7)).toEqual(['agent', '0', '0', '0', '0', '0', 'kubernetes.io/os=linux']);
+    expect(header('statefulsets')).toEqual(['NAME', 'READY', 'AGE']);
+    expect(row('sts', 'db').slice(0, 2)).toEqual(['db', '0/2']);
+    expect(header('hpa')).toEqual(['NAME', 'REFERENCE', 'TARGETS', 'MINPODS', 'MAXPODS', 'REPLICAS', 'AGE']);
+    expect(row('hpa', 'scaler').slice(0, 6)).toEqual(['scaler', 'Deployment/shop', 'cpu: <unknown>/50%', '1', '10', '0']);
+    expect(header('leases')).toEqual(['NAME', 'HOLDER', 'AGE']);
+    expect(row('lease', 'lock').slice(0, 2)).toEqual(['lock', 'me']);
+    expect(header('endpoints')).toEqual(['NAME', 'ENDPOINTS', 'AGE']);
+    expect(row('endpoints', 'backend').slice(0, 2)).toEqual(['backend', '10.244.1.5:8080,10.244.2.7:8080']);
+    expect(header('endpointslices')).toEqual(['NAME', 'ADDRESSTYPE', 'PORTS', 'ENDPOINTS', 'AGE']);
+    expect(row('endpointslices', 'backend-abc').slice(0, 4)).toEqual(['backend-abc', 'IPv4', '8080', '10.244.1.5,10.244.2.7']);
+    expect(header('serviceaccounts')).toEqual(['NAME', 'SECRETS', 'AGE']);
+    expect(row('sa', 'robot').slice(0, 2)).toEqual(['robot', '0']);
+    expect(header('events')).toEqual(['LAST SEEN', 'TYPE', 'REASON', 'OBJECT', 'MESSAGE']);
+    expect(table(ok(['get', 'events']))[1]!.slice(1)).toEqual(['Warning', 'BackOff', 'pod/solo', 'Back-off restarting failed container']);
+  });
+
   it('delete removes what it names and says so', () => {
     ok(['apply', '-f', '-'], DEPLOYMENT('gone', 1));
     expect(ok(['delete', 'deployment', 'gone'])).toBe('deployment.apps "gone" deleted\n');
@@ -229,3 +258,97 @@ spec:
     nodePort: ${nodePort}
 `;
 }
+
+const EVERY_KIND = `apiVersion: v1
+kind: Pod
+metadata: {name: solo}
+spec:
+  containers:
+  - {name: a, image: nginx}
+  - {name: b, image: redis}
+---
+apiVersion: v1
+kind: Node
+metadata:
+  name: worker-1
+  labels: {node-role.kubernetes.io/worker: ""}
+---
+apiVersion: apps/v1
+kind: ReplicaSet
+metadata: {name: rs-1}
+spec:
+  replicas: 3
+  selector: {matchLabels: {app: rs-1}}
+  template:
+    metadata: {labels: {app: rs-1}}
+    spec: {containers: [{name: c, image: nginx}]}
+---
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: agent}
+spec:
+  selector: {matchLabels: {app: agent}}
+  template:
+    metadata: {labels: {app: agent}}
+    spec:
+      nodeSelector: {kubernetes.io/os: linux}
+      containers: [{name: c, image: busybox}]
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db}
+spec:
+  replicas: 2
+  serviceName: db
+  selector: {matchLabels: {app: db}}
+  template:
+    metadata: {labels: {app: db}}
+    spec: {containers: [{name: c, image: redis}]}
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: scaler}
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: shop}
+  maxReplicas: 10
+  metrics:
+  - type: Resource
+    resource: {name: cpu, target: {type: Utilization, averageUtilization: 50}}
+---
+apiVersion: coordination.k8s.io/v1
+kind: Lease
+metadata: {name: lock}
+spec: {holderIdentity: me, leaseDurationSeconds: 15}
+---
+apiVersion: v1
+kind: Endpoints
+metadata: {name: backend}
+subsets:
+- addresses: [{ip: 10.244.1.5}, {ip: 10.244.2.7}]
+  ports: [{port: 8080}]
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata: {name: backend-abc}
+addressType: IPv4
+ports: [{port: 8080}]
+endpoints:
+- addresses: [10.244.1.5]
+- addresses: [10.244.2.7]
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: robot}
+---
+apiVersion: v1
+kind: Event
+metadata: {name: solo.1}
+involvedObject: {kind: Pod, name: solo, namespace: default}
+type: Warning
+reason: BackOff
+message: Back-off restarting failed container
+count: 3
+lastTimestamp: "2026-01-01T00:00:00Z"
+firstTimestamp: "2026-01-01T00:00:00Z"
+source: {component: kubelet}
+`;

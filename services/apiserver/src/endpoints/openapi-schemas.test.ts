@@ -32,7 +32,8 @@ describe('OpenAPI v3 schemas from the Kubernetes protos', () => {
   });
 
   it('writes the kinds, fields and special types as Kubernetes does', () => {
-    const s = groupVersionSchemas('apps', 'v1', RESOURCES);
+    // Schemas are nested JSON; the test walks them loosely.
+    const s = groupVersionSchemas('apps', 'v1', RESOURCES) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
     expect(s['io.k8s.api.apps.v1.Deployment']).toMatchObject({
       description: 'Deployment enables declarative updates for Pods and ReplicaSets.',
       type: 'object',
