@@ -105,4 +105,20 @@ describe('the watch cache', () => {
       watch.stop();
     }
   });
+
+  it('answers a malformed body with 400 and an oversize one with 413, as Status objects, and stays up', async () => {
+    const post = (body: string) => fetch(`${apiserver.url}/api/v1/namespaces/default/configmaps`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const bad = await post('{"metadata": {"name": ');
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ kind: 'Status', status: 'Failure', reason: 'BadRequest', code: 400 });
+    const huge = await post(JSON.stringify({ metadata: { name: 'huge' }, data: { blob: 'x'.repeat(4 * 1024 * 1024) } })).catch(() => undefined);
+    if (huge) {
+      expect(huge.status).toBe(413);
+      expect(await huge.json()).toMatchObject({ kind: 'Status', reason: 'RequestEntityTooLarge', code: 413 });
+    }
+    const notObject = await post('[1,2,3]');
+    expect(notObject.status).toBe(400);
+    expect((await listNames()).names).not.toContain('huge');
+    expect((await fetch(`${apiserver.url}/readyz`)).status).toBe(200);
+  });
 });

@@ -17,7 +17,7 @@ export async function startApiserver(config: ApiserverConfig, log: Logger): Prom
   const etcd = new EtcdClient(config.etcdServers);
   const store = new ObjectStore(etcd, config.etcdPrefix, config.watchCache ? { log, size: config.watchCacheSize } : undefined);
   let ready = false;
-  const { server, registry, closeWatches } = createApiServer({ store, advertiseAddress: `${config.advertiseAddress}:${config.port}`, bookmarkIntervalMs: config.bookmarkIntervalMs, log, ready: () => ready });
+  const { server, registry, aggregator, closeWatches } = createApiServer({ store, advertiseAddress: `${config.advertiseAddress}:${config.port}`, bookmarkIntervalMs: config.bookmarkIntervalMs, log, ready: () => ready, apiServiceCheckIntervalMs: config.apiServiceCheckIntervalMs });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.bindAddress, () => resolve());
@@ -38,6 +38,7 @@ export async function startApiserver(config: ApiserverConfig, log: Logger): Prom
       delay = Math.min(delay * 2, 5_000);
     }
   }
+  await aggregator.start();
   ready = true;
   const nats: NatsLink | undefined = config.natsUrl ? connectNats(config.natsUrl, log, () => ({ component: 'apiserver', url, pid: process.pid })) : undefined;
   log.info({ url, etcdServers: config.etcdServers }, 'apiserver ready');
@@ -46,6 +47,7 @@ export async function startApiserver(config: ApiserverConfig, log: Logger): Prom
     grpcPort: objects.port,
     async close() {
       closeWatches();
+      aggregator.stop();
       await objects.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();

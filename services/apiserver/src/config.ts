@@ -17,6 +17,8 @@ export interface ApiserverConfig {
   watchCache: boolean;
   /** Events each resource's watch cache keeps for watches that resume from an older resourceVersion. */
   watchCacheSize: number;
+  /** How often the aggregation layer checks every APIService's backend again (besides on each change). */
+  apiServiceCheckIntervalMs: number;
 }
 
 /** `kubelab apiserver` flags, named as kube-apiserver's. */
@@ -34,9 +36,10 @@ export function parseApiserverFlags(argv: string[]): Readonly<ApiserverConfig> {
     .option('--log-level <level>', 'pino log level', 'info')
     .option('--default-watch-cache-size <events>', 'events each watch cache keeps for resuming watches', count, 10_000)
     .option('--watch-cache <bool>', 'serve lists and watches from an in-memory cache per resource', (v) => v !== 'false', true)
-    .option('--bookmark-interval <ms>', 'milliseconds between watch bookmarks', port, 60_000);
+    .option('--bookmark-interval <ms>', 'milliseconds between watch bookmarks', port, 60_000)
+    .option('--apiservice-check-interval <ms>', 'milliseconds between availability checks of the APIServices (and on every change)', count, 5_000);
   program.parse(argv, { from: 'user' });
-  const o = program.opts<{ etcdServers: string; etcdPrefix: string; bindAddress: string; port: number; grpcPort: number; advertiseAddress?: string; natsUrl?: string; logLevel: string; bookmarkInterval: number; watchCache: boolean; defaultWatchCacheSize: number }>();
+  const o = program.opts<{ etcdServers: string; etcdPrefix: string; bindAddress: string; port: number; grpcPort: number; advertiseAddress?: string; natsUrl?: string; logLevel: string; bookmarkInterval: number; watchCache: boolean; defaultWatchCacheSize: number; apiserviceCheckInterval: number }>();
   const etcdServers = o.etcdServers.split(',').map((s) => s.trim()).filter(Boolean);
   if (etcdServers.length === 0) throw new InvalidArgumentError('--etcd-servers needs at least one URL');
   return Object.freeze({
@@ -51,6 +54,7 @@ export function parseApiserverFlags(argv: string[]): Readonly<ApiserverConfig> {
     bookmarkIntervalMs: o.bookmarkInterval,
     watchCache: o.watchCache,
     watchCacheSize: o.defaultWatchCacheSize,
+    apiServiceCheckIntervalMs: o.apiserviceCheckInterval,
   });
 }
 

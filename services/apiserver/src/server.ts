@@ -1,5 +1,6 @@
 import * as http from 'node:http';
 import type { Logger } from '@kubelab/component-base';
+import { Aggregator } from './aggregator/aggregator';
 import { Errors } from './errors';
 import { GenericRegistry } from './registry/generic-registry';
 import { apiGroupDocument, apiGroupList, apiResourceList, apiVersions, SERVER_VERSION } from './endpoints/discovery';
@@ -15,14 +16,17 @@ export interface ApiServerOptions {
   bookmarkIntervalMs: number;
   log: Logger;
   ready: () => boolean;
+  /** Milliseconds between availability checks of every APIService (besides one on each change). */
+  apiServiceCheckIntervalMs?: number;
 }
 
 /**
  * The HTTP side of the apiserver: discovery, /version, health, and every resource through one
  * handler. Each request is logged at debug level with its verb, path, status and latency.
  */
-export function createApiServer(options: ApiServerOptions): { server: http.Server; registry: GenericRegistry; closeWatches(): void } {
+export function createApiServer(options: ApiServerOptions): { server: http.Server; registry: GenericRegistry; aggregator: Aggregator; closeWatches(): void } {
   const registry = new GenericRegistry(options.store);
+  const aggregator = new Aggregator({ registry, log: options.log, checkIntervalMs: options.apiServiceCheckIntervalMs ?? 5_000 });
   const ctx: HandlerContext = { registry, bookmarkIntervalMs: options.bookmarkIntervalMs, watches: new Set() };
   const server = http.createServer((req, res) => {
     const started = performance.now();
@@ -37,6 +41,9 @@ export function createApiServer(options: ApiServerOptions): { server: http.Serve
 
   async function route(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://apiserver');
+    // The aggregation layer first: a group version an APIService sends elsewhere is proxied whole.
+    const remote = aggregator.remoteFor(url.pathname);
+    if (remote) return aggregator.proxy(remote, req, res, url);
     const target = parseRequestPath(url.pathname);
     const get = req.method === 'GET' || req.method === 'HEAD';
     switch (target.kind) {
@@ -52,9 +59,9 @@ export function createApiServer(options: ApiServerOptions): { server: http.Serve
       }
       case 'discovery-root':
         if (!get) break;
-        return sendJson(res, 200, target.api === 'api' ? apiVersions(options.advertiseAddress) : apiGroupList());
+        return sendJson(res, 200, target.api === 'api' ? apiVersions(options.advertiseAddress) : apiGroupList(aggregator.aggregated()));
       case 'discovery-group': {
-        const doc = get ? apiGroupDocument(target.group) : undefined;
+        const doc = get ? apiGroupDocument(target.group, aggregator.aggregated()) : undefined;
         if (doc) return sendJson(res, 200, doc);
         break;
       }
@@ -82,6 +89,7 @@ export function createApiServer(options: ApiServerOptions): { server: http.Serve
   return {
     server,
     registry,
+    aggregator,
     closeWatches() {
       for (const close of ctx.watches) close();
     },

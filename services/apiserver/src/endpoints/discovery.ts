@@ -19,23 +19,59 @@ export function apiVersions(serverAddress: string): object {
   return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }] };
 }
 
-function apiGroup(name: string): object {
-  const versions = groupVersions()
+/**
+ * A group version another server serves through the aggregation layer (an APIService with a
+ * `spec.service`), with the priorities that order it among the groups and versions.
+ */
+export interface AggregatedGroupVersion {
+  group: string;
+  version: string;
+  groupPriorityMinimum: number;
+  versionPriority: number;
+}
+
+/** Kubernetes' version order (version.CompareKubeAwareVersionStrings): v2 > v1 > v1beta2 > v1beta1 > v1alpha1 > other. */
+export function compareKubeAwareVersions(a: string, b: string): number {
+  const parse = (v: string) => {
+    const m = /^v(\d+)(?:(alpha|beta)(\d+))?$/.exec(v);
+    if (!m) return { kube: false, major: 0, stage: 0, minor: 0 };
+    return { kube: true, major: Number(m[1]), stage: m[2] === 'alpha' ? 1 : m[2] === 'beta' ? 2 : 3, minor: Number(m[3] ?? 0) };
+  };
+  const x = parse(a);
+  const y = parse(b);
+  if (x.kube !== y.kube) return x.kube ? -1 : 1;
+  if (!x.kube) return a < b ? -1 : a > b ? 1 : 0;
+  if (x.stage === 3 && y.stage === 3) return y.major - x.major;
+  if (x.stage === 3 || y.stage === 3) return x.stage === 3 ? -1 : 1;
+  if (x.stage !== y.stage) return y.stage - x.stage;
+  return x.major !== y.major ? y.major - x.major : y.minor - x.minor;
+}
+
+function apiGroup(name: string, aggregated: readonly AggregatedGroupVersion[]): object {
+  const local = groupVersions()
     .filter((gv) => gv.group === name)
-    .map((gv) => ({ groupVersion: `${name}/${gv.version}`, version: gv.version }));
+    .map((gv) => gv.version);
+  // Served elsewhere: by versionPriority, then Kubernetes' version order (as the aggregator sorts them).
+  const remote = aggregated
+    .filter((gv) => gv.group === name && !local.includes(gv.version))
+    .sort((a, b) => b.versionPriority - a.versionPriority || compareKubeAwareVersions(a.version, b.version))
+    .map((gv) => gv.version);
+  const versions = [...local, ...remote].map((version) => ({ groupVersion: `${name}/${version}`, version }));
   return { name, versions, preferredVersion: versions[0] };
 }
 
-/** GET /apis: every named group. */
-export function apiGroupList(): object {
+/** GET /apis: every named group, this server's first, then those served through the aggregation layer. */
+export function apiGroupList(aggregated: readonly AggregatedGroupVersion[] = []): object {
   const names = [...new Set(groupVersions().map((gv) => gv.group))].filter(Boolean);
-  return { kind: 'APIGroupList', apiVersion: 'v1', groups: names.map(apiGroup) };
+  const remote = [...new Set([...aggregated].sort((a, b) => b.groupPriorityMinimum - a.groupPriorityMinimum || (a.group < b.group ? -1 : a.group > b.group ? 1 : 0)).map((gv) => gv.group))];
+  for (const group of remote) if (group && !names.includes(group)) names.push(group);
+  return { kind: 'APIGroupList', apiVersion: 'v1', groups: names.map((name) => apiGroup(name, aggregated)) };
 }
 
-/** GET /apis/<group>, or undefined if it is not served. */
-export function apiGroupDocument(group: string): object | undefined {
-  if (!groupVersions().some((gv) => gv.group === group)) return undefined;
-  return { kind: 'APIGroup', apiVersion: 'v1', ...apiGroup(group) };
+/** GET /apis/<group>, or undefined if it is not served (here or through the aggregation layer). */
+export function apiGroupDocument(group: string, aggregated: readonly AggregatedGroupVersion[] = []): object | undefined {
+  if (!groupVersions().some((gv) => gv.group === group) && !aggregated.some((gv) => gv.group === group)) return undefined;
+  return { kind: 'APIGroup', apiVersion: 'v1', ...apiGroup(group, aggregated) };
 }
 
 const VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { objectFilter } from '../endpoints/selectors';
+import { eventsV1 } from '../registry/resources/events-v1';
 import { pods } from '../registry/resources/pods';
 import type { EtcdEvent, WatchMessage } from '../storage/etcd-client';
 import type { ObjectStore } from '../storage/object-store';
@@ -72,6 +73,15 @@ describe('watchSelected', () => {
     expect(deleted?.type).toBe('DELETED');
     expect(deleted?.object.metadata.labels).toEqual({ app: 'web' });
     expect(deleted?.object.metadata.resourceVersion).toBe('5');
+  });
+
+  it('serves a version that is a view of the stored one (events.k8s.io/v1 of core/v1 Events) converted', () => {
+    const { store, send } = fakeStore();
+    let got: SelectedEvent | undefined;
+    watchSelected(store, eventsV1, 'default', 1, objectFilter(eventsV1, null, 'regarding.name=web'), { event: (s) => (got = s), expired() {}, error() {} });
+    const core = { apiVersion: 'v1', kind: 'Event', metadata: { name: 'e', namespace: 'default' }, involvedObject: { kind: 'Pod', name: 'web' }, message: 'hello' };
+    send({ revision: 3, events: [{ type: 'PUT', kv: { key: Buffer.from('/registry/events/default/e'), value: Buffer.from(JSON.stringify(core)), create_revision: '3', mod_revision: '3', version: '1' }, prev_kv: null }] });
+    expect(got).toEqual({ type: 'ADDED', object: { kind: 'Event', apiVersion: 'events.k8s.io/v1', metadata: { name: 'e', namespace: 'default', resourceVersion: '3' }, regarding: { kind: 'Pod', name: 'web' }, note: 'hello' } });
   });
 
   it('passes progress, compaction and errors on', () => {

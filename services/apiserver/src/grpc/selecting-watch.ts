@@ -1,7 +1,7 @@
 import type { ObjectFilter } from '../endpoints/selectors';
 import type { KubeObject, ResourceType } from '../registry/types';
-import type { EtcdEvent, EtcdKeyValue, WatchMessage } from '../storage/etcd-client';
-import type { ObjectStore } from '../storage/object-store';
+import type { EtcdEvent, WatchMessage } from '../storage/etcd-client';
+import { decode, type ObjectStore } from '../storage/object-store';
 
 /** A watch event after the selector: what a client that holds the matching objects must do. */
 export interface SelectedEvent {
@@ -32,25 +32,18 @@ export function watchSelected(store: ObjectStore, type: ResourceType, namespace:
     if ('error' in message) return on.error(message.error);
     for (const event of message.events) {
       const revision = Number(event.kv.mod_revision);
-      on.event(select(event, revision, filter), revision);
+      on.event(select(type, event, revision, filter), revision);
     }
   });
 }
 
-function select(event: EtcdEvent, revision: number, filter: ObjectFilter): SelectedEvent | undefined {
-  const previous = event.prev_kv ? decode(event.prev_kv, revision) : undefined;
+function select(type: ResourceType, event: EtcdEvent, revision: number, filter: ObjectFilter): SelectedEvent | undefined {
+  const previous = event.prev_kv ? decode(type, event.prev_kv, revision) : undefined;
   const previousPasses = previous !== undefined && filter(previous);
   if (event.type === 'DELETE') return previousPasses ? { type: 'DELETED', object: previous } : undefined;
-  const current = decode(event.kv, revision);
+  const current = decode(type, event.kv, revision);
   const currentPasses = filter(current);
   if (currentPasses) return { type: previousPasses ? 'MODIFIED' : 'ADDED', object: current };
   if (previousPasses) return { type: 'DELETED', object: previous };
   return undefined;
-}
-
-/** An object from the store, at the revision of the event that carries it. */
-function decode(kv: EtcdKeyValue, revision: number): KubeObject {
-  const object = JSON.parse(kv.value.toString()) as KubeObject;
-  object.metadata = { ...object.metadata, resourceVersion: String(revision) };
-  return object;
 }

@@ -1,10 +1,13 @@
+import { apiservices } from './resources/apiservices';
 import { configmaps } from './resources/configmaps';
 import { daemonsets } from './resources/daemonsets';
 import { deployments } from './resources/deployments';
 import { endpoints } from './resources/endpoints';
 import { endpointslices } from './resources/endpointslices';
 import { events } from './resources/events';
+import { eventsV1 } from './resources/events-v1';
 import { horizontalpodautoscalers } from './resources/horizontalpodautoscalers';
+import { horizontalpodautoscalersV1 } from './resources/horizontalpodautoscalers-v1';
 import { leases } from './resources/leases';
 import { namespaces } from './resources/namespaces';
 import { nodes } from './resources/nodes';
@@ -17,7 +20,11 @@ import { services } from './resources/services';
 import { statefulsets } from './resources/statefulsets';
 import { groupVersion, type ResourceType } from './types';
 
-/** Every resource the apiserver serves. Adding one is a file in resources/ and a line here. */
+/**
+ * Every resource the apiserver serves. Adding one is a file in resources/ and a line here. The
+ * order is discovery's: groups by first appearance, and a group's first version is preferred
+ * (autoscaling/v2 before its autoscaling/v1 view).
+ */
 export const RESOURCES: readonly ResourceType[] = [
   namespaces,
   pods,
@@ -28,11 +35,14 @@ export const RESOURCES: readonly ResourceType[] = [
   configmaps,
   secrets,
   serviceaccounts,
+  apiservices,
   deployments,
   replicasets,
   daemonsets,
   statefulsets,
+  eventsV1,
   horizontalpodautoscalers,
+  horizontalpodautoscalersV1,
   leases,
   endpointslices,
   priorityclasses,

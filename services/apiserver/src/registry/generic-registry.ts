@@ -55,7 +55,7 @@ export class GenericRegistry {
     const now = this.clock.now();
     fillSystemMeta(object, now);
     type.strategy.prepareForCreate?.(object);
-    const errors = [...validateObjectMeta(object, type.kind), ...(type.strategy.validate?.(object) ?? [])];
+    const errors = [...validateObjectMeta(object, type.kind), ...(type.strategy.validate?.(object) ?? []), ...(type.strategy.validateCreate?.(object) ?? [])];
     if (errors.length) throw Errors.invalid(type, name, errors);
     if (type.namespaced) await this.admitNamespace(namespace!);
     if (type.kind === 'Service') await this.serviceAllocator.allocate(object);

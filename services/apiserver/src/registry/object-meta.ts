@@ -1,5 +1,5 @@
 import { randomInt, randomUUID } from 'node:crypto';
-import { FieldPath, nameIsDNS1035Label, nameIsDNSSubdomain, validateAnnotations, validateLabels, validateNamespaceName, validateObjectName } from '@kubelab/apimachinery';
+import { FieldPath, nameIsDNS1035Label, nameIsDNSSubdomain, nameIsPathSegment, validateAnnotations, validateLabels, validateNamespaceName, validateObjectName } from '@kubelab/apimachinery';
 import type { FieldErrorList } from '../errors';
 import type { KubeObject } from './types';
 
@@ -23,6 +23,7 @@ const NAME_RULES: Record<string, typeof nameIsDNSSubdomain> = {
   Namespace: validateNamespaceName,
   Service: nameIsDNS1035Label,
   Node: nameIsDNSSubdomain,
+  APIService: nameIsPathSegment, // "v1." (the core group's) is a name too; its strategy checks version.group
 };
 
 /** metadata: the name (or generateName) by the kind's rule, labels and annotations. */

@@ -20,9 +20,17 @@ export interface Strategy {
   /** On update of the main resource: carry over what the main resource may not change (status). */
   prepareForUpdate?(object: KubeObject, old: KubeObject): void;
   validate?(object: KubeObject): FieldErrorList;
+  /** Checks only a new object must pass (Kubernetes' Validate where ValidateUpdate differs: events.k8s.io's strict rules). */
+  validateCreate?(object: KubeObject): FieldErrorList;
   validateUpdate?(object: KubeObject, old: KubeObject): FieldErrorList;
   /** Fields `fieldSelector` may name, besides metadata.name and metadata.namespace. */
   selectableFields?(object: KubeObject): Record<string, string>;
+}
+
+/** Between a served version and the version its objects are stored as (both as JSON). */
+export interface Conversion {
+  toStorage(object: KubeObject): KubeObject;
+  fromStorage(object: KubeObject): KubeObject;
 }
 
 export interface Printer {
@@ -43,6 +51,13 @@ export interface ResourceType {
   namespaced: boolean;
   /** Where it lives under /registry when it is not the plural ("services/specs", "minions"). */
   storagePath?: string;
+  /**
+   * For a version that is a view of objects stored as another version (events.k8s.io/v1 of core
+   * v1 Events, autoscaling/v1 of autoscaling/v2 HPAs, sharing their storagePath): how an object
+   * turns into the stored form and back. The object store applies it on every read and write,
+   * so the registry, strategy, printer, selectors and watches only ever see this version.
+   */
+  convert?: Conversion;
   /** Subresources served besides the object itself. */
   subresources?: Array<'status' | 'scale' | 'binding' | 'log' | 'eviction' | 'proxy'>;
   /** Main-resource updates keep the old status (true for every kind with a status subresource). */

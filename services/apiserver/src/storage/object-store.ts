@@ -39,8 +39,10 @@ export class ObjectStore {
   private cacheFor(type: ResourceType): WatchCache | undefined {
     if (!this.cacheOptions) return undefined;
     const key = this.key(type, undefined);
-    let cache = this.caches.get(key);
-    if (!cache) this.caches.set(key, (cache = new WatchCache(this.etcd, type, key, decode, this.cacheOptions.log, this.cacheOptions.size)));
+    // Two versions of one stored resource (core and events.k8s.io Events) each keep their own view.
+    const id = type.convert ? `${key}@${type.group}/${type.version}` : key;
+    let cache = this.caches.get(id);
+    if (!cache) this.caches.set(id, (cache = new WatchCache(this.etcd, type, key, (kv) => decode(type, kv), this.cacheOptions.log, this.cacheOptions.size)));
     return cache;
   }
 
@@ -69,7 +71,7 @@ export class ObjectStore {
   async get(type: ResourceType, namespace: string | undefined, name: string): Promise<KubeObject> {
     const { kv } = await this.etcd.get(this.key(type, namespace, name));
     if (!kv) throw Errors.notFound(type, name);
-    return decode(kv);
+    return decode(type, kv);
   }
 
   async list(type: ResourceType, namespace: string | undefined, options: { limit?: number; continue?: string } = {}): Promise<ListResult> {
@@ -92,7 +94,7 @@ export class ObjectStore {
       }
       throw error;
     });
-    const items = page.kvs.map(decode);
+    const items = page.kvs.map((kv) => decode(type, kv));
     const result: ListResult = { items, resourceVersion: String(revision ?? page.revision) };
     if (page.more && page.kvs.length > 0) {
       const lastKey = page.kvs[page.kvs.length - 1]!.key.toString();
@@ -105,10 +107,10 @@ export class ObjectStore {
   /** Stores a new object; 409 AlreadyExists if the name is taken. */
   async create(type: ResourceType, object: KubeObject): Promise<KubeObject> {
     const { namespace, name } = object.metadata;
-    const stored = withoutResourceVersion(object);
+    const stored = encode(type, object);
     const result = await this.etcd.create(this.key(type, namespace, name), Buffer.from(JSON.stringify(stored)));
     if (!result.succeeded) throw Errors.alreadyExists(type, name!);
-    return { ...stored, metadata: { ...stored.metadata, resourceVersion: String(result.revision) } };
+    return fromStored(type, stored, result.revision);
   }
 
   /**
@@ -121,14 +123,14 @@ export class ObjectStore {
     for (let attempt = 0; ; attempt++) {
       const { kv } = await this.etcd.get(key);
       if (!kv) throw Errors.notFound(type, name);
-      const current = decode(kv);
+      const current = decode(type, kv);
       const next = await change(structuredClone(current));
       const pinned = next.metadata.resourceVersion;
       if (pinned && pinned !== current.metadata.resourceVersion) throw Errors.conflict(type, name);
-      const stored = withoutResourceVersion(next);
-      if (JSON.stringify(stored) === JSON.stringify(withoutResourceVersion(current))) return current; // no-op: no new revision
+      if (JSON.stringify(withoutResourceVersion(next)) === JSON.stringify(withoutResourceVersion(current))) return current; // no-op: no new revision
+      const stored = encode(type, next);
       const result = await this.etcd.update(key, Buffer.from(JSON.stringify(stored)), Number(kv.mod_revision));
-      if (result.succeeded) return { ...stored, metadata: { ...stored.metadata, resourceVersion: String(result.revision) } };
+      if (result.succeeded) return fromStored(type, stored, result.revision);
       if (!result.current) throw Errors.notFound(type, name);
       if (pinned || attempt >= 10) throw Errors.conflict(type, name);
     }
@@ -142,7 +144,7 @@ export class ObjectStore {
       if (!kv) throw Errors.notFound(type, name);
       if (resourceVersion && resourceVersion !== kv.mod_revision) throw Errors.conflict(type, name, 'the object has been modified; please apply your changes to the latest version and try again');
       const result = await this.etcd.delete(key, Number(kv.mod_revision));
-      if (result.succeeded) return decode(kv);
+      if (result.succeeded) return decode(type, kv);
       if (resourceVersion) throw Errors.conflict(type, name);
     }
   }
@@ -174,12 +176,12 @@ export class ObjectStore {
       for (const event of message.events) {
         if (event.type === 'DELETE') {
           if (!event.prev_kv) continue;
-          const object = decode(event.prev_kv);
+          const object = decode(type, event.prev_kv);
           object.metadata.resourceVersion = event.kv.mod_revision;
           on.event({ type: 'DELETED', object, previous: object }, message.revision);
         } else {
-          const previous = event.prev_kv ? decode(event.prev_kv) : undefined;
-          on.event({ type: event.kv.version === '1' ? 'ADDED' : 'MODIFIED', object: decode(event.kv), previous }, message.revision);
+          const previous = event.prev_kv ? decode(type, event.prev_kv) : undefined;
+          on.event({ type: event.kv.version === '1' ? 'ADDED' : 'MODIFIED', object: decode(type, event.kv), previous }, message.revision);
         }
       }
     });
@@ -191,10 +193,26 @@ export class ObjectStore {
   }
 }
 
-function decode(kv: EtcdKeyValue): KubeObject {
-  const object = JSON.parse(kv.value.toString()) as KubeObject;
-  object.metadata = { ...object.metadata, resourceVersion: String(kv.mod_revision) };
+/**
+ * The one place a version that is a view of another's objects (ResourceType.convert) is
+ * converted: every read (get, list, watch, the watch cache, the result of a write) comes
+ * through `decode`/`fromStored` (the gRPC watch too), every write through `encode`.
+ */
+export function decode(type: ResourceType, kv: EtcdKeyValue, revision: string | number = kv.mod_revision): KubeObject {
+  return fromStored(type, JSON.parse(kv.value.toString()) as KubeObject, revision);
+}
+
+/** A stored object as `type` serves it, at `revision` (its resourceVersion). */
+function fromStored(type: ResourceType, stored: KubeObject, revision: string | number): KubeObject {
+  const object = type.convert ? type.convert.fromStorage(stored) : stored;
+  object.metadata = { ...object.metadata, resourceVersion: String(revision) };
   return object;
+}
+
+/** What is written: the object in its stored version, without a resourceVersion. */
+function encode(type: ResourceType, object: KubeObject): KubeObject {
+  const stored = withoutResourceVersion(object);
+  return type.convert ? withoutResourceVersion(type.convert.toStorage(stored)) : stored;
 }
 
 function withoutResourceVersion(object: KubeObject): KubeObject {
