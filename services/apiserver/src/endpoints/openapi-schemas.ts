@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as protobuf from 'protobufjs';
-import { K8S_PROTO_ROOT, loadKubernetesProtos, protobufTypeName } from './protobuf';
+import { INLINE, K8S_PROTO_ROOT, loadKubernetesProtos, protobufTypeName } from './protobuf';
 
 /**
  * The OpenAPI v3 schemas of the served kinds (`components.schemas` of /openapi/v3/<group version>),
@@ -45,23 +45,6 @@ const API_VERSION_DESCRIPTION =
   'APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources';
 const KIND_DESCRIPTION =
   'Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds';
-
-/** Embedded Go structs (`json:",inline"`): their fields are the parent's in JSON and in OpenAPI. */
-const INLINE: ReadonlySet<string> = new Set(
-  [
-    'Volume.volumeSource',
-    'PersistentVolumeSpec.persistentVolumeSource',
-    'Probe.handler',
-    'EphemeralContainer.ephemeralContainerCommon',
-    'ConfigMapEnvSource.localObjectReference',
-    'SecretEnvSource.localObjectReference',
-    'ConfigMapKeySelector.localObjectReference',
-    'SecretKeySelector.localObjectReference',
-    'ConfigMapVolumeSource.localObjectReference',
-    'ConfigMapProjection.localObjectReference',
-    'SecretProjection.localObjectReference',
-  ].map((name) => `k8s.io.api.core.v1.${name}`),
-);
 
 /** Messages whose JSON is not an object of their fields: the schema Kubernetes publishes for each (description from the comment). */
 const SPECIAL: Readonly<Record<string, Schema>> = {

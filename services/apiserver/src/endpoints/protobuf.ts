@@ -111,8 +111,8 @@ export function decodeKubernetesProtobuf(body: Buffer): Record<string, unknown> 
 // ---------------------------------------------------------------------------------------------------
 // protobuf message → Kubernetes JSON
 
-/** Embedded Go structs (`json:",inline"`): their fields sit directly in the parent object. */
-const INLINE: ReadonlySet<string> = new Set(
+/** Embedded Go structs (`json:",inline"`): their fields sit directly in the parent object (in JSON and in OpenAPI). */
+export const INLINE: ReadonlySet<string> = new Set(
   [
     'Volume.volumeSource',
     'PersistentVolumeSpec.persistentVolumeSource',
