@@ -1,12 +1,13 @@
 import * as http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '@kubelab/component-base';
-import { startKubelabApiserver, startKubelabStore, type ApiserverProcess, type ServerProcess } from '@kubelab/testkit';
+import { etcdctl, startKubelabApiserver, startKubelabStore, type ApiserverProcess, type ServerProcess } from '@kubelab/testkit';
 
 /**
  * The watch cache seen from outside, over plain HTTP: lists reflect every acknowledged write,
- * a watch resumes from any resourceVersion still in the cache's window, and one older than the
- * window gets the 410 Expired ERROR event that makes informers relist.
+ * a watch resumes from any resourceVersion in the cache's window (and from the store's history
+ * beyond it), and one the store compacted away gets the 410 Expired ERROR event that makes
+ * informers relist.
  */
 let store: ServerProcess;
 let apiserver: ApiserverProcess;
@@ -76,9 +77,23 @@ describe('the watch cache', () => {
     }
   });
 
-  it('answers a watch from before its window with a 410 Expired ERROR event', async () => {
+  it('resumes a watch from before its window from the store, which still has that history', async () => {
     const old = await createConfigMap('h');
     for (let i = 0; i < 8; i++) await createConfigMap(`later-${i}`);
+    const watch = watchEvents(old);
+    try {
+      await waitFor(() => watch.events.length >= 8, { timeoutMs: 10_000, what: 'the eight later events' });
+      expect(watch.events.map((e) => `${e.type} ${e.object.metadata?.name}`)).toEqual([...Array(8).keys()].map((i) => `ADDED later-${i}`));
+    } finally {
+      watch.stop();
+    }
+  });
+
+  it('answers a watch from a revision the store compacted away with a 410 Expired ERROR event', async () => {
+    const old = await createConfigMap('i');
+    let now = old;
+    for (let i = 0; i < 6; i++) now = await createConfigMap(`j-${i}`); // past the cache's window of 5
+    expect(etcdctl(store.endpoint, ['compact', now]).status).toBe(0);
     const watch = watchEvents(old);
     try {
       await waitFor(() => watch.events.length >= 1, { timeoutMs: 10_000, what: 'the ERROR event' });

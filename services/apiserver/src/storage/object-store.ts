@@ -12,6 +12,13 @@ export interface ObjectEvent {
   previous?: KubeObject;
 }
 
+export interface WatchHandlers {
+  event(event: ObjectEvent, revision: number): void;
+  /** The resourceVersion is gone from the store (compacted): the API's 410 Expired. */
+  expired(revision: number): void;
+  error(error: Error): void;
+}
+
 export interface ListResult {
   items: KubeObject[];
   resourceVersion: string;
@@ -44,6 +51,11 @@ export class ObjectStore {
     let cache = this.caches.get(id);
     if (!cache) this.caches.set(id, (cache = new WatchCache(this.etcd, type, key, (kv) => decode(type, kv), this.cacheOptions.log, this.cacheOptions.size)));
     return cache;
+  }
+
+  /** The revision the resource's watch cache has reached, if it has one. */
+  cachedRevision(type: ResourceType): number | undefined {
+    return this.cacheOptions ? this.cacheFor(type)?.currentRevision : undefined;
   }
 
   /** Stops every watch cache (at shutdown). */
@@ -153,22 +165,33 @@ export class ObjectStore {
    * Watches a resource (in one namespace, or all) from `resourceVersion` on: events after it, in
    * order. A resourceVersion older than the store keeps gets `onExpired` (the API's 410 Gone).
    */
-  watch(type: ResourceType, namespace: string | undefined, resourceVersion: number, on: { event(event: ObjectEvent, revision: number): void; expired(revision: number): void; error(error: Error): void }): { cancel(): void } {
+  watch(type: ResourceType, namespace: string | undefined, resourceVersion: number, on: WatchHandlers): { cancel(): void } {
     const cache = this.cacheFor(type);
-    if (cache) {
-      let cancelled = false;
-      let cancel = () => {
-        cancelled = true;
-      };
-      cache.watch(namespace, resourceVersion, on).then(
-        (handle) => {
-          if (cancelled) handle.cancel();
-          else cancel = () => handle.cancel();
+    if (!cache) return this.watchStore(type, namespace, resourceVersion, on);
+    let cancelled = false;
+    let cancel = () => {
+      cancelled = true;
+    };
+    const adopt = (handle: { cancel(): void }) => {
+      if (cancelled) handle.cancel();
+      else cancel = () => handle.cancel();
+    };
+    cache
+      .watch(namespace, resourceVersion, {
+        ...on,
+        // Older than the cache's window (a client resuming after an apiserver restart, say): the
+        // store may still have that history, so serve this watch from the store instead of
+        // making the client relist; only a compacted revision is a real 410.
+        expired: () => {
+          if (!cancelled) adopt(this.watchStore(type, namespace, resourceVersion, on));
         },
-        (error: Error) => on.error(error),
-      );
-      return { cancel: () => cancel() };
-    }
+      })
+      .then(adopt, (error: Error) => on.error(error));
+    return { cancel: () => cancel() };
+  }
+
+  /** A watch straight on the store (etcd), with each change's previous object. */
+  private watchStore(type: ResourceType, namespace: string | undefined, resourceVersion: number, on: WatchHandlers): { cancel(): void } {
     return this.etcd.watch(this.key(type, namespace), resourceVersion + 1, (message: WatchMessage) => {
       if ('progress' in message) return;
       if ('compacted' in message) return on.expired(message.compacted);
