@@ -147,6 +147,12 @@ describe.each([
     const outOfRange = k(['apply', '-f', '-'], SERVICE('far', 80));
     expect(outOfRange.stderr).toContain('spec.ports[0].nodePort: Invalid value: 80: provided port is not in the valid range. The range of valid ports is 30000-32767');
     expect(k(['get', 'nope']).stderr).toBe('error: the server doesn\'t have a resource type "nope"\n');
+    const typo = 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: typo}\nspec:\n  replicaz: 2\n  selector: {matchLabels: {app: t}}\n  template:\n    metadata: {labels: {app: t}}\n    spec:\n      containers:\n      - {name: c, image: nginx, imagez: x}\n';
+    const strict = k(['apply', '-f', '-'], typo);
+    expect(strict.stderr).toBe('Error from server (BadRequest): error when creating "STDIN": Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: unknown field "spec.replicaz", unknown field "spec.template.spec.containers[0].imagez"\n');
+    const warned = k(['apply', '-f', '-', '--validate=warn'], typo);
+    expect(warned.stdout).toBe('deployment.apps/typo created\n');
+    expect(warned.stderr).toBe('Warning: unknown field "spec.replicaz"\nWarning: unknown field "spec.template.spec.containers[0].imagez"\n');
   });
 
   it('get -w prints the table, then each change as a row', async () => {

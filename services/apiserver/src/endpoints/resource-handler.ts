@@ -6,6 +6,7 @@ import { lookup } from '../registry/catalog';
 import { bindPod } from '../registry/pod-binding';
 import { groupVersion, type KubeObject, type ResourceType } from '../registry/types';
 import { applyPatch } from './patch';
+import { fieldValidationOf, unknownFields, type FieldValidation } from './field-validation';
 import { serializedList } from '../storage/serialized';
 import { parseJson, readBody, sendJson, sendText } from './http-io';
 import type { ResourceRequest } from './request-info';
@@ -68,6 +69,7 @@ export async function handleResource(ctx: HandlerContext, target: ResourceReques
       }
       case 'POST': {
         const body = parseJson(await readBody(req)) as KubeObject;
+        checkFields(type, body, fieldValidationOf(q.get('fieldValidation')), res, 'decode');
         const created = await registry.create(type, ns, body, { dryRun });
         return sendJson(res, 201, render(type, created, rendering));
       }
@@ -95,12 +97,14 @@ export async function handleResource(ctx: HandlerContext, target: ResourceReques
       return sendJson(res, 200, render(type, await registry.get(type, ns, name), rendering));
     case 'PUT': {
       const body = parseJson(await readBody(req)) as KubeObject;
+      checkFields(type, body, fieldValidationOf(q.get('fieldValidation')), res, 'decode');
       const updated = await registry.update(type, ns, name, () => body, { dryRun, subresource });
       return sendJson(res, 200, render(type, updated, rendering));
     }
     case 'PATCH': {
       const patch = await readBody(req);
       const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim();
+      if (contentType !== 'application/json-patch+json') checkFields(type, parseJson(patch, 'the patch'), fieldValidationOf(q.get('fieldValidation')), res, 'patch');
       const updated = await registry.update(type, ns, name, (current) => applyPatch(type, contentType, current, patch), { dryRun, subresource });
       return sendJson(res, 200, render(type, updated, rendering));
     }
@@ -112,6 +116,22 @@ export async function handleResource(ctx: HandlerContext, target: ResourceReques
     default:
       throw Errors.methodNotSupported(type, method.toLowerCase());
   }
+}
+
+/**
+ * Fields the kind's schema does not declare: with fieldValidation=Strict (what kubectl sends) a
+ * 400 worded as Kubernetes words it, with Warn (the server's default) a `Warning` header that
+ * kubectl prints, with Ignore nothing.
+ */
+function checkFields(type: ResourceType, body: unknown, mode: FieldValidation, res: ServerResponse, what: 'decode' | 'patch'): void {
+  if (mode === 'Ignore') return;
+  const unknown = unknownFields(type, body).map((field) => `unknown field ${JSON.stringify(field)}`);
+  if (unknown.length === 0) return;
+  if (mode === 'Strict') {
+    const prefix = what === 'decode' ? `${type.kind} in version "${type.version}" cannot be handled as a ${type.kind}: ` : '';
+    throw Errors.badRequest(`${prefix}strict decoding error: ${unknown.join(', ')}`);
+  }
+  res.setHeader('Warning', unknown.map((warning) => `299 - ${JSON.stringify(warning)}`));
 }
 
 function render(type: ResourceType, object: KubeObject, rendering: ReturnType<typeof negotiate>): unknown {
