@@ -82,6 +82,7 @@ export class ObjectsClient {
       'grpc.keepalive_time_ms': 30_000,
       'grpc.keepalive_timeout_ms': 10_000,
       'grpc.max_receive_message_length': -1,
+      'grpc.enable_channelz': 0,
     }) as unknown as Stub;
     this.callTimeoutMs = options.callTimeoutMs ?? 30_000;
   }

@@ -32,6 +32,8 @@ export async function startObjectsServer(options: ObjectsServerOptions): Promise
     // Components keep a watch open for hours and ping to find out that a link died.
     'grpc.keepalive_permit_without_calls': 1,
     'grpc.http2.min_ping_interval_without_data_ms': 5_000,
+    // channelz bookkeeping costs CPU on every call and nothing here reads it.
+    'grpc.enable_channelz': 0,
   });
   server.addService(loadObjectsApi().Objects.service, { ...unaryHandlers(ctx), Watch: watchHandler(ctx) } as grpc.UntypedServiceImplementation);
   const port = await new Promise<number>((resolve, reject) => {
