@@ -219,6 +219,20 @@ describe.each([
     expect(table(ok(['get', 'events']))[1]!.slice(1)).toEqual(['Warning', 'BackOff', 'pod/solo', 'Back-off restarting failed container']);
   });
 
+  it('taint, cordon, autoscale and cluster-info, as the scheduling and HPA labs use them', () => {
+    ok(['apply', '-f', '-'], 'apiVersion: v1\nkind: Node\nmetadata: {name: gpu-1, labels: {kubernetes.io/hostname: gpu-1}}\n');
+    expect(ok(['taint', 'nodes', 'gpu-1', 'dedicated=gpu:NoSchedule'])).toBe('node/gpu-1 tainted\n');
+    expect(JSON.parse(ok(['get', 'node', 'gpu-1', '-o', 'jsonpath={.spec.taints}']))).toEqual([{ key: 'dedicated', value: 'gpu', effect: 'NoSchedule' }]);
+    expect(ok(['taint', 'nodes', 'gpu-1', 'dedicated=gpu:NoSchedule-'])).toBe('node/gpu-1 untainted\n');
+    expect(ok(['get', 'node', 'gpu-1', '-o', 'jsonpath={.spec.taints}'])).toBe('');
+    expect(ok(['cordon', 'gpu-1'])).toBe('node/gpu-1 cordoned\n');
+    expect(table(ok(['get', 'node', 'gpu-1']))[1]!.slice(0, 2)).toEqual(['gpu-1', 'Unknown,SchedulingDisabled']);
+    ok(['apply', '-f', '-'], DEPLOYMENT('scaled', 1));
+    expect(ok(['autoscale', 'deployment', 'scaled', '--cpu-percent=50', '--min=1', '--max=5'])).toBe('horizontalpodautoscaler.autoscaling/scaled autoscaled\n');
+    expect(table(ok(['get', 'hpa', 'scaled']))[1]!.slice(0, 5)).toEqual(['scaled', 'Deployment/scaled', 'cpu: <unknown>/50%', '1', '5']);
+    expect(ok(['cluster-info'])).toContain(`Kubernetes control plane is running at ${apiserver.url}`);
+  });
+
   it('delete removes what it names and says so', () => {
     ok(['apply', '-f', '-'], DEPLOYMENT('gone', 1));
     expect(ok(['delete', 'deployment', 'gone'])).toBe('deployment.apps "gone" deleted\n');
