@@ -219,7 +219,7 @@ describe.each([
     expect(table(ok(['get', 'events']))[1]!.slice(1)).toEqual(['Warning', 'BackOff', 'pod/solo', 'Back-off restarting failed container']);
   });
 
-  it('taint, cordon, autoscale and cluster-info, as the scheduling and HPA labs use them', () => {
+  it('taint, cordon, autoscale, cluster-info and auth, as the labs use them', () => {
     ok(['apply', '-f', '-'], 'apiVersion: v1\nkind: Node\nmetadata: {name: gpu-1, labels: {kubernetes.io/hostname: gpu-1}}\n');
     expect(ok(['taint', 'nodes', 'gpu-1', 'dedicated=gpu:NoSchedule'])).toBe('node/gpu-1 tainted\n');
     expect(JSON.parse(ok(['get', 'node', 'gpu-1', '-o', 'jsonpath={.spec.taints}']))).toEqual([{ key: 'dedicated', value: 'gpu', effect: 'NoSchedule' }]);
@@ -231,6 +231,8 @@ describe.each([
     expect(ok(['autoscale', 'deployment', 'scaled', '--cpu-percent=50', '--min=1', '--max=5'])).toBe('horizontalpodautoscaler.autoscaling/scaled autoscaled\n');
     expect(table(ok(['get', 'hpa', 'scaled']))[1]!.slice(0, 5)).toEqual(['scaled', 'Deployment/scaled', 'cpu: <unknown>/50%', '1', '5']);
     expect(ok(['cluster-info'])).toContain(`Kubernetes control plane is running at ${apiserver.url}`);
+    expect(ok(['auth', 'can-i', 'create', 'pods'])).toBe('yes\n');
+    expect(ok(['auth', 'whoami'])).toMatch(/^Username\s+kubernetes-admin$/m);
   });
 
   it('delete removes what it names and says so', () => {

@@ -90,7 +90,7 @@ function resourceEntry(type: ResourceType): object {
     singularName: type.singular,
     namespaced: type.namespaced,
     kind: type.kind,
-    verbs: type.resource === 'namespaces' ? VERBS.filter((v) => v !== 'deletecollection') : VERBS,
+    verbs: type.review ? ['create'] : type.resource === 'namespaces' ? VERBS.filter((v) => v !== 'deletecollection') : VERBS,
     ...(type.shortNames ? { shortNames: type.shortNames } : {}),
     ...(type.categories ? { categories: type.categories } : {}),
   };

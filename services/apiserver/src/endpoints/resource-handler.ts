@@ -6,6 +6,7 @@ import { lookup } from '../registry/catalog';
 import { bindPod } from '../registry/pod-binding';
 import { groupVersion, type KubeObject, type ResourceType } from '../registry/types';
 import { applyPatch } from './patch';
+import { isKubernetesProtobuf } from './protobuf';
 import { fieldValidationOf, unknownFields, type FieldValidation } from './field-validation';
 import { serializedList } from '../storage/serialized';
 import { parseJson, readBody, sendJson, sendText } from './http-io';
@@ -34,6 +35,14 @@ export async function handleResource(ctx: HandlerContext, target: ResourceReques
   const sub = target.subresource;
   if (sub && !(type.subresources ?? []).includes(sub as never)) throw Errors.notFoundPath();
   const method = req.method ?? 'GET';
+  if (type.review) {
+    if (method !== 'POST' || target.name) throw Errors.methodNotSupported(type, method.toLowerCase());
+    // The answer does not depend on the question (everything is allowed), so a protobuf question
+    // (kubectl's typed client) need not be decoded.
+    const body = await readBody(req);
+    const review = type.review(isKubernetesProtobuf(body) ? { metadata: {} } : (parseJson(body) as KubeObject));
+    return sendJson(res, 201, { ...review, apiVersion: groupVersion(type), kind: type.kind });
+  }
 
   if (!target.name) {
     switch (method) {

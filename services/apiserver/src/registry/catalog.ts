@@ -14,6 +14,7 @@ import { nodes } from './resources/nodes';
 import { pods } from './resources/pods';
 import { priorityclasses } from './resources/priorityclasses';
 import { replicasets } from './resources/replicasets';
+import { selfSubjectAccessReviews, selfSubjectReviews, selfSubjectRulesReviews } from './resources/reviews';
 import { secrets } from './resources/secrets';
 import { serviceaccounts } from './resources/serviceaccounts';
 import { services } from './resources/services';
@@ -46,6 +47,9 @@ export const RESOURCES: readonly ResourceType[] = [
   leases,
   endpointslices,
   priorityclasses,
+  selfSubjectAccessReviews,
+  selfSubjectRulesReviews,
+  selfSubjectReviews,
 ];
 
 /** Finds a resource by group, version and plural name. */

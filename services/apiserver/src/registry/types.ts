@@ -63,6 +63,11 @@ export interface ResourceType {
   /** Main-resource updates keep the old status (true for every kind with a status subresource). */
   strategy: Strategy;
   printer: Printer;
+  /**
+   * A review (SelfSubjectAccessReview, ...): nothing is stored; a create is answered with the
+   * review's result, and create is the only verb.
+   */
+  review?: (request: KubeObject) => KubeObject;
 }
 
 export function groupVersion(type: Pick<ResourceType, 'group' | 'version'>): string {
