@@ -9,7 +9,12 @@ import { kubectl, startEtcd, startKubelabApiserver, startKubelabStore, tempDir, 
  * The real kubectl against `kubelab apiserver`, asserting what a person sees: tables, messages,
  * errors. The same suite runs with the kubelab store and with a real etcd 3.4 underneath.
  */
-const SCENARIO_MANIFESTS = path.resolve(__dirname, '../../../shared/scenarios/manifests');
+/**
+ * The scenario manifests live in ../shared beside the repository (as in CI); a clone on its own
+ * uses the copy in test/fixtures.
+ */
+const SHARED_MANIFESTS = path.resolve(__dirname, '../../../shared/scenarios/manifests');
+const scenarioManifest = (name: string) => (fs.existsSync(path.join(SHARED_MANIFESTS, name)) ? path.join(SHARED_MANIFESTS, name) : path.resolve(__dirname, '../fixtures', name));
 
 /** The rows of a kubectl table as arrays of cells (columns split on runs of 2+ spaces). */
 function table(text: string): string[][] {
@@ -72,7 +77,7 @@ describe.each([
   });
 
   it('apply -f a multi-document scenario manifest creates each object, and again says unchanged', () => {
-    const file = path.join(SCENARIO_MANIFESTS, 'web-nodeport.yaml');
+    const file = scenarioManifest('web-nodeport.yaml');
     const first = ok(['apply', '-f', file]);
     expect(first).toMatch(/deployment\.apps\/\S+ created/);
     expect(first).toMatch(/service\/\S+ created/);
@@ -147,6 +152,8 @@ describe.each([
     const outOfRange = k(['apply', '-f', '-'], SERVICE('far', 80));
     expect(outOfRange.stderr).toContain('spec.ports[0].nodePort: Invalid value: 80: provided port is not in the valid range. The range of valid ports is 30000-32767');
     expect(k(['get', 'nope']).stderr).toBe('error: the server doesn\'t have a resource type "nope"\n');
+    expect(k(['get', 'pods', '--field-selector', 'spec.foo=x']).stderr).toBe('Error from server (BadRequest): Unable to find "/v1, Resource=pods" that match label selector "", field selector "spec.foo=x": field label not supported: spec.foo\n');
+    expect(k(['get', 'pods', '-l', 'app in (a']).stderr).toContain("unable to parse requirement: found '', expected: ',' or ')'");
     const typo = 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: typo}\nspec:\n  replicaz: 2\n  selector: {matchLabels: {app: t}}\n  template:\n    metadata: {labels: {app: t}}\n    spec:\n      containers:\n      - {name: c, image: nginx, imagez: x}\n';
     const strict = k(['apply', '-f', '-'], typo);
     expect(strict.stderr).toBe('Error from server (BadRequest): error when creating "STDIN": Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: unknown field "spec.replicaz", unknown field "spec.template.spec.containers[0].imagez"\n');

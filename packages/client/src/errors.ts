@@ -49,7 +49,7 @@ export function toClientError(error: unknown, target: string): Error {
 }
 
 /** The Kubernetes Status the apiserver attached to a failed call, if any. */
-export function statusFrom(metadata: grpc.Metadata | undefined): Status | undefined {
+function statusFrom(metadata: grpc.Metadata | undefined): Status | undefined {
   const value = metadata?.get(STATUS_METADATA_KEY)[0];
   if (value === undefined) return undefined;
   try {

@@ -8,9 +8,9 @@ const byNode = (p: KubeObject) => (p.spec?.nodeName ? [String(p.spec.nodeName)] 
 describe('Indexer', () => {
   it('stores objects by namespace/name and by namespace', () => {
     const indexer = new Indexer();
-    indexer.add(pod('default', 'a'));
-    indexer.add(pod('default', 'b'));
-    indexer.add(pod('kube-system', 'a'));
+    indexer.update(pod('default', 'a'));
+    indexer.update(pod('default', 'b'));
+    indexer.update(pod('kube-system', 'a'));
     expect(indexer.get('default', 'a')?.metadata.namespace).toBe('default');
     expect(indexer.getByKey('kube-system/a')).toBeDefined();
     expect(indexer.listKeys().sort()).toEqual(['default/a', 'default/b', 'kube-system/a']);
@@ -20,17 +20,17 @@ describe('Indexer', () => {
 
   it('keys cluster-scoped objects by name alone', () => {
     const indexer = new Indexer();
-    indexer.add({ metadata: { name: 'node-1' } });
+    indexer.update({ metadata: { name: 'node-1' } });
     expect(indexer.get(undefined, 'node-1')).toBeDefined();
     expect(indexer.listKeys()).toEqual(['node-1']);
   });
 
   it('keeps a custom index in step with updates and deletes', () => {
     const indexer = new Indexer({ byNode });
-    indexer.add(pod('default', 'a'));
+    indexer.update(pod('default', 'a'));
     expect(indexer.byIndex('byNode', 'node-1')).toEqual([]);
     indexer.update(pod('default', 'a', 'node-1', '2'));
-    indexer.add(pod('default', 'b', 'node-1'));
+    indexer.update(pod('default', 'b', 'node-1'));
     expect(indexer.indexKeys('byNode', 'node-1').sort()).toEqual(['default/a', 'default/b']);
     indexer.update(pod('default', 'a', 'node-2', '3'));
     expect(indexer.indexKeys('byNode', 'node-1')).toEqual(['default/b']);
@@ -50,7 +50,7 @@ describe('Indexer', () => {
 
   it('replace swaps the whole content and rebuilds the indices', () => {
     const indexer = new Indexer({ byNode });
-    indexer.add(pod('default', 'old', 'node-1'));
+    indexer.update(pod('default', 'old', 'node-1'));
     indexer.replace([pod('default', 'new', 'node-2')]);
     expect(indexer.listKeys()).toEqual(['default/new']);
     expect(indexer.byIndex('byNode', 'node-1')).toEqual([]);
@@ -59,7 +59,7 @@ describe('Indexer', () => {
 
   it('an indexer added later files the objects already stored; an unknown index is an error', () => {
     const indexer = new Indexer();
-    indexer.add(pod('default', 'a', 'node-1'));
+    indexer.update(pod('default', 'a', 'node-1'));
     indexer.addIndexers({ byNode });
     expect(indexer.indexKeys('byNode', 'node-1')).toEqual(['default/a']);
     expect(() => indexer.addIndexers({ byNode })).toThrow(/conflict/);

@@ -22,10 +22,7 @@ export class Indexer<T extends KubeObject = KubeObject> {
   /** index name → value → keys of the objects filed under it. */
   private readonly indices = new Map<string, Map<string, Set<string>>>();
 
-  constructor(
-    indexers: Record<string, IndexFunc<T>> = {},
-    readonly keyFunc: (object: T) => string = metaNamespaceKey,
-  ) {
+  constructor(indexers: Record<string, IndexFunc<T>> = {}) {
     this.addIndexers({ [NAMESPACE_INDEX]: metaNamespaceIndexFunc, ...indexers });
   }
 
@@ -41,7 +38,7 @@ export class Indexer<T extends KubeObject = KubeObject> {
 
   /** Adds or replaces an object; returns the one it replaced. */
   update(object: T): T | undefined {
-    const key = this.keyFunc(object);
+    const key = metaNamespaceKey(object);
     const old = this.items.get(key);
     if (old) this.unfile(key, old);
     this.items.set(key, object);
@@ -49,13 +46,9 @@ export class Indexer<T extends KubeObject = KubeObject> {
     return old;
   }
 
-  add(object: T): T | undefined {
-    return this.update(object);
-  }
-
   /** Removes the object with this object's key; returns what was stored. */
   delete(object: T): T | undefined {
-    return this.deleteByKey(this.keyFunc(object));
+    return this.deleteByKey(metaNamespaceKey(object));
   }
 
   deleteByKey(key: string): T | undefined {
@@ -72,7 +65,7 @@ export class Indexer<T extends KubeObject = KubeObject> {
 
   /** The object `namespace/name` (namespace undefined or '' for cluster-scoped objects). */
   get(namespace: string | undefined, name: string): T | undefined {
-    return this.items.get(namespace ? `${namespace}/${name}` : name);
+    return this.items.get(metaNamespaceKey({ metadata: { namespace, name } }));
   }
 
   list(): T[] {

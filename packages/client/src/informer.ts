@@ -2,7 +2,7 @@ import type { Clock } from './clock';
 import { Indexer, type IndexFunc } from './indexer';
 import type { ObjectsClient } from './objects-client';
 import { Reflector, type ReflectorSink, type ReflectorStats } from './reflector';
-import { silentLogger, type ClientLogger, type GroupVersionResource, type KubeObject } from './types';
+import { metaNamespaceKey, silentLogger, type ClientLogger, type GroupVersionResource, type KubeObject } from './types';
 
 /** What an informer tells its users (cache.ResourceEventHandler). Handlers should only enqueue keys. */
 export interface ResourceEventHandler<T extends KubeObject = KubeObject> {
@@ -84,11 +84,15 @@ export class Informer<T extends KubeObject = KubeObject> {
   waitForSync(timeoutMs = 60_000): Promise<void> {
     if (this.synced) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms waiting for the ${this.options.resource.resource} informer to sync`)), timeoutMs);
-      this.syncWaiters.push(() => {
+      const waiter = () => {
         clearTimeout(timer);
         resolve();
-      });
+      };
+      const timer = setTimeout(() => {
+        this.syncWaiters.splice(this.syncWaiters.indexOf(waiter), 1);
+        reject(new Error(`timed out after ${timeoutMs} ms waiting for the ${this.options.resource.resource} informer to sync`));
+      }, timeoutMs);
+      this.syncWaiters.push(waiter);
     });
   }
 
@@ -105,7 +109,7 @@ export class Informer<T extends KubeObject = KubeObject> {
     const initial = !this.synced;
     const fresh = new Set<string>();
     for (const object of items) {
-      fresh.add(this.indexer.keyFunc(object));
+      fresh.add(metaNamespaceKey(object));
       this.upsert(object, initial);
     }
     for (const key of this.indexer.listKeys()) {

@@ -26,12 +26,14 @@ class MemoryLock implements ResourceLock {
     if (this.lease.record) throw new Error('409 AlreadyExists');
     this.lease.record = { ...record };
     this.readVersion = ++this.lease.version;
+    return JSON.stringify(record);
   }
   async update(record: LeaderElectionRecord) {
     if (this.lease.failing) throw new Error('apiserver unavailable');
     if (this.readVersion !== this.lease.version) throw new Error('409 Conflict');
     this.lease.record = { ...record };
     this.readVersion = ++this.lease.version;
+    return JSON.stringify(record);
   }
   describe() {
     return 'kube-system/test';

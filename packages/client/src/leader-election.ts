@@ -138,8 +138,7 @@ export class LeaderElector {
     try {
       const current = await lock.get(timeoutMs);
       if (!current) {
-        await lock.create(desired, timeoutMs);
-        this.observe(desired, JSON.stringify(desired));
+        this.observe(desired, await lock.create(desired, timeoutMs));
         return true;
       }
       if (current.raw !== this.observedRaw) this.observe(current.record, current.raw);
@@ -152,8 +151,7 @@ export class LeaderElector {
       } else {
         desired.leaseTransitions = old.leaseTransitions + 1;
       }
-      await lock.update(desired, timeoutMs);
-      this.observe(desired, JSON.stringify(desired));
+      this.observe(desired, await lock.update(desired, timeoutMs));
       return true;
     } catch (error) {
       this.log.debug({ lease: lock.describe(), err: (error as Error).message }, 'lease attempt failed');

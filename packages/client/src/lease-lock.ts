@@ -18,8 +18,9 @@ export interface LeaderElectionRecord {
 export interface ResourceLock {
   /** The record and its raw form (to notice any change), or undefined when there is none yet. */
   get(timeoutMs: number): Promise<{ record: LeaderElectionRecord; raw: string } | undefined>;
-  create(record: LeaderElectionRecord, timeoutMs: number): Promise<void>;
-  update(record: LeaderElectionRecord, timeoutMs: number): Promise<void>;
+  /** Writes the record; returns its raw form as stored, as `get` would return it. */
+  create(record: LeaderElectionRecord, timeoutMs: number): Promise<string>;
+  update(record: LeaderElectionRecord, timeoutMs: number): Promise<string>;
   identity: string;
   /** `namespace/name`, for logs. */
   describe(): string;
@@ -51,14 +52,16 @@ export class LeaseLock implements ResourceLock {
     return { record: fromLeaseSpec(this.lease.spec ?? {}), raw: JSON.stringify(this.lease.spec ?? {}) };
   }
 
-  async create(record: LeaderElectionRecord, timeoutMs: number): Promise<void> {
+  async create(record: LeaderElectionRecord, timeoutMs: number): Promise<string> {
     this.lease = await this.client.create(Resources.leases, { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: this.name, namespace: this.namespace }, spec: toLeaseSpec(record) }, { timeoutMs });
+    return JSON.stringify(this.lease.spec ?? {});
   }
 
-  async update(record: LeaderElectionRecord, timeoutMs: number): Promise<void> {
+  async update(record: LeaderElectionRecord, timeoutMs: number): Promise<string> {
     if (!this.lease) throw new Error('lease not initialized: get or create it first');
     // The resourceVersion read by get() stays in metadata: a write in between is a 409.
     this.lease = await this.client.update(Resources.leases, { ...this.lease, spec: toLeaseSpec(record) }, { timeoutMs });
+    return JSON.stringify(this.lease.spec ?? {});
   }
 
   describe(): string {

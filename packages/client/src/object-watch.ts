@@ -35,10 +35,6 @@ export class ObjectWatch<T extends KubeObject = KubeObject> implements AsyncIter
     this.stream.cancel();
   }
 
-  get isStopped(): boolean {
-    return this.stopped;
-  }
-
   async *[Symbol.asyncIterator](): AsyncIterator<WatchEvent<T>> {
     try {
       for await (const message of this.stream as AsyncIterable<WireWatchEvent>) {

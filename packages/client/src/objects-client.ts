@@ -172,13 +172,6 @@ export class ObjectsClient {
     return decode<T>(response.object);
   }
 
-  /** Resolves once the channel is connected (it starts connecting if idle); rejects after timeoutMs. */
-  waitForReady(timeoutMs: number): Promise<void> {
-    return new Promise((resolve, reject) =>
-      this.stub.waitForReady(Date.now() + timeoutMs, (error) => (error ? reject(toClientError({ code: grpc.status.UNAVAILABLE, details: error.message }, this.target)) : resolve())),
-    );
-  }
-
   close(): void {
     this.stub.close();
   }
@@ -196,8 +189,14 @@ export class ObjectsClient {
     return new Promise((resolve, reject) => {
       if (options.signal?.aborted) return reject(toClientError({ code: grpc.status.CANCELLED, details: 'aborted before the call' }, this.target));
       const deadline = Date.now() + (options.timeoutMs ?? this.callTimeoutMs);
-      const call = this.stub[method]!(request, { deadline }, (error: grpc.ServiceError | null, response: Res) => (error ? reject(toClientError(error, this.target)) : resolve(response)));
-      options.signal?.addEventListener('abort', () => call.cancel(), { once: true });
+      const onAbort = () => call.cancel();
+      const call = this.stub[method]!(request, { deadline }, (error: grpc.ServiceError | null, response: Res) => {
+        // The signal may outlive many calls (an informer's): leave no listener behind.
+        options.signal?.removeEventListener('abort', onAbort);
+        if (error) reject(toClientError(error, this.target));
+        else resolve(response);
+      });
+      options.signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
 }

@@ -1,6 +1,6 @@
 export { loadEtcdApi, ETCD_PROTO_OPTIONS, PROTO_ROOT } from './etcd';
 export type { EtcdApi } from './etcd';
-export { loadObjectsApi, OBJECTS_PROTO_OPTIONS, STATUS_METADATA_KEY } from './objects';
+export { loadObjectsApi, STATUS_METADATA_KEY } from './objects';
 export type { ObjectsApi } from './objects';
 export type {
   BindRequest,

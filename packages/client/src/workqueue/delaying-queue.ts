@@ -23,7 +23,8 @@ export class DelayingQueue<T> extends WorkQueue<T> {
     const existing = this.waiting.get(item);
     if (existing !== undefined && existing <= readyAt) return;
     this.waiting.set(item, readyAt);
-    this.schedule();
+    // Only this item changed, and only to an earlier time: no need to look at the others.
+    this.armFor(readyAt);
   }
 
   /** How many items wait for their time (for tests and metrics). */
@@ -51,9 +52,15 @@ export class DelayingQueue<T> extends WorkQueue<T> {
     this.schedule();
   }
 
+  /** Sets the timer for the earliest waiting item (after a flush, when the earliest is unknown). */
   private schedule(): void {
     let earliest = Infinity;
     for (const at of this.waiting.values()) earliest = Math.min(earliest, at);
+    this.armFor(earliest);
+  }
+
+  /** Makes the one timer fire by `earliest`, unless it already fires sooner. */
+  private armFor(earliest: number): void {
     if (earliest === Infinity || earliest >= this.timerDue) return;
     if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
     this.timerDue = earliest;

@@ -1,15 +1,13 @@
 import { applyJsonPatch, applyMergePatch, PatchError, strategicMergePatch } from '@kubelab/apimachinery';
 import { ApiError, Errors } from '../errors';
 import type { KubeObject, ResourceType } from '../registry/types';
-import { parseJson } from './http-io';
 
 /**
- * Applies a PATCH body to the stored object by its content type: JSON patch (RFC 6902), merge
+ * Applies a parsed patch to the stored object by its content type: JSON patch (RFC 6902), merge
  * patch (RFC 7386) or Kubernetes' strategic merge patch (what `kubectl apply`, `edit`, `label`,
  * `set image` send). The result goes through the same update path as a PUT.
  */
-export function applyPatch(type: ResourceType, contentType: string, current: KubeObject, body: Buffer): KubeObject {
-  const patch = parseJson(body, 'the patch');
+export function applyPatch(type: ResourceType, contentType: string, current: KubeObject, patch: unknown): KubeObject {
   try {
     switch (contentType) {
       case 'application/json-patch+json':

@@ -11,7 +11,7 @@ import { fieldValidationOf, unknownFields, type FieldValidation } from './field-
 import { serializedList } from '../storage/serialized';
 import { parseJson, readBody, sendJson, sendText } from './http-io';
 import type { ResourceRequest } from './request-info';
-import { objectFilter } from './selectors';
+import { listSelected, objectFilter } from './selectors';
 import { negotiate, toTable } from './table';
 import { serveWatch } from './watch';
 
@@ -54,25 +54,15 @@ export async function handleResource(ctx: HandlerContext, target: ResourceReques
             registry.store,
             { type, namespace: ns, resourceVersion: q.get('resourceVersion') ?? '', filter, rendering, timeoutSeconds: timeout ? Number(timeout) : undefined, allowBookmarks: q.get('allowWatchBookmarks') === 'true', bookmarkIntervalMs: ctx.bookmarkIntervalMs },
             res,
-            (close) => {
-              ctx.watches.add(close);
-              res.on('close', () => ctx.watches.delete(close));
-            },
+            ctx.watches,
           );
         }
-        const limit = Number(q.get('limit') ?? 0);
-        let continueToken = q.get('continue') ?? undefined;
-        const items: KubeObject[] = [];
-        let list;
-        // With selectors, keep reading pages until the page is full (Kubernetes fills pages too).
-        do {
-          list = await registry.store.list(type, ns, { limit: limit > 0 ? limit - items.length : 0, continue: continueToken });
-          items.push(...list.items.filter(filter));
-          continueToken = list.continue;
-        } while (limit > 0 && items.length < limit && continueToken);
+        const selecting = Boolean(q.get('labelSelector') || q.get('fieldSelector'));
+        const list = await listSelected(registry.store, type, ns, { filter, selecting, limit: Number(q.get('limit') ?? 0), continue: q.get('continue') ?? undefined });
+        const items = list.items;
         const meta: Record<string, unknown> = { resourceVersion: list.resourceVersion };
-        if (continueToken) meta.continue = continueToken;
-        if (continueToken && list.remainingItemCount !== undefined && !q.get('labelSelector') && !q.get('fieldSelector')) meta.remainingItemCount = list.remainingItemCount;
+        if (list.continue) meta.continue = list.continue;
+        if (list.remainingItemCount !== undefined) meta.remainingItemCount = list.remainingItemCount;
         if (rendering.table) return sendJson(res, 200, toTable(type, items, rendering.table, meta));
         return sendText(res, 200, serializedList(`${type.kind}List`, groupVersion(type), meta, items));
       }
@@ -111,9 +101,10 @@ export async function handleResource(ctx: HandlerContext, target: ResourceReques
       return sendJson(res, 200, render(type, updated, rendering));
     }
     case 'PATCH': {
-      const patch = await readBody(req);
+      // Parsed once: the patch is applied again if the object moved on meanwhile.
+      const patch = parseJson(await readBody(req), 'the patch');
       const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim();
-      if (contentType !== 'application/json-patch+json') checkFields(type, parseJson(patch, 'the patch'), fieldValidationOf(q.get('fieldValidation')), res, 'patch');
+      if (contentType !== 'application/json-patch+json') checkFields(type, patch, fieldValidationOf(q.get('fieldValidation')), res, 'patch');
       const updated = await registry.update(type, ns, name, (current) => applyPatch(type, contentType, current, patch), { dryRun, subresource });
       return sendJson(res, 200, render(type, updated, rendering));
     }
@@ -175,7 +166,7 @@ async function handleScale(ctx: HandlerContext, type: ResourceType, ns: string |
   };
   if (method === 'GET') return sendJson(res, 200, toScale(await ctx.registry.get(type, ns, name)));
   if (method !== 'PUT' && method !== 'PATCH') throw Errors.methodNotSupported(type, method.toLowerCase());
-  const body = await readBody(req);
+  const body = parseJson(await readBody(req), method === 'PUT' ? 'the body of the request' : 'the patch');
   const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim();
   const updated = await ctx.registry.update(
     type,
@@ -183,7 +174,7 @@ async function handleScale(ctx: HandlerContext, type: ResourceType, ns: string |
     name,
     (current) => {
       const scale = toScale(current);
-      const next = (method === 'PUT' ? parseJson(body) : applyPatch(SCALE_TYPE, contentType, scale as unknown as KubeObject, body)) as { spec?: { replicas?: unknown }; metadata?: { resourceVersion?: string } };
+      const next = (method === 'PUT' ? body : applyPatch(SCALE_TYPE, contentType, scale as unknown as KubeObject, body)) as { spec?: { replicas?: unknown }; metadata?: { resourceVersion?: string } };
       const replicas = next.spec?.replicas;
       if (!Number.isInteger(replicas) || (replicas as number) < 0) {
         throw Errors.invalid({ group: 'autoscaling', kind: 'Scale' }, name, [invalid(FieldPath.of('spec', 'replicas'), replicas, 'must be greater than or equal to 0')]);

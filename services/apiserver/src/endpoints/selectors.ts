@@ -1,5 +1,7 @@
+import { fieldLabelNotSupportedMessage, parseFieldSelector, parseLabelSelector, SelectorParseError } from '@kubelab/apimachinery';
 import { Errors } from '../errors';
 import type { KubeObject, ResourceType } from '../registry/types';
+import type { ObjectStore } from '../storage/object-store';
 
 /** A test an object must pass to be listed or watched: the label and field selectors of the request. */
 export type ObjectFilter = (object: KubeObject) => boolean;
@@ -17,60 +19,49 @@ export function selectEvent(event: { type: 'ADDED' | 'MODIFIED' | 'DELETED'; obj
   return undefined;
 }
 
-type Requirement = { key: string; op: '=' | '!=' | 'in' | 'notin' | 'exists' | '!exists'; values: string[] };
-
-/** Parses `app=web,tier!=db,env in (a,b),!legacy` (labelSelector) into requirements. */
-export function parseLabelSelector(text: string): Requirement[] {
-  const requirements: Requirement[] = [];
-  const clauses = text.match(/([^,(]+(\([^)]*\))?)/g) ?? [];
-  for (const raw of clauses) {
-    const clause = raw.trim();
-    if (!clause) continue;
-    let m: RegExpMatchArray | null;
-    if ((m = /^([^\s!=]+)\s+(in|notin)\s+\(([^)]*)\)$/.exec(clause))) requirements.push({ key: m[1]!, op: m[2] as 'in' | 'notin', values: m[3]!.split(',').map((v) => v.trim()) });
-    else if ((m = /^([^\s!=]+)\s*(==|=|!=)\s*([^\s]*)$/.exec(clause))) requirements.push({ key: m[1]!, op: m[2] === '!=' ? '!=' : '=', values: [m[3]!] });
-    else if ((m = /^!\s*([^\s!=]+)$/.exec(clause))) requirements.push({ key: m[1]!, op: '!exists', values: [] });
-    else if ((m = /^([^\s!=()]+)$/.exec(clause))) requirements.push({ key: m[1]!, op: 'exists', values: [] });
-    else throw Errors.badRequest(`unable to parse requirement: found '${clause}', expected: identifier`);
-  }
-  return requirements;
-}
-
-function matches(requirements: Requirement[], values: Record<string, string>): boolean {
-  return requirements.every((r) => {
-    const has = Object.prototype.hasOwnProperty.call(values, r.key);
-    const value = values[r.key];
-    switch (r.op) {
-      case '=':
-        return has && value === r.values[0];
-      case '!=':
-        return !has || value !== r.values[0];
-      case 'in':
-        return has && r.values.includes(value!);
-      case 'notin':
-        return !has || !r.values.includes(value!);
-      case 'exists':
-        return has;
-      case '!exists':
-        return !has;
-    }
-  });
-}
-
-/** The filter for `labelSelector` and `fieldSelector`; a field the resource cannot select by is a 400, as in Kubernetes. */
+/**
+ * The filter for `labelSelector` and `fieldSelector`, parsed by @kubelab/apimachinery with
+ * Kubernetes' grammar: a malformed selector, or a field the resource cannot select by, is a 400.
+ */
 export function objectFilter(type: ResourceType, labelSelector: string | null, fieldSelector: string | null): ObjectFilter {
-  const labels = labelSelector ? parseLabelSelector(labelSelector) : [];
-  const fields = fieldSelector ? parseLabelSelector(fieldSelector).map((r) => ({ ...r, values: r.values })) : [];
-  for (const f of fields) {
-    if (f.op !== '=' && f.op !== '!=') throw Errors.badRequest(`invalid field selector: ${fieldSelector}`);
+  let labels: ReturnType<typeof parseLabelSelector>;
+  let fields: ReturnType<typeof parseFieldSelector>;
+  try {
+    labels = parseLabelSelector(labelSelector ?? '');
+    fields = parseFieldSelector(fieldSelector ?? '');
+  } catch (error) {
+    if (error instanceof SelectorParseError) throw Errors.badRequest(error.message);
+    throw error;
   }
-  if (fields.length) {
-    const sample = selectableFields(type, { metadata: {} } as KubeObject);
-    for (const f of fields) {
-      if (!(f.key in sample)) throw Errors.badRequest(`field label not supported: ${f.key}`);
-    }
-  }
-  return (object) => matches(labels, object.metadata.labels ?? {}) && matches(fields, selectableFields(type, object));
+  const selectable = new Set(Object.keys(selectableFields(type, { metadata: {} } as KubeObject)));
+  for (const r of fields.requirements) if (!selectable.has(r.field)) throw Errors.badRequest(fieldLabelNotSupportedMessage(r.field));
+  // The hot path (a list of every pod) skips what no selector asks for.
+  if (labels.isEmpty() && fields.isEmpty()) return () => true;
+  if (fields.isEmpty()) return (object) => labels.matches(object.metadata.labels ?? {});
+  return (object) => labels.matches(object.metadata.labels ?? {}) && fields.matches(selectableFields(type, object));
+}
+
+/**
+ * A page of a list through a selector: with `limit`, pages are read until the page is full
+ * (Kubernetes fills pages too). remainingItemCount is only known without a selector.
+ */
+export async function listSelected(
+  store: ObjectStore,
+  type: ResourceType,
+  namespace: string | undefined,
+  options: { filter: ObjectFilter; selecting: boolean; limit: number; continue?: string },
+): Promise<{ items: KubeObject[]; resourceVersion: string; continue?: string; remainingItemCount?: number }> {
+  const limit = options.limit > 0 ? options.limit : 0;
+  let continueToken = options.continue;
+  const items: KubeObject[] = [];
+  let list;
+  do {
+    list = await store.list(type, namespace, { limit: limit > 0 ? limit - items.length : 0, continue: continueToken });
+    items.push(...list.items.filter(options.filter));
+    continueToken = list.continue;
+  } while (limit > 0 && items.length < limit && continueToken);
+  const remainingItemCount = continueToken && !options.selecting ? list.remainingItemCount : undefined;
+  return { items, resourceVersion: list.resourceVersion, continue: continueToken, remainingItemCount };
 }
 
 function selectableFields(type: ResourceType, object: KubeObject): Record<string, string> {

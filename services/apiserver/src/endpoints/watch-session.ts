@@ -28,9 +28,10 @@ export interface WatchSink {
  * the resource's watch cache (or a store watch without one) through the request's selector, an
  * object that leaves the selection arriving as DELETED. A resourceVersion older than the cache
  * keeps gets an ERROR event with 410 Expired, so the client relists. Bookmarks carry the revision
- * up to which everything has been delivered, matching the selector or not.
+ * up to which everything has been delivered, matching the selector or not. `open` holds the stop
+ * of every running watch, so shutdown can end them all.
  */
-export async function startWatch(store: ObjectStore, options: WatchOptions, sink: WatchSink): Promise<{ stop(): void }> {
+export async function startWatch(store: ObjectStore, options: WatchOptions, sink: WatchSink, open: Set<() => void>): Promise<{ stop(): void }> {
   const { type, namespace, filter } = options;
   let fromRevision: number;
   const initial: KubeObject[] = [];
@@ -68,6 +69,7 @@ export async function startWatch(store: ObjectStore, options: WatchOptions, sink
   const stop = () => {
     if (finished) return;
     finished = true;
+    open.delete(stop);
     watch.cancel();
     clearTimeout(timeout);
     clearInterval(bookmarks);
@@ -82,5 +84,7 @@ export async function startWatch(store: ObjectStore, options: WatchOptions, sink
       send('BOOKMARK', { kind: type.kind, apiVersion, metadata: { resourceVersion: String(revision) } } as KubeObject);
     }, options.bookmarkIntervalMs);
   }
+  // In the set of open watches (closed at shutdown) for exactly as long as it runs.
+  open.add(stop);
   return { stop };
 }

@@ -3,7 +3,8 @@ import type { KubeObject, ResourceType } from '../registry/types';
 import type { ObjectStore } from '../storage/object-store';
 import type { ObjectFilter } from './selectors';
 import { toTable, type Rendering } from './table';
-import { startWatch } from './watch-session';
+import type { Status } from '../errors';
+import { startWatch, type WatchEventType } from './watch-session';
 
 export interface WatchRequest {
   type: ResourceType;
@@ -20,26 +21,32 @@ export interface WatchRequest {
  * The REST watch: newline-delimited JSON events ({"type":"ADDED","object":{...}}) on a chunked
  * response, each object as a one-row Table when kubectl asked for tables (`kubectl get -w`).
  */
-export async function serveWatch(store: ObjectStore, req: WatchRequest, res: ServerResponse, onClose: (cancel: () => void) => void): Promise<void> {
-  let started = false;
-  const render = (object: KubeObject) =>
-    req.rendering.table && object.kind !== 'Status' && object.metadata?.name !== undefined ? toTable(req.type, [object], req.rendering.table, { resourceVersion: object.metadata.resourceVersion }) : object;
-  const session = await startWatch(store, req, {
-    send(type, object) {
-      if (!started) start();
-      res.write(`${JSON.stringify({ type, object: type === 'BOOKMARK' || type === 'ERROR' ? object : render(object as KubeObject) })}\n`);
-    },
-    end() {
-      if (!started) start();
-      res.end();
-    },
-  });
-  function start() {
-    started = true;
+export async function serveWatch(store: ObjectStore, req: WatchRequest, res: ServerResponse, open: Set<() => void>): Promise<void> {
+  // Headers wait for the watch to start, so a bad resourceVersion can still be a plain 400.
+  const start = () => {
+    if (res.headersSent) return;
     res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
     res.flushHeaders();
-  }
-  if (!started) start();
-  res.on('close', () => session.stop());
-  onClose(() => session.stop());
+  };
+  const render = (type: WatchEventType, object: KubeObject | Status) =>
+    req.rendering.table && type !== 'BOOKMARK' && type !== 'ERROR' ? toTable(req.type, [object as KubeObject], req.rendering.table, { resourceVersion: (object as KubeObject).metadata.resourceVersion }) : object;
+  const session = await startWatch(
+    store,
+    req,
+    {
+      send(type, object) {
+        start();
+        res.write(`${JSON.stringify({ type, object: render(type, object) })}\n`);
+      },
+      end() {
+        start();
+        res.end();
+      },
+    },
+    open,
+  );
+  start();
+  // The client may have gone while the watch was starting.
+  if (res.destroyed) session.stop();
+  else res.on('close', session.stop);
 }

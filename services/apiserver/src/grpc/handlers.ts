@@ -3,7 +3,7 @@ import type { Logger } from '@kubelab/component-base';
 import type { BindRequest, CreateRequest, DeleteRequest, DeleteResponse, GetRequest, ListRequest, ListResponse, ObjectResponse, PatchRequest, UpdateRequest } from '@kubelab/proto';
 import { ApiError, Errors } from '../errors';
 import { applyPatch } from '../endpoints/patch';
-import { objectFilter } from '../endpoints/selectors';
+import { listSelected, objectFilter } from '../endpoints/selectors';
 import type { DeleteOptions, GenericRegistry } from '../registry/generic-registry';
 import { bindPod } from '../registry/pod-binding';
 import type { KubeObject } from '../registry/types';
@@ -34,22 +34,13 @@ export function unaryHandlers(ctx: ObjectsContext): Record<string, grpc.handleUn
     List: unary(ctx, 'List', async (r: ListRequest): Promise<ListResponse> => {
       const { type, namespace } = requestScope(r, false);
       const filter = objectFilter(type, r.labelSelector || null, r.fieldSelector || null);
-      const limit = r.limit > 0 ? r.limit : 0;
-      let continueToken = r.continue || undefined;
-      const items: KubeObject[] = [];
-      let list;
-      // With selectors, keep reading pages until the page is full (as the REST list does).
-      do {
-        list = await registry.store.list(type, namespace, { limit: limit > 0 ? limit - items.length : 0, continue: continueToken });
-        items.push(...list.items.filter(filter));
-        continueToken = list.continue;
-      } while (limit > 0 && items.length < limit && continueToken);
       const selecting = Boolean(r.labelSelector || r.fieldSelector);
+      const list = await listSelected(registry.store, type, namespace, { filter, selecting, limit: r.limit, continue: r.continue || undefined });
       return {
-        items: items.map(encodeObject),
+        items: list.items.map(encodeObject),
         resourceVersion: list.resourceVersion,
-        continue: continueToken ?? '',
-        remainingItemCount: continueToken && !selecting ? (list.remainingItemCount ?? 0) : 0,
+        continue: list.continue ?? '',
+        remainingItemCount: list.remainingItemCount ?? 0,
       };
     }),
 
@@ -67,7 +58,7 @@ export function unaryHandlers(ctx: ObjectsContext): Record<string, grpc.handleUn
     Patch: unary(ctx, 'Patch', async (r: PatchRequest): Promise<ObjectResponse> => {
       const { type, namespace } = requestScope(r, true);
       const subresource = checkSubresource(type, r.subresource);
-      const patch = Buffer.from(r.patch);
+      const patch = decodeObject(r.patch, 'the patch');
       const updated = await registry.update(type, namespace, r.name, (current) => applyPatch(type, r.patchType, current, patch), { dryRun: r.dryRun, subresource });
       return { object: encodeObject(updated) };
     }),
@@ -76,10 +67,7 @@ export function unaryHandlers(ctx: ObjectsContext): Record<string, grpc.handleUn
       const { type, namespace } = requestScope(r, true);
       const options: DeleteOptions = { dryRun: r.dryRun };
       if (r.gracePeriodSeconds !== undefined) options.gracePeriodSeconds = r.gracePeriodSeconds;
-      if (r.propagationPolicy) {
-        if (!['Orphan', 'Background', 'Foreground'].includes(r.propagationPolicy)) throw Errors.badRequest(`propagationPolicy: Unsupported value: "${r.propagationPolicy}": supported values: "Foreground", "Background", "Orphan"`);
-        options.propagationPolicy = r.propagationPolicy as DeleteOptions['propagationPolicy'];
-      }
+      if (r.propagationPolicy) options.propagationPolicy = r.propagationPolicy as DeleteOptions['propagationPolicy'];
       if (r.preconditions && (r.preconditions.uid || r.preconditions.resourceVersion)) {
         options.preconditions = { uid: r.preconditions.uid || undefined, resourceVersion: r.preconditions.resourceVersion || undefined };
       }
@@ -88,8 +76,8 @@ export function unaryHandlers(ctx: ObjectsContext): Record<string, grpc.handleUn
     }),
 
     Bind: unary(ctx, 'Bind', async (r: BindRequest): Promise<ObjectResponse> => {
-      if (!r.namespace) throw Errors.badRequest('pods are namespaced: the request needs a namespace');
-      const pod = await bindPod(registry, r.namespace, r.name, r.nodeName, { uid: r.uid || undefined, dryRun: r.dryRun });
+      const { namespace } = requestScope({ group: '', version: 'v1', resource: 'pods', namespace: r.namespace }, true);
+      const pod = await bindPod(registry, namespace!, r.name, r.nodeName, { uid: r.uid || undefined, dryRun: r.dryRun });
       return { object: encodeObject(pod) };
     }),
   };

@@ -24,21 +24,19 @@ async function serveWatch(ctx: ObjectsContext, call: grpc.ServerWritableStream<W
   const r = call.request;
   const { type, namespace } = requestScope(r, false);
   const filter = objectFilter(type, r.labelSelector || null, r.fieldSelector || null);
-  let session: { stop(): void } | undefined;
-  const stop = () => session?.stop();
-  session = await startWatch(
+  const session = await startWatch(
     ctx.registry.store,
     { type, namespace, resourceVersion: r.resourceVersion, filter, timeoutSeconds: r.timeoutSeconds, allowBookmarks: r.allowBookmarks, bookmarkIntervalMs: ctx.bookmarkIntervalMs },
     {
       send: (eventType, object) => call.write({ type: eventType, object: encodeObject(object) }),
       end() {
-        ctx.watches.delete(stop);
         if (!call.cancelled) call.end();
       },
     },
+    ctx.watches,
   );
-  if (call.cancelled) return stop();
-  ctx.watches.add(stop);
-  call.on('cancelled', stop);
-  call.on('error', stop);
+  // The client may have gone while the watch was starting.
+  if (call.cancelled) return session.stop();
+  call.on('cancelled', session.stop);
+  call.on('error', session.stop);
 }

@@ -129,6 +129,9 @@ export class GenericRegistry {
    * everything else goes at once. Returns the object as it was deleted, or as it now waits.
    */
   async delete(type: ResourceType, namespace: string | undefined, name: string, options: DeleteOptions = {}): Promise<{ object: KubeObject; finished: boolean }> {
+    if (options.propagationPolicy !== undefined && !PROPAGATION_POLICIES.includes(options.propagationPolicy)) {
+      throw Errors.badRequest(`propagationPolicy: Unsupported value: "${options.propagationPolicy}": supported values: "Foreground", "Background", "Orphan"`);
+    }
     const current = await this.store.get(type, namespace, name);
     if (options.preconditions?.uid && options.preconditions.uid !== current.metadata.uid) {
       throw Errors.conflict(type, name, `Precondition failed: UID in precondition: ${options.preconditions.uid}, UID in object meta: ${current.metadata.uid}`);
@@ -222,3 +225,5 @@ export class GenericRegistry {
 }
 
 const DRY_RUN = Symbol('dry run: computed, not written');
+
+const PROPAGATION_POLICIES: ReadonlyArray<string> = ['Orphan', 'Background', 'Foreground'];

@@ -55,7 +55,7 @@ export class ObjectStore {
 
   /** The revision the resource's watch cache has reached, if it has one. */
   cachedRevision(type: ResourceType): number | undefined {
-    return this.cacheOptions ? this.cacheFor(type)?.currentRevision : undefined;
+    return this.cacheFor(type)?.currentRevision;
   }
 
   /** Stops every watch cache (at shutdown). */
@@ -176,14 +176,20 @@ export class ObjectStore {
       if (cancelled) handle.cancel();
       else cancel = () => handle.cancel();
     };
+    let delivered = resourceVersion;
     cache
       .watch(namespace, resourceVersion, {
         ...on,
-        // Older than the cache's window (a client resuming after an apiserver restart, say): the
-        // store may still have that history, so serve this watch from the store instead of
-        // making the client relist; only a compacted revision is a real 410.
+        event(event, revision) {
+          delivered = revision;
+          on.event(event, revision);
+        },
+        // Older than the cache's window (a client resuming after an apiserver restart, say), or the
+        // cache lost its own store watch: the store may still have the history after what this
+        // watcher has seen, so go on from the store instead of making the client relist; only a
+        // compacted revision is a real 410.
         expired: () => {
-          if (!cancelled) adopt(this.watchStore(type, namespace, resourceVersion, on));
+          if (!cancelled) adopt(this.watchStore(type, namespace, delivered, on));
         },
       })
       .then(adopt, (error: Error) => on.error(error));
@@ -210,10 +216,6 @@ export class ObjectStore {
     });
   }
 
-  /** The store's revision now: the resourceVersion of an empty list. */
-  async currentRevision(): Promise<number> {
-    return (await this.etcd.get(`${this.prefix}/`)).revision;
-  }
 }
 
 /**
