@@ -1,5 +1,7 @@
 import * as http from 'node:http';
 import { startKubelabApiserver, startKubelabStore, type ApiserverProcess } from '@kubelab/testkit';
+import { withDeadline } from './deadline';
+import { EtcdBenchClient } from './etcd-client';
 import { h1load, h2load, h2loadAvailable } from './h2load';
 import { LatencyRecorder } from './latency';
 import { describeMachine } from './machine';
@@ -20,6 +22,10 @@ export interface ApiserverBenchOptions {
 
 export const APISERVER_DEFAULTS: ApiserverBenchOptions = { creates: 5_000, clients: 32, listPods: 10_000 };
 
+const RAW_KEY = '/bench/raw';
+const WARMUP_CREATES = 500;
+const WATCH_CREATES = 1_000;
+
 const POD = Buffer.from(JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { generateName: 'bench-', labels: { app: 'bench' } }, spec: { containers: [{ name: 'web', image: 'nginx:1.27', resources: { requests: { cpu: '100m', memory: '64Mi' } } }] } }));
 
 export async function runApiserverBench(options: ApiserverBenchOptions, out: string): Promise<string> {
@@ -28,21 +34,26 @@ export async function runApiserverBench(options: ApiserverBenchOptions, out: str
   let apiserver: ApiserverProcess | undefined;
   try {
     apiserver = await startKubelabApiserver(store.endpoint);
-    const put = message(lengthDelimited(1, Buffer.from('/bench/raw')), lengthDelimited(2, Buffer.alloc(POD.length, 'v')));
+    const put = message(lengthDelimited(1, Buffer.from(RAW_KEY)), lengthDelimited(2, Buffer.alloc(POD.length, 'v')));
     h2load(store.endpoint, '/etcdserverpb.KV/Put', put, 2_000, 64);
     const raw = h2load(store.endpoint, '/etcdserverpb.KV/Put', put, options.creates, options.clients);
     const rawRate = options.creates / raw.seconds;
+    // h2load sees HTTP statuses, not gRPC ones: the key's version proves every put went through.
+    const client = new EtcdBenchClient(store.endpoint);
+    const version = await client.version(RAW_KEY).finally(() => client.close());
+    if (version !== 2_000 + options.creates) throw new Error(`raw puts: expected version ${2_000 + options.creates}, found ${version}`);
 
     const podsUrl = `${apiserver.url}/api/v1/namespaces/default/pods`;
-    h1load(podsUrl, POD, 'application/json', 500, options.clients);
+    h1load(podsUrl, POD, 'application/json', WARMUP_CREATES, options.clients);
     const cpuBefore = cpuSeconds(apiserver.child.pid!);
     const creates = h1load(podsUrl, POD, 'application/json', options.creates, options.clients);
+    if (creates.succeeded !== options.creates) throw new Error(`pod creates: ${options.creates - creates.succeeded} of ${options.creates} were not 201`);
     const createCpu = ((cpuSeconds(apiserver.child.pid!) - cpuBefore) / options.creates) * 1000;
-    const createRate = creates.succeeded / creates.seconds;
+    const createRate = options.creates / creates.seconds;
 
-    const watch = await watchLatency(apiserver.url, 1_000);
+    const watch = await watchLatency(apiserver.url, WATCH_CREATES);
 
-    const more = options.listPods - (options.creates + 500);
+    const more = options.listPods - (WARMUP_CREATES + options.creates + WATCH_CREATES);
     if (more > 0) h1load(podsUrl, POD, 'application/json', more, options.clients);
     const list = await listLatency(`${apiserver.url}/api/v1/pods`, 5);
 
@@ -81,7 +92,10 @@ async function watchLatency(base: string, count: number): Promise<LatencyRecorde
   let buffered = '';
   let resolveDone!: () => void;
   const done = new Promise<void>((resolve) => (resolveDone = resolve));
+  let watching!: () => void;
+  const registered = new Promise<void>((resolve) => (watching = resolve));
   const request = http.get(`${base}/api/v1/namespaces/default/pods?watch=1&labelSelector=bench%3Dwatch`, (res) => {
+    watching(); // the apiserver answers once the watch is registered
     res.setEncoding('utf8');
     res.on('data', (chunk: string) => {
       buffered += chunk;
@@ -96,7 +110,7 @@ async function watchLatency(base: string, count: number): Promise<LatencyRecorde
       }
     });
   });
-  await new Promise((resolve) => setTimeout(resolve, 200)); // the watch request is on its way; creates below are after it
+  await withDeadline(registered, 10_000, 'the watch to start');
   for (let i = 0; i < count; i++) {
     const name = `watched-${i}`;
     sent.set(name, performance.now());
@@ -104,7 +118,7 @@ async function watchLatency(base: string, count: number): Promise<LatencyRecorde
     const res = await fetch(`${base}/api/v1/namespaces/default/pods`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     if (res.status !== 201) throw new Error(`create ${name}: ${res.status} ${await res.text()}`);
   }
-  await Promise.race([done, new Promise((_, reject) => setTimeout(() => reject(new Error('watch events did not all arrive in 30 s')), 30_000))]);
+  await withDeadline(done, 30_000, `all ${count} watch events`);
   request.destroy();
   return latency;
 }

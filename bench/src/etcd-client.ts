@@ -18,16 +18,6 @@ export class EtcdBenchClient {
     await this.wire.unary('/etcdserverpb.KV/Put', message(lengthDelimited(1, Buffer.from(key)), lengthDelimited(2, value)));
   }
 
-  /** RangeRequest { key = 1 }; resolves with how many kvs came back. */
-  async get(key: string): Promise<number> {
-    const response = await this.wire.unary('/etcdserverpb.KV/Range', message(lengthDelimited(1, Buffer.from(key))));
-    let kvs = 0;
-    forEachField(response, (field) => {
-      if (field === 2) kvs++;
-    });
-    return kvs;
-  }
-
   /** The version of a key (0 if it does not exist): RangeResponse { kvs = 2 { version = 4 } }. */
   async version(key: string): Promise<number> {
     const response = await this.wire.unary('/etcdserverpb.KV/Range', message(lengthDelimited(1, Buffer.from(key))));

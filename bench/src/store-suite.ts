@@ -1,4 +1,5 @@
 import { startEtcd, startKubelabStore, type ServerProcess } from '@kubelab/testkit';
+import { withDeadline } from './deadline';
 import { EtcdBenchClient } from './etcd-client';
 import { measureFloors, type FloorResult } from './floor';
 import { h2load, h2loadAvailable } from './h2load';
@@ -142,12 +143,6 @@ async function watchPhase(pid: number, client: EtcdBenchClient, value: Buffer, o
     p99: delivered.percentile(0.99),
     cpuPerThousand: ((cpuSeconds(pid) - cpuBefore) / delivered.count) * 1000,
   };
-}
-
-function withDeadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout;
-  const deadline = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), ms)));
-  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }
 
 function render(ours: ServerResult, etcd: ServerResult, floors: FloorResult[], options: StoreBenchOptions): string {

@@ -29,6 +29,16 @@ describe('npm run bench -- store', () => {
     expect(report).toMatch(/Idle store RSS < 80 MB: [\d.]+ MB/);
   });
 
+  it('measures the apiserver beside the raw store and writes its table (npm run bench -- apiserver)', () => {
+    const out = path.join(tempDir('bench'), 'benchmarks.md');
+    const run = spawnSync(process.execPath, [path.join(ROOT, 'bench/dist/main.js'), 'apiserver', '--creates', '300', '--list-pods', '2000', '--out', out], { encoding: 'utf8', timeout: 120_000 });
+    expect(run.status, run.stderr).toBe(0);
+    const report = fs.readFileSync(out, 'utf8');
+    expect(report).toContain('<!-- bench:apiserver -->');
+    expect(report).toMatch(/^\| pod create through the REST API: creates\/s \| \d+ \|/m);
+    expect(report).toMatch(/^\| LIST of 2,000 pods, p50 \/ max of 5 \(ms\) \| [\d.]+ \/ [\d.]+ \|/m);
+  });
+
   it('refuses a bad option with a clear message', () => {
     const run = spawnSync(process.execPath, [path.join(ROOT, 'bench/dist/main.js'), 'store', '--operations', 'many'], { encoding: 'utf8' });
     expect(run.status).toBe(1);

@@ -121,6 +121,7 @@ describe('kubelab up / status / down', () => {
     expect(fs.existsSync(path.join(dir, 'lab.json'))).toBe(false);
     expect(fs.existsSync(path.join(dir, 'logs', 'store.log'))).toBe(true);
     expect(kubelab('status', '--dir', dir).stdout).toContain('no lab in');
+    expect(kubelab('kubeconfig', '--dir', dir).stderr).toContain('start a lab first with `kubelab up`');
     // The data survives: a new lab on the same folder finds the key again.
     expect(kubelab('up', '--dir', dir, '--base-port', String(base)).status).toBe(0);
     expect(etcdctl(`127.0.0.1:${base + 2}`, ['get', '/kubelab-test/key', '--print-value-only']).stdout).toBe('x\n');

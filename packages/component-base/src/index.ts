@@ -5,5 +5,6 @@ export type { HealthServer, HealthServerOptions, HealthCheck } from './health-se
 export { Backoff } from './backoff';
 export { connectNats } from './nats-link';
 export type { NatsLink } from './nats-link';
-export { waitFor } from './wait-for';
+export { GiveUp, waitFor } from './wait-for';
 export { parseDuration } from './duration';
+export { kubeconfigYaml } from './kubeconfig';

@@ -1,3 +1,8 @@
+/** Thrown by a condition that can never become true (the process it waits for has exited): stops the wait at once. */
+export class GiveUp extends Error {
+  override readonly name = 'GiveUp';
+}
+
 /**
  * Polls `condition` until it returns a truthy value or the deadline passes. This is how kubelab
  * waits for a state (a process healthy, a port open): a condition with a deadline, never a bare sleep.
@@ -13,6 +18,7 @@ export async function waitFor<T>(
       const value = await condition();
       if (value) return value;
     } catch (error) {
+      if (error instanceof GiveUp) throw new Error(`gave up waiting for ${what}: ${error.message}`);
       lastError = error;
     }
     if (Date.now() >= deadline) {

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { waitFor } from '@kubelab/component-base';
+import { GiveUp, kubeconfigYaml, waitFor } from '@kubelab/component-base';
 import { freePort } from './ports';
 
 /** The repository root (this file runs from packages/testkit/dist) and the built `kubelab` command. */
@@ -42,7 +42,7 @@ export async function startKubelabStore(options: { dataDir?: string; port?: numb
     `http://127.0.0.1:${metricsPort}`,
     ...(options.args ?? []),
   ];
-  return launch('kubelab', process.execPath, args, dataDir, port, `http://127.0.0.1:${metricsPort}/health`);
+  return launch('kubelab', process.execPath, args, dataDir, port, `http://127.0.0.1:${metricsPort}/health`, options.dataDir === undefined);
 }
 
 /** Starts the real etcd 3.4 (Debian's etcd-server) on free ports. */
@@ -68,10 +68,11 @@ export async function startEtcd(options: { dataDir?: string; args?: string[] } =
     `http://127.0.0.1:${metricsPort}`,
     ...(options.args ?? []),
   ];
-  return launch('etcd', 'etcd', args, dataDir, port, `http://127.0.0.1:${metricsPort}/health`);
+  return launch('etcd', 'etcd', args, dataDir, port, `http://127.0.0.1:${metricsPort}/health`, options.dataDir === undefined);
 }
 
-async function launch(kind: 'kubelab' | 'etcd', command: string, args: string[], dataDir: string, port: number, healthUrl: string): Promise<ServerProcess> {
+/** Starts a server and waits for its health URL; a data dir testkit made (`ownsDir`) is removed when it stops. */
+async function launch(kind: 'kubelab' | 'etcd', command: string, args: string[], dataDir: string, port: number, healthUrl: string, ownsDir: boolean): Promise<ServerProcess> {
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -86,12 +87,13 @@ async function launch(kind: 'kubelab' | 'etcd', command: string, args: string[],
     async stop(signal = 'SIGTERM') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       await exited;
+      if (ownsDir) fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
   try {
     await waitFor(
       async () => {
-        if (child.exitCode !== null) throw new Error(`${kind} exited with ${child.exitCode}: ${output}`);
+        if (child.exitCode !== null) throw new GiveUp(`${kind} exited with ${child.exitCode}: ${output}`);
         const res = await fetch(healthUrl);
         return res.ok;
       },
@@ -119,12 +121,9 @@ export async function startKubelabApiserver(etcdEndpoint: string, options: { arg
   const grpcPort = options.grpcPort ?? (await freePort());
   const dir = tempDir('apiserver');
   const args = [KUBELAB, 'apiserver', '--etcd-servers', `http://${etcdEndpoint}`, '--port', String(port), '--grpc-port', String(grpcPort), ...(options.args ?? [])];
-  const server = await launch('kubelab', process.execPath, args, dir, port, `http://127.0.0.1:${port}/readyz`);
+  const server = await launch('kubelab', process.execPath, args, dir, port, `http://127.0.0.1:${port}/readyz`, true);
   const url = `http://127.0.0.1:${port}`;
   const kubeconfig = path.join(dir, 'kubeconfig');
-  fs.writeFileSync(
-    kubeconfig,
-    `apiVersion: v1\nkind: Config\nclusters:\n- cluster:\n    insecure-skip-tls-verify: true\n    server: ${url}\n  name: test\ncontexts:\n- context:\n    cluster: test\n    namespace: default\n    user: test\n  name: test\ncurrent-context: test\nusers:\n- name: test\n  user: {}\n`,
-  );
+  fs.writeFileSync(kubeconfig, kubeconfigYaml(url, 'test'));
   return { ...server, url, kubeconfig, grpcPort, grpcEndpoint: `127.0.0.1:${grpcPort}` };
 }

@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+import { paths } from './layout';
 import { terminate } from './processes';
 import { readState, removeState } from './state';
 
@@ -13,6 +15,8 @@ export async function down(dir: string): Promise<number> {
     process.stdout.write(`${p.name} (pid ${p.pid}): ${outcome}\n`);
   }
   removeState(dir);
+  // A kubeconfig for a lab that is gone would only send kubectl to a closed port.
+  fs.rmSync(paths.kubeconfig(dir), { force: true });
   process.stdout.write(`lab in ${state.dir} is down (data and logs kept)\n`);
   return 0;
 }

@@ -1,3 +1,4 @@
+import { kubeconfigYaml } from '@kubelab/component-base';
 import * as fs from 'node:fs';
 import { paths } from './layout';
 
@@ -7,26 +8,7 @@ import { paths } from './layout';
  */
 export function writeKubeconfig(dir: string, apiserverUrl: string): string {
   const file = paths.kubeconfig(dir);
-  const text = `apiVersion: v1
-kind: Config
-clusters:
-- cluster:
-    # The lab serves plain HTTP; client libraries (client-node) want this said before they use it.
-    insecure-skip-tls-verify: true
-    server: ${apiserverUrl}
-  name: kubelab
-contexts:
-- context:
-    cluster: kubelab
-    namespace: default
-    user: kubelab-admin
-  name: kubelab
-current-context: kubelab
-preferences: {}
-users:
-- name: kubelab-admin
-  user: {}
-`;
+  const text = kubeconfigYaml(apiserverUrl, 'kubelab');
   fs.writeFileSync(file, text, { mode: 0o600 });
   return file;
 }

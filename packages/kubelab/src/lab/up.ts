@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import { waitFor } from '@kubelab/component-base';
+import { GiveUp, waitFor } from '@kubelab/component-base';
 import { DEFAULT_LAB_DIR, labLayout, paths } from './layout';
 import { findExecutable, isAlive, isHealthy, spawnDetached, tail, terminate } from './processes';
 import { processTable } from './process-table';
@@ -52,14 +52,15 @@ export async function up(options: UpOptions): Promise<number> {
   }
   fs.mkdirSync(paths.logs(layout.dir), { recursive: true });
   const state: LabState = { dir: layout.dir, profile: profile.name, startedAt: new Date().toISOString(), processes: [] };
-  for (const spec of processTable(layout, profile, natsServer)) {
+  const table = processTable(layout, profile, natsServer);
+  for (const spec of table) {
     const pid = spawnDetached(spec.command, spec.args, spec.logFile);
     state.processes.push({ name: spec.name, pid, address: spec.address, healthUrl: spec.healthUrl, logFile: spec.logFile });
     writeState(state);
     try {
       await waitFor(
         async () => {
-          if (!isAlive(pid)) throw new Error('it exited');
+          if (!isAlive(pid)) throw new GiveUp('it exited');
           return isHealthy(spec.healthUrl);
         },
         { timeoutMs: options.timeoutMs, intervalMs: 100, what: `${spec.name} to become healthy at ${spec.healthUrl}` },
@@ -71,7 +72,7 @@ export async function up(options: UpOptions): Promise<number> {
       return 1;
     }
   }
-  const kubeconfig = writeKubeconfig(layout.dir, `http://127.0.0.1:${layout.ports.apiserver}`);
+  const kubeconfig = writeKubeconfig(layout.dir, table.find((p) => p.name === 'apiserver')!.address);
   process.stdout.write(`lab is up in ${layout.dir} (profile ${profile.name})\n`);
   process.stdout.write(formatStatus(await probe(state)));
   const dirFlag = layout.dir === DEFAULT_LAB_DIR ? '' : ` --dir ${layout.dir}`;

@@ -1,4 +1,4 @@
-import { applyJsonPatch, applyMergePatch, PatchError, strategicMergePatch } from '@kubelab/apimachinery';
+import { applyJsonPatch, applyMergePatch, failureStatus, PatchError, strategicMergePatch, type StatusReason } from '@kubelab/apimachinery';
 import { ApiError, Errors } from '../errors';
 import type { KubeObject, ResourceType } from '../registry/types';
 
@@ -27,5 +27,5 @@ export function applyPatch(type: ResourceType, contentType: string, current: Kub
 
 function fromPatchError(error: PatchError): ApiError {
   const details = error.code === 422 ? { causes: [{ reason: 'UnexpectedServerResponse', message: error.detail }] } : undefined;
-  return new ApiError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: error.message, reason: error.reason, ...(details ? { details } : {}), code: error.code });
+  return new ApiError(failureStatus(error.code, error.reason as StatusReason, error.message, details));
 }
