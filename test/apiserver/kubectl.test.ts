@@ -242,6 +242,11 @@ describe.each([
     expect(ok(['auth', 'whoami'])).toMatch(/^Username\s+kubernetes-admin$/m);
   });
 
+  it('stores resource amounts in Kubernetes\' canonical form', () => {
+    ok(['apply', '-f', '-'], 'apiVersion: v1\nkind: Pod\nmetadata: {name: amounts}\nspec:\n  containers:\n  - name: c\n    image: nginx\n    resources:\n      requests: {cpu: "0.5", memory: 1024Mi}\n      limits: {cpu: "2000m", memory: 1.5Gi}\n');
+    expect(ok(['get', 'pod', 'amounts', '-o', 'jsonpath={.spec.containers[0].resources.requests.cpu} {.spec.containers[0].resources.requests.memory} {.spec.containers[0].resources.limits.cpu} {.spec.containers[0].resources.limits.memory}'])).toBe('500m 1Gi 2 1536Mi');
+  });
+
   it('delete removes what it names and says so', () => {
     ok(['apply', '-f', '-'], DEPLOYMENT('gone', 1));
     expect(ok(['delete', 'deployment', 'gone'])).toBe('deployment.apps "gone" deleted\n');

@@ -1,3 +1,4 @@
+import { defaultPodSpec } from './pod-spec';
 import { FieldPath, required } from '@kubelab/apimachinery';
 import { validateResources, type Resources } from './resources';
 import type { FieldErrorList } from '../../errors';
@@ -112,11 +113,8 @@ export const pods: ResourceType = {
   strategy: {
     prepareForCreate(pod) {
       const spec = (pod.spec ??= {}) as Record<string, unknown>;
-      spec.restartPolicy ??= 'Always';
-      spec.terminationGracePeriodSeconds ??= 30;
-      spec.dnsPolicy ??= 'ClusterFirst';
-      spec.schedulerName ??= 'default-scheduler';
-      spec.securityContext ??= {};
+      defaultPodSpec(spec);
+      // What admission adds to every pod (ServiceAccount, Priority, DefaultTolerationSeconds).
       spec.enableServiceLinks ??= true;
       spec.preemptionPolicy ??= 'PreemptLowerPriority';
       spec.priority ??= 0;
@@ -126,12 +124,6 @@ export const pods: ResourceType = {
         { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
         { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
       ];
-      for (const c of (spec.containers as Array<Record<string, unknown>>) ?? []) {
-        c.imagePullPolicy ??= String(c.image ?? '').endsWith(':latest') || !String(c.image ?? '').includes(':') ? 'Always' : 'IfNotPresent';
-        c.terminationMessagePath ??= '/dev/termination-log';
-        c.terminationMessagePolicy ??= 'File';
-        c.resources ??= {};
-      }
       pod.status = { phase: 'Pending', qosClass: qosClass(pod) };
     },
     prepareForUpdate(pod, old) {

@@ -41,3 +41,18 @@ export function validateResources(resources: Resources | undefined, path: FieldP
   }
   return errors;
 }
+
+/**
+ * Amounts as the apiserver stores and returns them, in Kubernetes' canonical form (`0.5` cpu is
+ * `500m`). Invalid amounts are left for validation to report.
+ */
+export function canonicalizeResources(resources: Resources | undefined): void {
+  for (const kind of ['limits', 'requests'] as const) {
+    const amounts = resources?.[kind];
+    if (!amounts) continue;
+    for (const [name, raw] of Object.entries(amounts)) {
+      const quantity = Quantity.tryParse(String(raw));
+      if (quantity) amounts[name] = quantity.toString();
+    }
+  }
+}

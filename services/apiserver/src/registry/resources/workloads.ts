@@ -1,24 +1,13 @@
 import { FieldError, FieldPath, invalid, OMIT_VALUE, required } from '@kubelab/apimachinery';
+import { defaultPodSpec } from './pod-spec';
 import { validateResources, type Resources } from './resources';
 import type { FieldErrorList } from '../../errors';
 import type { KubeObject } from '../types';
 
 /** What every workload with a pod template shares: defaults, the status split, validation. */
 export function defaultPodTemplate(object: KubeObject): void {
-  const template = (object.spec?.template ?? {}) as { spec?: Record<string, unknown> };
-  const spec = template.spec;
-  if (!spec) return;
-  spec.restartPolicy ??= 'Always';
-  spec.terminationGracePeriodSeconds ??= 30;
-  spec.dnsPolicy ??= 'ClusterFirst';
-  spec.schedulerName ??= 'default-scheduler';
-  spec.securityContext ??= {};
-  for (const c of (spec.containers as Array<Record<string, unknown>>) ?? []) {
-    c.imagePullPolicy ??= String(c.image ?? '').endsWith(':latest') || !String(c.image ?? '').includes(':') ? 'Always' : 'IfNotPresent';
-    c.terminationMessagePath ??= '/dev/termination-log';
-    c.terminationMessagePolicy ??= 'File';
-    c.resources ??= {};
-  }
+  const spec = (object.spec?.template as { spec?: Record<string, unknown> } | undefined)?.spec;
+  if (spec) defaultPodSpec(spec);
 }
 
 export function validateWorkload(object: KubeObject): FieldErrorList {
@@ -46,9 +35,13 @@ export function validateWorkload(object: KubeObject): FieldErrorList {
   return errors;
 }
 
-/** Status belongs to the controller: a main-resource update keeps the old one. Generation counts spec changes. */
+/**
+ * On update: the status belongs to the controller, so a main-resource update keeps the old one;
+ * the template gets its defaults as on create (an edit may add a container).
+ */
 export function keepStatus(object: KubeObject, old: KubeObject): void {
   object.status = old.status;
+  defaultPodTemplate(object);
 }
 
 /** A label map as Go's %#v prints it, which is how Kubernetes quotes it in this message. */

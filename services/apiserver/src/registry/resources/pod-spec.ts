@@ -1,0 +1,20 @@
+import { canonicalizeResources, type Resources } from './resources';
+
+/**
+ * The defaults of every pod spec, a pod's own or a workload's template (Kubernetes'
+ * SetDefaults_PodSpec and SetDefaults_Container), with resource amounts made canonical.
+ */
+export function defaultPodSpec(spec: Record<string, unknown>): void {
+  spec.restartPolicy ??= 'Always';
+  spec.terminationGracePeriodSeconds ??= 30;
+  spec.dnsPolicy ??= 'ClusterFirst';
+  spec.schedulerName ??= 'default-scheduler';
+  spec.securityContext ??= {};
+  for (const c of [...((spec.initContainers as Array<Record<string, unknown>>) ?? []), ...((spec.containers as Array<Record<string, unknown>>) ?? [])]) {
+    c.imagePullPolicy ??= String(c.image ?? '').endsWith(':latest') || !String(c.image ?? '').includes(':') ? 'Always' : 'IfNotPresent';
+    c.terminationMessagePath ??= '/dev/termination-log';
+    c.terminationMessagePolicy ??= 'File';
+    c.resources ??= {};
+    canonicalizeResources(c.resources as Resources);
+  }
+}
