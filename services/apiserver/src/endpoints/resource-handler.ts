@@ -1,4 +1,4 @@
-import { FieldPath, invalid } from '@kubelab/apimachinery';
+import { FieldPath, invalid, labelSelectorAsSelector, type LabelSelectorObject } from '@kubelab/apimachinery';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Errors } from '../errors';
 import type { DeleteOptions, GenericRegistry } from '../registry/generic-registry';
@@ -155,13 +155,13 @@ async function deleteOptions(req: IncomingMessage, q: URLSearchParams, dryRun: b
 /** The scale subresource (autoscaling/v1 Scale): what `kubectl scale` and the HPA read and write. */
 async function handleScale(ctx: HandlerContext, type: ResourceType, ns: string | undefined, name: string, method: string, req: IncomingMessage, res: ServerResponse, dryRun: boolean): Promise<void> {
   const toScale = (object: KubeObject) => {
-    const selector = object.spec?.selector as { matchLabels?: Record<string, string> } | undefined;
+    const selector = object.spec?.selector as LabelSelectorObject | undefined;
     return {
       kind: 'Scale',
       apiVersion: 'autoscaling/v1',
       metadata: { name, namespace: ns, uid: object.metadata.uid, resourceVersion: object.metadata.resourceVersion, creationTimestamp: object.metadata.creationTimestamp },
       spec: { replicas: object.spec?.replicas ?? 0 },
-      status: { replicas: (object.status?.replicas as number | undefined) ?? 0, selector: Object.entries(selector?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(',') },
+      status: { replicas: (object.status?.replicas as number | undefined) ?? 0, selector: labelSelectorAsSelector(selector).toString() },
     };
   };
   if (method === 'GET') return sendJson(res, 200, toScale(await ctx.registry.get(type, ns, name)));

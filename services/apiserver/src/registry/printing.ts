@@ -1,3 +1,4 @@
+import { selectorFromSet } from '@kubelab/apimachinery';
 import type { KubeObject, TableColumn } from './types';
 
 /** Kubernetes' duration.HumanDuration: how AGE and LAST SEEN read ("5s", "3m20s", "2d4h"). */
@@ -34,23 +35,9 @@ export function column(name: string, type: TableColumn['type'], description: str
   return { name, type, description, priority };
 }
 
-/** A label selector as kubectl prints it: "app=web,tier=front". */
-export function formatSelector(selector: { matchLabels?: Record<string, string>; matchExpressions?: Array<{ key: string; operator: string; values?: string[] }> } | undefined): string {
-  if (!selector) return '<none>';
-  const parts = Object.entries(selector.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`);
-  for (const e of selector.matchExpressions ?? []) {
-    const op = e.operator;
-    if (op === 'In') parts.push(`${e.key} in (${(e.values ?? []).join(',')})`);
-    else if (op === 'NotIn') parts.push(`${e.key} notin (${(e.values ?? []).join(',')})`);
-    else if (op === 'Exists') parts.push(e.key);
-    else if (op === 'DoesNotExist') parts.push(`!${e.key}`);
-  }
-  return parts.length ? parts.join(',') : '<none>';
-}
-
+/** A label map (a Service's selector, a nodeSelector) as Kubernetes' labels.FormatLabels: sorted, `<none>` if empty. */
 export function formatLabelMap(labels: Record<string, string> | undefined): string {
-  const parts = Object.entries(labels ?? {}).map(([k, v]) => `${k}=${v}`);
-  return parts.length ? parts.join(',') : '<none>';
+  return selectorFromSet(labels).toString() || '<none>';
 }
 
 /** The containers and images columns of workloads (`-o wide`). */

@@ -1,4 +1,5 @@
-import { age, ageColumn, column, containersAndImages, formatLabelMap, formatSelector, nameColumn } from '../printing';
+import { formatLabelSelector } from '@kubelab/apimachinery';
+import { age, ageColumn, column, containersAndImages, formatLabelMap, nameColumn } from '../printing';
 import type { ResourceType } from '../types';
 import { defaultPodTemplate, keepStatus, validateWorkload } from './workloads';
 
@@ -43,7 +44,7 @@ export const daemonsets: ResourceType = {
       const s = (ds.status ?? {}) as Status;
       const [containers, images] = containersAndImages(ds);
       const nodeSelector = ((ds.spec?.template as { spec?: { nodeSelector?: Record<string, string> } } | undefined)?.spec?.nodeSelector);
-      return [ds.metadata.name, s.desiredNumberScheduled ?? 0, s.currentNumberScheduled ?? 0, s.numberReady ?? 0, s.updatedNumberScheduled ?? 0, s.numberAvailable ?? 0, formatLabelMap(nodeSelector), age(ds.metadata.creationTimestamp, now), containers, images, formatSelector(ds.spec?.selector as never)];
+      return [ds.metadata.name, s.desiredNumberScheduled ?? 0, s.currentNumberScheduled ?? 0, s.numberReady ?? 0, s.updatedNumberScheduled ?? 0, s.numberAvailable ?? 0, formatLabelMap(nodeSelector), age(ds.metadata.creationTimestamp, now), containers, images, formatLabelSelector(ds.spec?.selector as never)];
     },
   },
 };

@@ -1,4 +1,5 @@
-import { age, ageColumn, column, containersAndImages, formatSelector, nameColumn } from '../printing';
+import { formatLabelSelector } from '@kubelab/apimachinery';
+import { age, ageColumn, column, containersAndImages, nameColumn } from '../printing';
 import type { ResourceType } from '../types';
 import { defaultPodTemplate, keepStatus, validateWorkload } from './workloads';
 
@@ -41,7 +42,7 @@ export const deployments: ResourceType = {
     row(d, now) {
       const s = (d.status ?? {}) as Status;
       const [containers, images] = containersAndImages(d);
-      return [d.metadata.name, `${s.readyReplicas ?? 0}/${d.spec?.replicas ?? 0}`, s.updatedReplicas ?? 0, s.availableReplicas ?? 0, age(d.metadata.creationTimestamp, now), containers, images, formatSelector(d.spec?.selector as never)];
+      return [d.metadata.name, `${s.readyReplicas ?? 0}/${d.spec?.replicas ?? 0}`, s.updatedReplicas ?? 0, s.availableReplicas ?? 0, age(d.metadata.creationTimestamp, now), containers, images, formatLabelSelector(d.spec?.selector as never)];
     },
   },
 };

@@ -1,4 +1,5 @@
-import { age, ageColumn, column, containersAndImages, formatSelector, nameColumn } from '../printing';
+import { formatLabelSelector } from '@kubelab/apimachinery';
+import { age, ageColumn, column, containersAndImages, nameColumn } from '../printing';
 import type { ResourceType } from '../types';
 import { defaultPodTemplate, keepStatus, validateWorkload } from './workloads';
 
@@ -36,7 +37,7 @@ export const replicasets: ResourceType = {
     row(rs, now) {
       const s = (rs.status ?? {}) as { replicas?: number; readyReplicas?: number };
       const [containers, images] = containersAndImages(rs);
-      return [rs.metadata.name, rs.spec?.replicas ?? 0, s.replicas ?? 0, s.readyReplicas ?? 0, age(rs.metadata.creationTimestamp, now), containers, images, formatSelector(rs.spec?.selector as never)];
+      return [rs.metadata.name, rs.spec?.replicas ?? 0, s.replicas ?? 0, s.readyReplicas ?? 0, age(rs.metadata.creationTimestamp, now), containers, images, formatLabelSelector(rs.spec?.selector as never)];
     },
   },
 };
