@@ -35,3 +35,17 @@ export type { LeaderElectionRecord, ResourceLock } from './lease-lock';
 // Time, injected.
 export { FakeClock, realClock, sleep } from './clock';
 export type { Clock, ClockTimer } from './clock';
+
+// Shared informers for a process with many controllers.
+export { InformerFactory } from './informer-factory';
+export type { InformerFactoryOptions } from './informer-factory';
+
+// Events about objects, folded with counts as Kubernetes folds them.
+export { EventRecorder, referenceTo } from './record/event-recorder';
+export type { EventRecorderOptions, EventType } from './record/event-recorder';
+export type { CoreEvent, ObjectReference } from './record/event-correlator';
+
+// An in-memory object API for unit tests of controllers.
+export { FakeObjectsServer } from './testing/fake-objects-server';
+export { runAsLeader } from './leader-election-run';
+export type { RunAsLeaderOptions } from './leader-election-run';

@@ -36,6 +36,10 @@ export class Indexer<T extends KubeObject = KubeObject> {
     }
   }
 
+  hasIndex(name: string): boolean {
+    return this.indexers.has(name);
+  }
+
   /** Adds or replaces an object; returns the one it replaced. */
   update(object: T): T | undefined {
     const key = metaNamespaceKey(object);

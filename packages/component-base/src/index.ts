@@ -8,3 +8,5 @@ export type { NatsLink } from './nats-link';
 export { GiveUp, waitFor } from './wait-for';
 export { parseDuration } from './duration';
 export { kubeconfigYaml } from './kubeconfig';
+export { addLeaderElectionFlags, duration, leaderElectionFlags } from './leader-election-flags';
+export type { LeaderElectionFlags } from './leader-election-flags';

@@ -1,6 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
-import { failureStatus, type Status } from '@kubelab/apimachinery';
-import { loadObjectsApi, STATUS_METADATA_KEY, type CreateRequest, type DeleteRequest, type GetRequest, type ListRequest, type UpdateRequest, type WatchEvent, type WatchRequest } from '@kubelab/proto';
+import { applyJsonPatch, applyMergePatch, failureStatus, strategicMergePatch, strategicMergePatchSupported, type Status } from '@kubelab/apimachinery';
+import { loadObjectsApi, STATUS_METADATA_KEY, type BindRequest, type CreateRequest, type DeleteRequest, type GetRequest, type ListRequest, type PatchRequest, type UpdateRequest, type WatchEvent, type WatchRequest } from '@kubelab/proto';
 import type { KubeObject } from '../types';
 
 interface Change {
@@ -16,12 +16,15 @@ interface Change {
  * history of changes to watch from, compaction (a watch from before it gets the 410 ERROR
  * event), and `breakWatches` to cut every stream as a dying apiserver would. It knows no kinds
  * and no validation: the real semantics are tested end to end against the real apiserver.
+ * Writes fill in what any apiserver would (uid, creationTimestamp, a generated name) so that
+ * controllers' unit tests can run their informers and writes against it.
  */
 export class FakeObjectsServer {
   readonly objects = new Map<string, KubeObject>();
   private history: Change[] = [];
   private revision = 1;
   private compacted = 0;
+  private uids = 0;
   private readonly streams = new Set<grpc.ServerWritableStream<WatchRequest, WatchEvent>>();
   private readonly server = new grpc.Server();
   /** Calls by method, to assert what the client did (e.g. that it did not relist). */
@@ -35,6 +38,9 @@ export class FakeObjectsServer {
       Create: this.unary('Create', (r: CreateRequest) => {
         const object = JSON.parse(Buffer.from(r.object).toString()) as KubeObject;
         object.metadata.namespace ||= r.namespace || undefined;
+        if (!object.metadata.name && object.metadata.generateName) object.metadata.name = object.metadata.generateName + Math.random().toString(36).slice(2, 7);
+        object.metadata.uid ??= `uid-${++this.uids}`;
+        object.metadata.creationTimestamp ??= new Date().toISOString().replace(/\.\d+Z$/, 'Z');
         if (this.objects.has(this.key(r, object.metadata.name!))) throw failureStatus(409, 'AlreadyExists', `${r.resource} "${object.metadata.name}" already exists`);
         return { object: this.encode(this.write(r, 'ADDED', object)) };
       }),
@@ -44,6 +50,30 @@ export class FakeObjectsServer {
         const pinned = object.metadata.resourceVersion;
         if (pinned && pinned !== current.metadata.resourceVersion) throw failureStatus(409, 'Conflict', `Operation cannot be fulfilled on ${r.resource} "${r.name}": the object has been modified; please apply your changes to the latest version and try again`);
         return { object: this.encode(this.write(r, 'MODIFIED', { ...object, metadata: { ...object.metadata, namespace: current.metadata.namespace } })) };
+      }),
+      UpdateStatus: this.unary('UpdateStatus', (r: UpdateRequest) => {
+        const object = JSON.parse(Buffer.from(r.object).toString()) as KubeObject;
+        const current = this.mustGet(r, r.name || object.metadata.name!);
+        return { object: this.encode(this.write(r, 'MODIFIED', { ...current, status: object.status })) };
+      }),
+      Patch: this.unary('Patch', (r: PatchRequest) => {
+        const current = this.mustGet(r, r.name);
+        const patch = JSON.parse(Buffer.from(r.patch).toString()) as unknown;
+        const patched =
+          r.patchType === 'application/json-patch+json'
+            ? applyJsonPatch(current, patch)
+            : r.patchType === 'application/merge-patch+json'
+              ? applyMergePatch(current as never, patch as never)
+              : strategicMergePatchSupported(String(current.kind ?? ''))
+                ? strategicMergePatch(current as never, patch as never, String(current.kind))
+                : applyMergePatch(current as never, patch as never);
+        return { object: this.encode(this.write(r, 'MODIFIED', patched as unknown as KubeObject)) };
+      }),
+      Bind: this.unary('Bind', (r: BindRequest) => {
+        const where = { group: '', version: 'v1', resource: 'pods', namespace: r.namespace };
+        const pod = this.mustGet(where, r.name);
+        if ((pod.spec as { nodeName?: string } | undefined)?.nodeName) throw failureStatus(409, 'Conflict', `Operation cannot be fulfilled on pods/binding "${r.name}": pod ${r.name} is already assigned to node "${(pod.spec as { nodeName: string }).nodeName}"`);
+        return { object: this.encode(this.write(where, 'MODIFIED', { ...pod, spec: { ...pod.spec, nodeName: r.nodeName } })) };
       }),
       Delete: this.unary('Delete', (r: DeleteRequest) => ({ object: this.encode(this.write(r, 'DELETED', this.mustGet(r, r.name))), finished: true })),
       Watch: (call: grpc.ServerWritableStream<WatchRequest, WatchEvent>) => this.watch(call),

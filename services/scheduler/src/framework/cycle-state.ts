@@ -1,0 +1,25 @@
+/**
+ * Per-pod, per-cycle scratch space (framework.CycleState): PreFilter/PreScore write, Filter/Score
+ * read. Preemption clones it to simulate removing victims without touching the real cycle.
+ */
+export class CycleState {
+  private readonly data = new Map<string, { clone(): unknown } | unknown>();
+
+  read<T>(key: string): T | undefined {
+    return this.data.get(key) as T | undefined;
+  }
+
+  write(key: string, value: unknown): void {
+    this.data.set(key, value);
+  }
+
+  /** A copy whose entries are cloned when they know how (`clone()`), shared otherwise. */
+  clone(): CycleState {
+    const copy = new CycleState();
+    for (const [key, value] of this.data) {
+      const cloneable = value as { clone?: () => unknown } | null;
+      copy.data.set(key, cloneable && typeof cloneable.clone === 'function' ? cloneable.clone() : value);
+    }
+    return copy;
+  }
+}

@@ -1,0 +1,141 @@
+import type { KubeObject } from '@kubelab/client';
+import type { CycleState } from './cycle-state';
+import type { NodeInfo } from './node-info';
+import type { Status } from './status';
+
+/**
+ * The scheduling framework's extension points (Kubernetes' pkg/scheduler/framework/interface.go),
+ * cut down to what kubelab's plugins use. A plugin implements the points it needs; the framework
+ * calls each in its profile's order. Plugins are pure functions of the pod, the cycle state and
+ * the snapshot: no I/O, so a unit test calls `filter` / `score` with fixtures.
+ */
+export type Pod = KubeObject;
+export type Node = KubeObject;
+
+export interface Plugin {
+  /** Kubernetes' plugin name ("NodeResourcesFit"); the FailedScheduling message and logs use it. */
+  readonly name: string;
+}
+
+/** The order pods leave the active queue (PrioritySort: higher priority first, then older). */
+export interface QueueSortPlugin extends Plugin {
+  less(a: QueuedPodInfo, b: QueuedPodInfo): boolean;
+}
+
+/** Once per pod per cycle, before Filter: precompute into the cycle state, or reject at once. */
+export interface PreFilterPlugin extends Plugin {
+  /** `nodeNames`, when returned, narrows the nodes Filter runs on (NodeName, NodeAffinity). */
+  preFilter(state: CycleState, pod: Pod, snapshot: Snapshot): { status: Status; nodeNames?: Set<string> };
+  /**
+   * For preemption, which simulates removing victims: adjust what preFilter stored as if `podToAdd`
+   * were added to / `podToRemove` removed from `nodeInfo`. Only plugins whose state depends on
+   * other pods (InterPodAffinity, PodTopologySpread, NodeResourcesFit does not) implement it.
+   */
+  addPod?(state: CycleState, podToSchedule: Pod, podToAdd: PodInfo, nodeInfo: NodeInfo): Status;
+  removePod?(state: CycleState, podToSchedule: Pod, podToRemove: PodInfo, nodeInfo: NodeInfo): Status;
+}
+
+/** Can the pod run on this node? Unschedulable with reasons if not (the reasons end up in FailedScheduling). */
+export interface FilterPlugin extends Plugin {
+  filter(state: CycleState, pod: Pod, nodeInfo: NodeInfo): Status;
+}
+
+/** After every node failed Filter: try to make room (DefaultPreemption). */
+export interface PostFilterPlugin extends Plugin {
+  postFilter(state: CycleState, pod: Pod, filteredNodeStatuses: NodeToStatus): Promise<PostFilterResult>;
+}
+
+export interface PostFilterResult {
+  status: Status;
+  /** The node the pod may go to once its victims are gone. */
+  nominatedNodeName?: string;
+}
+
+/** Once per pod per cycle, before Score, with the nodes that passed Filter. */
+export interface PreScorePlugin extends Plugin {
+  preScore(state: CycleState, pod: Pod, nodes: NodeInfo[]): Status;
+}
+
+/** 0..100 per node (MAX_NODE_SCORE), higher is better; normalizeScore may rescale after all nodes are scored. */
+export interface ScorePlugin extends Plugin {
+  score(state: CycleState, pod: Pod, nodeInfo: NodeInfo): { score: number; status: Status };
+  normalizeScore?(state: CycleState, pod: Pod, scores: NodeScore[]): Status;
+}
+
+export const MAX_NODE_SCORE = 100;
+
+export interface NodeScore {
+  name: string;
+  score: number;
+}
+
+/** Node name → why the pod cannot go there. */
+export type NodeToStatus = Map<string, Status>;
+
+/** A pod as the scheduler keeps it, with what plugins need precomputed (framework.PodInfo). */
+export interface PodInfo {
+  pod: Pod;
+  /** Parsed once: spec.affinity.podAffinity / podAntiAffinity terms. */
+  requiredAffinityTerms: AffinityTerm[];
+  requiredAntiAffinityTerms: AffinityTerm[];
+  preferredAffinityTerms: WeightedAffinityTerm[];
+  preferredAntiAffinityTerms: WeightedAffinityTerm[];
+}
+
+export interface AffinityTerm {
+  /** Where the term looks: the pod's namespace when the term names none. */
+  namespaces: Set<string>;
+  /** Matches pods by labels (labelSelector, plus matchLabelKeys). */
+  selector: (labels: Record<string, string>) => boolean;
+  topologyKey: string;
+  /** namespaceSelector: null matches none beyond `namespaces`; {} matches every namespace. */
+  namespaceSelector?: (namespaceLabels: Record<string, string>) => boolean;
+}
+
+export interface WeightedAffinityTerm extends AffinityTerm {
+  weight: number;
+}
+
+/** A pod waiting in the scheduling queue. */
+export interface QueuedPodInfo {
+  podInfo: PodInfo;
+  /** When it was added to the queue (ms). */
+  timestamp: number;
+  /** Scheduling attempts so far. */
+  attempts: number;
+  /** When it was first added (ms), for the scheduling latency metric. */
+  initialAttemptTimestamp: number;
+  /** Plugins that rejected it last time: only cluster events they care about move it back. */
+  unschedulablePlugins: Set<string>;
+}
+
+/**
+ * The cluster as one scheduling cycle sees it: a consistent snapshot of every node with the pods
+ * bound (or assumed) to it. Plugins read it; nothing writes it during a cycle.
+ */
+export interface Snapshot {
+  nodeInfos(): NodeInfo[];
+  get(nodeName: string): NodeInfo | undefined;
+  /** Nodes with at least one pod that has (anti-)affinity terms: InterPodAffinity only scans these. */
+  havePodsWithAffinity(): NodeInfo[];
+  havePodsWithRequiredAntiAffinity(): NodeInfo[];
+  /** Labels of a namespace, for namespaceSelector ({} when unknown). */
+  namespaceLabels(namespace: string): Record<string, string>;
+}
+
+/**
+ * What plugins may ask of the framework (framework.Handle). Preemption uses it to run the other
+ * plugins on a node with victims removed, and to evict.
+ */
+export interface FrameworkHandle {
+  snapshot(): Snapshot;
+  /** Runs every Filter plugin on the node (after the cycle's PreFilter), Success or the first rejection. */
+  runFilterPlugins(state: CycleState, pod: Pod, nodeInfo: NodeInfo): Status;
+  /** Tells every PreFilter plugin with extensions that `podInfo` was added to / removed from `nodeInfo`. */
+  runPreFilterExtensionAddPod(state: CycleState, podToSchedule: Pod, podInfo: PodInfo, nodeInfo: NodeInfo): Status;
+  runPreFilterExtensionRemovePod(state: CycleState, podToSchedule: Pod, podInfo: PodInfo, nodeInfo: NodeInfo): Status;
+  /** Deletes a preemption victim through the API, with a Preempted event and DisruptionTarget condition. */
+  evict(victim: Pod, preemptor: Pod, nodeName: string): Promise<void>;
+  /** Pods nominated to a node by an earlier preemption, not yet bound (they hold room on it). */
+  nominatedPodsForNode(nodeName: string): PodInfo[];
+}
