@@ -1,4 +1,6 @@
-import type { Node, PodInfo } from './types';
+import { newPodInfo } from './pod-info';
+import { add, cloneResource, podRequests, resourceFromList, subtract } from './resource';
+import type { Node, Pod, PodInfo } from './types';
 
 /** CPU in millicores, memory and ephemeral storage in bytes, pods as a count. */
 export interface Resource {
@@ -17,28 +19,91 @@ export function emptyResource(): Resource {
 /** A host port in use: protocol/hostIP/port ("TCP/0.0.0.0/8080"). */
 export type HostPortKey = string;
 
+interface ContainerPort {
+  hostPort?: number;
+  hostIP?: string;
+  protocol?: string;
+}
+
+/** The host ports a pod holds ("TCP/0.0.0.0/8080"). */
+export function hostPortsOf(pod: Pod): HostPortKey[] {
+  const keys: HostPortKey[] = [];
+  for (const c of ((pod.spec?.containers ?? []) as Array<{ ports?: ContainerPort[] }>)) {
+    for (const p of c.ports ?? []) if (p.hostPort && p.hostPort > 0) keys.push(`${p.protocol ?? 'TCP'}/${p.hostIP || '0.0.0.0'}/${p.hostPort}`);
+  }
+  return keys;
+}
+
 /**
  * A node and what is on it (framework.NodeInfo): the pods bound or assumed to it, the sum of
  * their requests, the host ports they hold. The scheduler's cache keeps one per node and updates
  * it as pods come and go; a cycle works on a snapshot (clone) of them.
  */
-export interface NodeInfo {
-  readonly node: Node;
-  readonly name: string;
-  readonly pods: PodInfo[];
-  /** Pods with any (anti-)affinity term; and those with required anti-affinity. */
-  readonly podsWithAffinity: PodInfo[];
-  readonly podsWithRequiredAntiAffinity: PodInfo[];
-  /** The sum of the pods' requests (init containers and overhead counted as Kubernetes counts them). */
-  readonly requested: Resource;
-  /** As `requested`, but a container without requests counts 100m CPU and 200Mi (for scoring: NonZeroRequested). */
-  readonly nonZeroRequested: Resource;
+export class NodeInfo {
+  readonly pods: PodInfo[] = [];
+  readonly podsWithAffinity: PodInfo[] = [];
+  readonly podsWithRequiredAntiAffinity: PodInfo[] = [];
+  readonly requested = emptyResource();
+  readonly nonZeroRequested = emptyResource();
   readonly allocatable: Resource;
-  readonly usedPorts: Set<HostPortKey>;
+  readonly usedPorts = new Set<HostPortKey>();
   /** Bumped on every change: the snapshot copies only nodes that moved. */
-  readonly generation: number;
-  addPod(podInfo: PodInfo): void;
-  /** False when the pod was not on the node. */
-  removePod(pod: Node): boolean;
-  clone(): NodeInfo;
+  generation = 0;
+
+  constructor(
+    readonly node: Node,
+    pods: Array<Pod | PodInfo> = [],
+  ) {
+    const status = (node.status ?? {}) as { allocatable?: Record<string, string>; capacity?: Record<string, string> };
+    this.allocatable = resourceFromList(status.allocatable ?? status.capacity);
+    for (const p of pods) this.addPod('requiredAffinityTerms' in p ? (p as PodInfo) : newPodInfo(p as Pod));
+  }
+
+  get name(): string {
+    return this.node.metadata.name!;
+  }
+
+  addPod(podInfo: PodInfo): void {
+    this.pods.push(podInfo);
+    if (podInfo.requiredAffinityTerms.length || podInfo.requiredAntiAffinityTerms.length || podInfo.preferredAffinityTerms.length || podInfo.preferredAntiAffinityTerms.length) this.podsWithAffinity.push(podInfo);
+    if (podInfo.requiredAntiAffinityTerms.length) this.podsWithRequiredAntiAffinity.push(podInfo);
+    add(this.requested, podRequests(podInfo.pod));
+    add(this.nonZeroRequested, podRequests(podInfo.pod, true));
+    for (const key of hostPortsOf(podInfo.pod)) this.usedPorts.add(key);
+    this.generation++;
+  }
+
+  removePod(pod: Pod): boolean {
+    const uid = pod.metadata.uid;
+    const at = this.pods.findIndex((p) => p.pod.metadata.uid === uid);
+    if (at < 0) return false;
+    const [removed] = this.pods.splice(at, 1);
+    for (const list of [this.podsWithAffinity, this.podsWithRequiredAntiAffinity]) {
+      const i = list.indexOf(removed!);
+      if (i >= 0) list.splice(i, 1);
+    }
+    subtract(this.requested, podRequests(removed!.pod));
+    subtract(this.nonZeroRequested, podRequests(removed!.pod, true));
+    for (const key of hostPortsOf(removed!.pod)) this.usedPorts.delete(key);
+    // Another pod may hold the same port (it was a conflict, but count what is there).
+    for (const p of this.pods) for (const key of hostPortsOf(p.pod)) this.usedPorts.add(key);
+    this.generation++;
+    return true;
+  }
+
+  clone(): NodeInfo {
+    const copy = Object.create(NodeInfo.prototype) as NodeInfo;
+    Object.assign(copy, {
+      node: this.node,
+      pods: [...this.pods],
+      podsWithAffinity: [...this.podsWithAffinity],
+      podsWithRequiredAntiAffinity: [...this.podsWithRequiredAntiAffinity],
+      requested: cloneResource(this.requested),
+      nonZeroRequested: cloneResource(this.nonZeroRequested),
+      allocatable: cloneResource(this.allocatable),
+      usedPorts: new Set(this.usedPorts),
+      generation: this.generation,
+    });
+    return copy;
+  }
 }
