@@ -134,6 +134,11 @@ export class ObjectsClient {
     return this.put<T>('UpdateStatus', gvr, object, options);
   }
 
+  /** Replaces a namespace's spec.finalizers (the finalize subresource): how the namespace controller lets a namespace go. */
+  finalize<T extends KubeObject = KubeObject>(gvr: GroupVersionResource, object: T, options: WriteOptions = {}): Promise<Stored<T>> {
+    return this.put<T>('Finalize', gvr, object, options);
+  }
+
   /** Patches with a JSON patch (an array), a merge patch or a strategic merge patch (objects). */
   async patch<T extends KubeObject = KubeObject>(
     gvr: GroupVersionResource,
@@ -176,7 +181,7 @@ export class ObjectsClient {
     this.stub.close();
   }
 
-  private async put<T extends KubeObject>(method: 'Update' | 'UpdateStatus', gvr: GroupVersionResource, object: T, options: WriteOptions): Promise<Stored<T>> {
+  private async put<T extends KubeObject>(method: 'Update' | 'UpdateStatus' | 'Finalize', gvr: GroupVersionResource, object: T, options: WriteOptions): Promise<Stored<T>> {
     const response = await this.unary<ObjectResponse>(
       method,
       { ...gvr, namespace: options.namespace ?? object.metadata?.namespace ?? '', name: object.metadata?.name ?? '', object: encode(object), dryRun: options.dryRun ?? false },

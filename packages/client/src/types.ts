@@ -24,6 +24,7 @@ export const Resources = Object.freeze({
   replicasets: { group: 'apps', version: 'v1', resource: 'replicasets' },
   daemonsets: { group: 'apps', version: 'v1', resource: 'daemonsets' },
   statefulsets: { group: 'apps', version: 'v1', resource: 'statefulsets' },
+  controllerrevisions: { group: 'apps', version: 'v1', resource: 'controllerrevisions' },
   horizontalpodautoscalers: { group: 'autoscaling', version: 'v2', resource: 'horizontalpodautoscalers' },
   leases: { group: 'coordination.k8s.io', version: 'v1', resource: 'leases' },
   endpointslices: { group: 'discovery.k8s.io', version: 'v1', resource: 'endpointslices' },

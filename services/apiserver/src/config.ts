@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
+import type { AdmissionConfig } from './registry/generic-registry';
 
 export interface ApiserverConfig {
   etcdServers: string[];
@@ -19,6 +20,7 @@ export interface ApiserverConfig {
   watchCacheSize: number;
   /** How often the aggregation layer checks every APIService's backend again (besides on each change). */
   apiServiceCheckIntervalMs: number;
+  admission: AdmissionConfig;
 }
 
 /** `kubelab apiserver` flags, named as kube-apiserver's. */
@@ -37,9 +39,11 @@ export function parseApiserverFlags(argv: string[]): Readonly<ApiserverConfig> {
     .option('--default-watch-cache-size <events>', 'events each watch cache keeps for resuming watches', count, 10_000)
     .option('--watch-cache <bool>', 'serve lists and watches from an in-memory cache per resource', (v) => v !== 'false', true)
     .option('--bookmark-interval <ms>', 'milliseconds between watch bookmarks', port, 60_000)
+    .option('--default-not-ready-toleration-seconds <seconds>', 'how long pods tolerate a not-ready node by default', seconds, 300)
+    .option('--default-unreachable-toleration-seconds <seconds>', 'how long pods tolerate an unreachable node by default', seconds, 300)
     .option('--apiservice-check-interval <ms>', 'milliseconds between availability checks of the APIServices (and on every change)', count, 5_000);
   program.parse(argv, { from: 'user' });
-  const o = program.opts<{ etcdServers: string; etcdPrefix: string; bindAddress: string; port: number; grpcPort: number; advertiseAddress?: string; natsUrl?: string; logLevel: string; bookmarkInterval: number; watchCache: boolean; defaultWatchCacheSize: number; apiserviceCheckInterval: number }>();
+  const o = program.opts<{ etcdServers: string; etcdPrefix: string; bindAddress: string; port: number; grpcPort: number; advertiseAddress?: string; natsUrl?: string; logLevel: string; bookmarkInterval: number; watchCache: boolean; defaultWatchCacheSize: number; apiserviceCheckInterval: number; defaultNotReadyTolerationSeconds: number; defaultUnreachableTolerationSeconds: number }>();
   const etcdServers = o.etcdServers.split(',').map((s) => s.trim()).filter(Boolean);
   if (etcdServers.length === 0) throw new InvalidArgumentError('--etcd-servers needs at least one URL');
   return Object.freeze({
@@ -55,12 +59,19 @@ export function parseApiserverFlags(argv: string[]): Readonly<ApiserverConfig> {
     watchCache: o.watchCache,
     watchCacheSize: o.defaultWatchCacheSize,
     apiServiceCheckIntervalMs: o.apiserviceCheckInterval,
+    admission: { defaultNotReadyTolerationSeconds: o.defaultNotReadyTolerationSeconds, defaultUnreachableTolerationSeconds: o.defaultUnreachableTolerationSeconds },
   });
 }
 
 function port(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError(`"${value}" is not a port number`);
+  return n;
+}
+
+function seconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`"${value}" is not a whole number of seconds`);
   return n;
 }
 

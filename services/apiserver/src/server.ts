@@ -2,7 +2,7 @@ import * as http from 'node:http';
 import type { Logger } from '@kubelab/component-base';
 import { Aggregator } from './aggregator/aggregator';
 import { Errors } from './errors';
-import { GenericRegistry } from './registry/generic-registry';
+import { GenericRegistry, type AdmissionConfig } from './registry/generic-registry';
 import { apiGroupDocument, apiGroupList, apiResourceList, apiVersions, SERVER_VERSION } from './endpoints/discovery';
 import { sendError, sendJson } from './endpoints/http-io';
 import { openapiV3 } from './endpoints/openapi';
@@ -18,6 +18,7 @@ export interface ApiServerOptions {
   ready: () => boolean;
   /** Milliseconds between availability checks of every APIService (besides one on each change). */
   apiServiceCheckIntervalMs?: number;
+  admission?: AdmissionConfig;
 }
 
 /**
@@ -25,7 +26,7 @@ export interface ApiServerOptions {
  * handler. Each request is logged at debug level with its verb, path, status and latency.
  */
 export function createApiServer(options: ApiServerOptions): { server: http.Server; registry: GenericRegistry; aggregator: Aggregator; closeWatches(): void } {
-  const registry = new GenericRegistry(options.store);
+  const registry = new GenericRegistry(options.store, undefined, options.admission);
   const aggregator = new Aggregator({ registry, log: options.log, checkIntervalMs: options.apiServiceCheckIntervalMs ?? 5_000 });
   const ctx: HandlerContext = { registry, bookmarkIntervalMs: options.bookmarkIntervalMs, watches: new Set() };
   const server = http.createServer((req, res) => {

@@ -49,7 +49,7 @@ export class FakeObjectsServer {
         const current = this.mustGet(r, r.name || object.metadata.name!);
         const pinned = object.metadata.resourceVersion;
         if (pinned && pinned !== current.metadata.resourceVersion) throw failureStatus(409, 'Conflict', `Operation cannot be fulfilled on ${r.resource} "${r.name}": the object has been modified; please apply your changes to the latest version and try again`);
-        return { object: this.encode(this.write(r, 'MODIFIED', { ...object, metadata: { ...object.metadata, namespace: current.metadata.namespace } })) };
+        return { object: this.encode(this.settle(r, { ...object, metadata: { ...object.metadata, namespace: current.metadata.namespace } })) };
       }),
       UpdateStatus: this.unary('UpdateStatus', (r: UpdateRequest) => {
         const object = JSON.parse(Buffer.from(r.object).toString()) as KubeObject;
@@ -67,7 +67,7 @@ export class FakeObjectsServer {
               : strategicMergePatchSupported(String(current.kind ?? ''))
                 ? strategicMergePatch(current as never, patch as never, String(current.kind))
                 : applyMergePatch(current as never, patch as never);
-        return { object: this.encode(this.write(r, 'MODIFIED', patched as unknown as KubeObject)) };
+        return { object: this.encode(this.settle(r, patched as unknown as KubeObject)) };
       }),
       Bind: this.unary('Bind', (r: BindRequest) => {
         const where = { group: '', version: 'v1', resource: 'pods', namespace: r.namespace };
@@ -75,7 +75,24 @@ export class FakeObjectsServer {
         if ((pod.spec as { nodeName?: string } | undefined)?.nodeName) throw failureStatus(409, 'Conflict', `Operation cannot be fulfilled on pods/binding "${r.name}": pod ${r.name} is already assigned to node "${(pod.spec as { nodeName: string }).nodeName}"`);
         return { object: this.encode(this.write(where, 'MODIFIED', { ...pod, spec: { ...pod.spec, nodeName: r.nodeName } })) };
       }),
-      Delete: this.unary('Delete', (r: DeleteRequest) => ({ object: this.encode(this.write(r, 'DELETED', this.mustGet(r, r.name))), finished: true })),
+      Finalize: this.unary('Finalize', (r: UpdateRequest) => {
+        const object = JSON.parse(Buffer.from(r.object).toString()) as KubeObject;
+        const current = this.mustGet(r, r.name || object.metadata.name!);
+        return { object: this.encode(this.settle(r, { ...current, spec: { ...current.spec, finalizers: object.spec?.finalizers ?? [] } })) };
+      }),
+      Delete: this.unary('Delete', (r: DeleteRequest) => {
+        // As the apiserver: finalizers (and Foreground / Orphan) and bound pods' grace periods make a delete wait.
+        const current = this.mustGet(r, r.name);
+        const finalizers = [...(current.metadata.finalizers ?? [])];
+        if (r.propagationPolicy === 'Foreground' && !finalizers.includes('foregroundDeletion')) finalizers.push('foregroundDeletion');
+        if (r.propagationPolicy === 'Orphan' && !finalizers.includes('orphan')) finalizers.push('orphan');
+        const graceful = r.resource === 'pods' && Boolean((current.spec as { nodeName?: string } | undefined)?.nodeName) && r.gracePeriodSeconds !== 0;
+        const waitsForNamespace = r.resource === 'namespaces' && ((current.spec?.finalizers as string[] | undefined)?.length ?? 0) > 0;
+        if (finalizers.length === 0 && !graceful && !waitsForNamespace) return { object: this.encode(this.write(r, 'DELETED', current)), finished: true };
+        const deleting: KubeObject = { ...current, metadata: { ...current.metadata, finalizers, deletionTimestamp: current.metadata.deletionTimestamp ?? new Date().toISOString().replace(/\.\d+Z$/, 'Z') } };
+        if (!finalizers.length) delete deleting.metadata.finalizers;
+        return { object: this.encode(this.write(r, 'MODIFIED', deleting)), finished: false };
+      }),
       Watch: (call: grpc.ServerWritableStream<WatchRequest, WatchEvent>) => this.watch(call),
     };
     this.server.addService(loadObjectsApi().Objects.service, handlers as unknown as grpc.UntypedServiceImplementation);
@@ -98,6 +115,14 @@ export class FakeObjectsServer {
     this.history.push(change);
     for (const stream of this.streams) if (this.matches(stream.request, change)) stream.write(this.event(change.type, stored));
     return stored;
+  }
+
+  /** Writes an update; an object being deleted whose last finalizer went is deleted, as the apiserver does. */
+  private settle(where: { group: string; version: string; resource: string }, object: KubeObject): KubeObject {
+    const meta = object.metadata;
+    const waiting = (meta.finalizers?.length ?? 0) > 0 || (where.resource === 'namespaces' && ((object.spec?.finalizers as string[] | undefined)?.length ?? 0) > 0);
+    if (meta.deletionTimestamp && !waiting && where.resource !== 'pods') return this.write(where, 'DELETED', object);
+    return this.write(where, 'MODIFIED', object);
   }
 
   /** Forgets the history up to now: a watch from an older resourceVersion gets 410 Expired. */

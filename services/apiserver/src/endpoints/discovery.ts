@@ -102,6 +102,8 @@ function subresourceEntries(type: ResourceType): object[] {
     switch (sub) {
       case 'status':
         return { ...base, kind: type.kind, verbs: ['get', 'patch', 'update'] };
+      case 'finalize':
+        return { ...base, kind: type.kind, verbs: ['update'] };
       case 'scale':
         return { ...base, group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: ['get', 'patch', 'update'] };
       case 'binding':

@@ -4,7 +4,7 @@ import type { BindRequest, CreateRequest, DeleteRequest, DeleteResponse, GetRequ
 import { ApiError, Errors } from '../errors';
 import { applyPatch } from '../endpoints/patch';
 import { listSelected, objectFilter } from '../endpoints/selectors';
-import type { DeleteOptions, GenericRegistry } from '../registry/generic-registry';
+import type { DeleteOptions, GenericRegistry, WritableSubresource } from '../registry/generic-registry';
 import { bindPod } from '../registry/pod-binding';
 import type { KubeObject } from '../registry/types';
 import { checkSubresource, decodeObject, encodeObject, requestScope } from './request-scope';
@@ -54,6 +54,7 @@ export function unaryHandlers(ctx: ObjectsContext): Record<string, grpc.handleUn
 
     Update: unary(ctx, 'Update', (r: UpdateRequest) => update(ctx, r, undefined)),
     UpdateStatus: unary(ctx, 'UpdateStatus', (r: UpdateRequest) => update(ctx, r, 'status')),
+    Finalize: unary(ctx, 'Finalize', (r: UpdateRequest) => update(ctx, r, 'finalize')),
 
     Patch: unary(ctx, 'Patch', async (r: PatchRequest): Promise<ObjectResponse> => {
       const { type, namespace } = requestScope(r, true);
@@ -84,7 +85,7 @@ export function unaryHandlers(ctx: ObjectsContext): Record<string, grpc.handleUn
 }
 
 /** PUT of the object or of its status: the object's resourceVersion, if any, pins the write. */
-async function update(ctx: ObjectsContext, r: UpdateRequest, subresource: 'status' | undefined): Promise<ObjectResponse> {
+async function update(ctx: ObjectsContext, r: UpdateRequest, subresource: WritableSubresource | undefined): Promise<ObjectResponse> {
   const body = decodeObject(r.object) as KubeObject;
   const namespace = r.namespace || (body?.metadata?.namespace ?? '');
   const { type, namespace: ns } = requestScope({ ...r, namespace }, true);

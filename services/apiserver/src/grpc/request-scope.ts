@@ -1,3 +1,4 @@
+import type { WritableSubresource } from '../registry/generic-registry';
 import type { ResourceFields } from '@kubelab/proto';
 import { Errors } from '../errors';
 import { parseJson } from '../endpoints/http-io';
@@ -28,10 +29,10 @@ export function requestScope(request: ResourceFields & { namespace: string }, na
 }
 
 /** A subresource the resource serves, or the REST API's 404. */
-export function checkSubresource(type: ResourceType, subresource: string): 'status' | undefined {
+export function checkSubresource(type: ResourceType, subresource: string): WritableSubresource | undefined {
   if (!subresource) return undefined;
-  if (subresource !== 'status' || !(type.subresources ?? []).includes('status')) throw Errors.notFoundPath();
-  return 'status';
+  if ((subresource !== 'status' && subresource !== 'finalize') || !(type.subresources ?? []).includes(subresource)) throw Errors.notFoundPath();
+  return subresource;
 }
 
 /** The object in a request: its JSON, decoded with the REST API's 400 for bad JSON. */

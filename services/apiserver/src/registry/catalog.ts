@@ -1,5 +1,6 @@
 import { apiservices } from './resources/apiservices';
 import { configmaps } from './resources/configmaps';
+import { controllerrevisions } from './resources/controllerrevisions';
 import { daemonsets } from './resources/daemonsets';
 import { deployments } from './resources/deployments';
 import { endpoints } from './resources/endpoints';
@@ -41,6 +42,7 @@ export const RESOURCES: readonly ResourceType[] = [
   replicasets,
   daemonsets,
   statefulsets,
+  controllerrevisions,
   eventsV1,
   horizontalpodautoscalers,
   horizontalpodautoscalersV1,

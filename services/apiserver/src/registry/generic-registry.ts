@@ -2,9 +2,20 @@ import { FieldPath, required } from '@kubelab/apimachinery';
 import { ApiError, Errors } from '../errors';
 import type { ObjectStore } from '../storage/object-store';
 import { carrySystemMeta, fillSystemMeta, generateName, timestamp, validateObjectMeta } from './object-meta';
+import { admitDefaultTolerationSeconds } from './admission/default-toleration-seconds';
+import { admitPodPriority } from './admission/pod-priority';
 import { namespaces } from './resources/namespaces';
+import { pods } from './resources/pods';
 import { ServiceAllocator } from './service-allocator';
 import { groupVersion, type KubeObject, type ResourceType } from './types';
+
+/** What the admission plugins are configured with (kube-apiserver's flags). */
+export interface AdmissionConfig {
+  defaultNotReadyTolerationSeconds: number;
+  defaultUnreachableTolerationSeconds: number;
+}
+
+export const DEFAULT_ADMISSION: AdmissionConfig = { defaultNotReadyTolerationSeconds: 300, defaultUnreachableTolerationSeconds: 300 };
 
 export interface WriteOptions {
   dryRun?: boolean;
@@ -27,6 +38,7 @@ export class GenericRegistry {
   constructor(
     readonly store: ObjectStore,
     private readonly clock: { now(): Date } = { now: () => new Date() },
+    private readonly admission: AdmissionConfig = DEFAULT_ADMISSION,
   ) {
     this.serviceAllocator = new ServiceAllocator(store);
   }
@@ -54,6 +66,7 @@ export class GenericRegistry {
     if (!name) throw Errors.invalid(type, '', [required(FieldPath.of('metadata', 'name'), 'name or generateName is required')]);
     const now = this.clock.now();
     fillSystemMeta(object, now);
+    if (type === pods) await this.admitPod(object);
     type.strategy.prepareForCreate?.(object);
     const errors = [...validateObjectMeta(object, type.kind), ...(type.strategy.validate?.(object) ?? []), ...(type.strategy.validateCreate?.(object) ?? [])];
     if (errors.length) throw Errors.invalid(type, name, errors);
@@ -87,7 +100,7 @@ export class GenericRegistry {
    * object into the new one, so PATCH and PUT share this path; a resourceVersion in the result
    * pins the write to that version (409 Conflict if the object moved on).
    */
-  async update(type: ResourceType, namespace: string | undefined, name: string, compute: (current: KubeObject) => KubeObject | Promise<KubeObject>, options: WriteOptions & { subresource?: 'status' } = {}): Promise<KubeObject> {
+  async update(type: ResourceType, namespace: string | undefined, name: string, compute: (current: KubeObject) => KubeObject | Promise<KubeObject>, options: WriteOptions & { subresource?: WritableSubresource } = {}): Promise<KubeObject> {
     let result: KubeObject | undefined;
     const change = async (current: KubeObject): Promise<KubeObject> => {
       const proposed = await compute(structuredClone(current));
@@ -102,6 +115,9 @@ export class GenericRegistry {
       if (options.subresource === 'status') {
         // The status subresource changes status and nothing else.
         next = { ...current, status: proposed.status, metadata: { ...current.metadata, resourceVersion: proposed.metadata?.resourceVersion } };
+      } else if (options.subresource === 'finalize') {
+        // A namespace's finalize subresource changes spec.finalizers and nothing else (what the namespace controller calls when it has emptied it).
+        next = { ...current, spec: { ...current.spec, finalizers: (proposed.spec?.finalizers as string[] | undefined) ?? [] }, metadata: { ...current.metadata, resourceVersion: proposed.metadata?.resourceVersion } };
       } else {
         next = { ...proposed, apiVersion: groupVersion(type), kind: type.kind, metadata: { ...proposed.metadata, name, ...(type.namespaced ? { namespace } : {}) } };
         carrySystemMeta(next, current);
@@ -176,6 +192,8 @@ export class GenericRegistry {
   private async finishDeletionIfDone(type: ResourceType, object: KubeObject): Promise<KubeObject> {
     const meta = object.metadata;
     if (!meta.deletionTimestamp || (meta.finalizers?.length ?? 0) > 0 || (meta.deletionGracePeriodSeconds ?? 0) > 0) return object;
+    // A namespace also waits for its spec.finalizers (the namespace controller's "kubernetes").
+    if (type === namespaces && ((object.spec?.finalizers as string[] | undefined)?.length ?? 0) > 0) return object;
     try {
       return await this.store.delete(type, meta.namespace, meta.name!, meta.resourceVersion);
     } catch (error) {
@@ -192,6 +210,12 @@ export class GenericRegistry {
     if (!bound || done) return 0;
     const requested = options.gracePeriodSeconds ?? (object.spec?.terminationGracePeriodSeconds as number | undefined) ?? 30;
     return Math.max(0, requested);
+  }
+
+  /** The mutating admission plugins for pods: Priority, then DefaultTolerationSeconds. */
+  private async admitPod(pod: KubeObject): Promise<void> {
+    await admitPodPriority(pod, this.store);
+    admitDefaultTolerationSeconds(pod, this.admission.defaultNotReadyTolerationSeconds, this.admission.defaultUnreachableTolerationSeconds);
   }
 
   /** NamespaceLifecycle admission: no new objects in a namespace that is missing or going away. */
@@ -223,6 +247,9 @@ export class GenericRegistry {
     if (object.kind && object.kind !== type.kind) throw Errors.badRequest(`the kind in the data (${object.kind}) does not match the expected kind (${type.kind})`);
   }
 }
+
+/** The subresources written like the object itself: status, and a namespace's finalize. */
+export type WritableSubresource = 'status' | 'finalize';
 
 const DRY_RUN = Symbol('dry run: computed, not written');
 

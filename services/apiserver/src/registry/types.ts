@@ -59,7 +59,7 @@ export interface ResourceType {
    */
   convert?: Conversion;
   /** Subresources served besides the object itself. */
-  subresources?: Array<'status' | 'scale' | 'binding' | 'log' | 'eviction' | 'proxy'>;
+  subresources?: Array<'status' | 'finalize' | 'scale' | 'binding' | 'log' | 'eviction' | 'proxy'>;
   /** Main-resource updates keep the old status (true for every kind with a status subresource). */
   strategy: Strategy;
   printer: Printer;

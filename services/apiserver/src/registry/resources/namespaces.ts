@@ -9,7 +9,7 @@ export const namespaces: ResourceType = {
   singular: 'namespace',
   shortNames: ['ns'],
   namespaced: false,
-  subresources: ['status'],
+  subresources: ['status', 'finalize'],
   strategy: {
     prepareForCreate(ns) {
       ns.spec = { finalizers: ['kubernetes'], ...ns.spec };
@@ -18,6 +18,9 @@ export const namespaces: ResourceType = {
     },
     prepareForUpdate(ns, old) {
       ns.status = old.status;
+      // spec.finalizers change only through the finalize subresource.
+      ns.spec = { ...ns.spec, finalizers: old.spec?.finalizers };
+      if (ns.spec.finalizers === undefined) delete ns.spec.finalizers;
       ns.metadata.labels = { ...ns.metadata.labels, 'kubernetes.io/metadata.name': ns.metadata.name! };
     },
     selectableFields: (ns) => ({ 'status.phase': String(ns.status?.phase ?? '') }),

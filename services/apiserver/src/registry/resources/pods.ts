@@ -114,16 +114,10 @@ export const pods: ResourceType = {
     prepareForCreate(pod) {
       const spec = (pod.spec ??= {}) as Record<string, unknown>;
       defaultPodSpec(spec);
-      // What admission adds to every pod (ServiceAccount, Priority, DefaultTolerationSeconds).
+      // What the ServiceAccount admission plugin adds (Priority and DefaultTolerationSeconds: registry/admission).
       spec.enableServiceLinks ??= true;
-      spec.preemptionPolicy ??= 'PreemptLowerPriority';
-      spec.priority ??= 0;
       spec.serviceAccountName ??= 'default';
       spec.serviceAccount = spec.serviceAccountName;
-      spec.tolerations ??= [
-        { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
-        { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
-      ];
       pod.status = { phase: 'Pending', qosClass: qosClass(pod) };
     },
     prepareForUpdate(pod, old) {
