@@ -28,11 +28,11 @@ async function portFree(port: number): Promise<boolean> {
   });
 }
 
-/** A base port with the lab's six consecutive ports free (NATS, its monitor, store, store metrics, apiserver, its gRPC). */
+/** A base port with the lab's eight consecutive ports free (NATS, its monitor, store, store metrics, apiserver, its gRPC, scheduler, controller-manager). */
 async function freeBasePort(): Promise<number> {
   for (;;) {
     const base = 20_000 + Math.floor(Math.random() * 30_000);
-    const free = await Promise.all([0, 1, 2, 3, 4, 5].map((i) => portFree(base + i)));
+    const free = await Promise.all([0, 1, 2, 3, 4, 5, 6, 7].map((i) => portFree(base + i)));
     if (free.every(Boolean)) return base;
   }
 }
@@ -48,7 +48,7 @@ describe('kubelab up / status / down', () => {
     natsAgain?.kill('SIGKILL');
   });
 
-  it('starts NATS, the store and the apiserver as separate processes, each with its own log, and reports them healthy', async () => {
+  it('starts NATS, the store, the apiserver, the scheduler and the controller-manager as separate processes, each with its own log, and reports them healthy', async () => {
     base = await freeBasePort();
     const up = kubelab('up', '--dir', dir, '--base-port', String(base), '--profile', 'fast');
     expect(up.stderr).toBe('');
@@ -57,9 +57,11 @@ describe('kubelab up / status / down', () => {
     expect(up.stdout).toMatch(new RegExp(`^nats\\s+\\d+\\s+nats://127\\.0\\.0\\.1:${base}\\s+healthy$`, 'm'));
     expect(up.stdout).toMatch(new RegExp(`^store\\s+\\d+\\s+http://127\\.0\\.0\\.1:${base + 2}\\s+healthy$`, 'm'));
     expect(up.stdout).toMatch(new RegExp(`^apiserver\\s+\\d+\\s+http://127\\.0\\.0\\.1:${base + 4}\\s+healthy$`, 'm'));
+    expect(up.stdout).toMatch(new RegExp(`^scheduler\\s+\\d+\\s+http://127\\.0\\.0\\.1:${base + 6}\\s+healthy$`, 'm'));
+    expect(up.stdout).toMatch(new RegExp(`^controller-manager\\s+\\d+\\s+http://127\\.0\\.0\\.1:${base + 7}\\s+healthy$`, 'm'));
     const processes = pids();
-    expect(processes.map((p) => p.name)).toEqual(['nats', 'store', 'apiserver']);
-    expect(new Set(processes.map((p) => p.pid)).size).toBe(3);
+    expect(processes.map((p) => p.name)).toEqual(['nats', 'store', 'apiserver', 'scheduler', 'controller-manager']);
+    expect(new Set(processes.map((p) => p.pid)).size).toBe(5);
     for (const p of processes) expect(alive(p.pid)).toBe(true);
     expect(fs.readFileSync(path.join(dir, 'logs', 'store.log'), 'utf8')).toContain('store ready');
     expect(etcdctl(`127.0.0.1:${base + 2}`, ['put', '/kubelab-test/key', 'x']).stdout).toBe('OK\n');

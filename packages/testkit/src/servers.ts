@@ -127,3 +127,14 @@ export async function startKubelabApiserver(etcdEndpoint: string, options: { arg
   fs.writeFileSync(kubeconfig, kubeconfigYaml(url, 'test'));
   return { ...server, url, kubeconfig, grpcPort, grpcEndpoint: `127.0.0.1:${grpcPort}` };
 }
+
+/**
+ * Starts a control-plane component (`kubelab scheduler`, `kubelab controller-manager`) against an
+ * apiserver's object API, on a free health port, and waits until it serves /healthz.
+ */
+export async function startKubelabComponent(component: 'scheduler' | 'controller-manager', apiserver: Pick<ApiserverProcess, 'grpcEndpoint'>, args: string[] = []): Promise<ServerProcess> {
+  const port = await freePort();
+  const dir = tempDir(component);
+  const argv = [KUBELAB, component, '--master', apiserver.grpcEndpoint, '--port', String(port), ...args];
+  return launch('kubelab', process.execPath, argv, dir, port, `http://127.0.0.1:${port}/healthz`, true);
+}

@@ -15,10 +15,13 @@ export interface LabPorts {
   apiserver: number;
   /** The apiserver's object API for the components (gRPC). */
   apiserverGrpc: number;
+  /** /healthz and /metrics of kube-scheduler and kube-controller-manager. */
+  scheduler: number;
+  controllerManager: number;
 }
 
-/** The ports a person expects: NATS's, etcd's (2381 is where kubeadm puts etcd's metrics) and the apiserver's. */
-const WELL_KNOWN: LabPorts = { nats: 4222, natsMonitor: 8222, store: 2379, storeMetrics: 2381, apiserver: 6443, apiserverGrpc: 6444 };
+/** The ports a person expects: NATS's, etcd's (2381 is where kubeadm puts etcd's metrics), and the control plane's own. */
+const WELL_KNOWN: LabPorts = { nats: 4222, natsMonitor: 8222, store: 2379, storeMetrics: 2381, apiserver: 6443, apiserverGrpc: 6444, scheduler: 10259, controllerManager: 10257 };
 
 export const DEFAULT_LAB_DIR = path.join(os.homedir(), '.kubelab');
 

@@ -25,6 +25,8 @@ export function processTable(layout: LabLayout, profile: Profile, natsServer: st
   const log = (name: string) => path.join(paths.logs(dir), `${name}.log`);
   const natsUrl = `nats://127.0.0.1:${ports.nats}`;
   const kubelab = (component: string, args: string[]) => ({ command: process.execPath, args: [KUBELAB_BIN, component, ...args] });
+  const le = profile.leaderElection;
+  const leaderElection = ['--leader-elect-lease-duration', le.leaseDuration, '--leader-elect-renew-deadline', le.renewDeadline, '--leader-elect-retry-period', le.retryPeriod];
   return [
     {
       name: 'nats',
@@ -58,10 +60,55 @@ export function processTable(layout: LabLayout, profile: Profile, natsServer: st
     },
     {
       name: 'apiserver',
-      ...kubelab('apiserver', ['--etcd-servers', `http://127.0.0.1:${ports.store}`, '--bind-address', '127.0.0.1', '--port', String(ports.apiserver), '--grpc-port', String(ports.apiserverGrpc), '--nats-url', natsUrl]),
+      ...kubelab('apiserver', [
+        '--etcd-servers',
+        `http://127.0.0.1:${ports.store}`,
+        '--bind-address',
+        '127.0.0.1',
+        '--port',
+        String(ports.apiserver),
+        '--grpc-port',
+        String(ports.apiserverGrpc),
+        '--default-not-ready-toleration-seconds',
+        String(profile.defaultTolerationSeconds),
+        '--default-unreachable-toleration-seconds',
+        String(profile.defaultTolerationSeconds),
+        '--nats-url',
+        natsUrl,
+      ]),
       address: `http://127.0.0.1:${ports.apiserver}`,
       healthUrl: `http://127.0.0.1:${ports.apiserver}/readyz`,
       logFile: log('apiserver'),
+    },
+    {
+      name: 'scheduler',
+      ...kubelab('scheduler', ['--master', `127.0.0.1:${ports.apiserverGrpc}`, '--bind-address', '127.0.0.1', '--port', String(ports.scheduler), ...leaderElection, '--nats-url', natsUrl]),
+      address: `http://127.0.0.1:${ports.scheduler}`,
+      healthUrl: `http://127.0.0.1:${ports.scheduler}/healthz`,
+      logFile: log('scheduler'),
+    },
+    {
+      name: 'controller-manager',
+      ...kubelab('controller-manager', [
+        '--master',
+        `127.0.0.1:${ports.apiserverGrpc}`,
+        '--bind-address',
+        '127.0.0.1',
+        '--port',
+        String(ports.controllerManager),
+        ...leaderElection,
+        '--node-monitor-period',
+        profile.nodeMonitor.period,
+        '--node-monitor-grace-period',
+        profile.nodeMonitor.gracePeriod,
+        '--node-startup-grace-period',
+        profile.nodeMonitor.startupGracePeriod,
+        '--nats-url',
+        natsUrl,
+      ]),
+      address: `http://127.0.0.1:${ports.controllerManager}`,
+      healthUrl: `http://127.0.0.1:${ports.controllerManager}/healthz`,
+      logFile: log('controller-manager'),
     },
   ];
 }

@@ -1,0 +1,90 @@
+import type { AffinityTerm, Node, Pod, PodInfo } from '../framework/types';
+import { podMatchesAllTerms, termMatches, type NamespaceLabels } from './inter-pod-affinity-terms';
+
+/**
+ * How many matching pods each topology domain holds (topologyToMatchedTermCount), keyed
+ * `topologyKey=value`: a label key has no `=`, so the pair reads back unambiguously. A domain
+ * whose count drops to zero is removed, so `size` says whether any pod matched at all.
+ */
+export class TopologyPairCounts {
+  private readonly counts: Map<string, number>;
+
+  constructor(counts?: Map<string, number>) {
+    this.counts = new Map(counts);
+  }
+
+  get size(): number {
+    return this.counts.size;
+  }
+
+  get(topologyKey: string, value: string): number {
+    return this.counts.get(`${topologyKey}=${value}`) ?? 0;
+  }
+
+  /** Adds `delta` to the node's domain for `topologyKey`; a node without that label is in no domain. */
+  update(node: Node, topologyKey: string, delta: number): void {
+    const value = node.metadata.labels?.[topologyKey];
+    if (value === undefined) return;
+    const pair = `${topologyKey}=${value}`;
+    const count = (this.counts.get(pair) ?? 0) + delta;
+    if (count === 0) this.counts.delete(pair);
+    else this.counts.set(pair, count);
+  }
+
+  /** For each term: if `pod` matches ALL the terms, its node's domain counts once more per term. */
+  updateWithAffinityTerms(terms: readonly AffinityTerm[], pod: Pod, node: Node, namespaceLabels: NamespaceLabels, delta: number): void {
+    if (!podMatchesAllTerms(terms, pod, namespaceLabels)) return;
+    for (const term of terms) this.update(node, term.topologyKey, delta);
+  }
+
+  /** For each anti-affinity term `pod` matches, its node's domain counts once more. */
+  updateWithAntiAffinityTerms(terms: readonly AffinityTerm[], pod: Pod, node: Node, namespaceLabels: NamespaceLabels, delta: number): void {
+    for (const term of terms) if (termMatches(term, pod, namespaceLabels)) this.update(node, term.topologyKey, delta);
+  }
+
+  /** Whether any of the node's labels names a domain with a count. */
+  anyOnNode(node: Node): boolean {
+    if (this.counts.size === 0) return false;
+    for (const [key, value] of Object.entries(node.metadata.labels ?? {})) if (this.get(key, value) > 0) return true;
+    return false;
+  }
+
+  clone(): TopologyPairCounts {
+    return new TopologyPairCounts(this.counts);
+  }
+}
+
+/**
+ * What InterPodAffinity's PreFilter computes once per pod, and Filter reads for every node: per
+ * topology domain, how many existing pods have required anti-affinity against the incoming pod,
+ * and how many existing pods match the incoming pod's required affinity / anti-affinity terms.
+ * Preemption clones it and moves victims in and out with `updateWithPod`.
+ */
+export class InterPodAffinityPreFilterState {
+  constructor(
+    /** The incoming pod, its terms parsed. */
+    readonly podInfo: PodInfo,
+    readonly namespaceLabels: NamespaceLabels,
+    readonly existingAntiAffinityCounts: TopologyPairCounts,
+    readonly affinityCounts: TopologyPairCounts,
+    readonly antiAffinityCounts: TopologyPairCounts,
+  ) {}
+
+  /** Counts `podInfo` (on `node`) in (delta 1) or out (delta -1), as if it were added or removed. */
+  updateWithPod(podInfo: PodInfo, node: Node, delta: number): void {
+    const incoming = this.podInfo;
+    this.existingAntiAffinityCounts.updateWithAntiAffinityTerms(podInfo.requiredAntiAffinityTerms, incoming.pod, node, this.namespaceLabels, delta);
+    this.affinityCounts.updateWithAffinityTerms(incoming.requiredAffinityTerms, podInfo.pod, node, this.namespaceLabels, delta);
+    this.antiAffinityCounts.updateWithAntiAffinityTerms(incoming.requiredAntiAffinityTerms, podInfo.pod, node, this.namespaceLabels, delta);
+  }
+
+  clone(): InterPodAffinityPreFilterState {
+    return new InterPodAffinityPreFilterState(
+      this.podInfo,
+      this.namespaceLabels,
+      this.existingAntiAffinityCounts.clone(),
+      this.affinityCounts.clone(),
+      this.antiAffinityCounts.clone(),
+    );
+  }
+}
