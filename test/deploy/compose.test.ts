@@ -17,6 +17,9 @@ describe('docker-compose.yml', () => {
     expect(result.stdout).toContain('--advertise-client-urls=http://store:2379');
     expect(result.stdout).toMatch(/^ {2}apiserver:$/m);
     expect(result.stdout).toContain('--etcd-servers=http://store:2379');
+    expect(result.stdout).toMatch(/^ {2}scheduler:$/m);
+    expect(result.stdout).toMatch(/^ {2}controller-manager:$/m);
+    expect(result.stdout).toContain('--master=apiserver:6444');
   });
 
   // `docker compose up` needs a Docker engine; this machine has only the client.

@@ -1,1 +1,11 @@
-export {};
+export { main } from './main';
+export { startScheduler } from './server';
+export type { RunningScheduler } from './server';
+export { parseSchedulerFlags } from './config';
+export type { SchedulerConfig } from './config';
+export { Scheduler } from './scheduler';
+export type { SchedulerOptions, SchedulerInformers } from './scheduler';
+export { DEFAULT_PLUGINS } from './plugins/registry';
+export { Framework } from './framework/framework';
+export type { PluginEntry } from './framework/framework';
+export { FitError } from './framework/fit-error';

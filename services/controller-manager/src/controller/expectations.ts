@@ -27,6 +27,11 @@ export class ControllerExpectations {
     return this.clock.now() - e.setAt > EXPECTATIONS_TTL_MS;
   }
 
+  /** Creations and deletions at once (SetExpectations): a DaemonSet sync creates on some nodes and deletes on others. */
+  setExpectations(key: string, adds: number, dels: number): void {
+    this.records.set(key, { adds, dels, setAt: this.clock.now() });
+  }
+
   expectCreations(key: string, adds: number): void {
     this.records.set(key, { adds, dels: 0, setAt: this.clock.now() });
   }

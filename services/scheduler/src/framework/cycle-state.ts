@@ -4,6 +4,10 @@
  */
 export class CycleState {
   private readonly data = new Map<string, { clone(): unknown } | unknown>();
+  /** Plugins whose PreFilter said Skip: their Filter is not run this cycle. */
+  readonly skipFilterPlugins = new Set<string>();
+  /** Plugins whose PreScore said Skip: their Score is not run this cycle. */
+  readonly skipScorePlugins = new Set<string>();
 
   read<T>(key: string): T | undefined {
     return this.data.get(key) as T | undefined;
@@ -16,6 +20,8 @@ export class CycleState {
   /** A copy whose entries are cloned when they know how (`clone()`), shared otherwise. */
   clone(): CycleState {
     const copy = new CycleState();
+    for (const name of this.skipFilterPlugins) copy.skipFilterPlugins.add(name);
+    for (const name of this.skipScorePlugins) copy.skipScorePlugins.add(name);
     for (const [key, value] of this.data) {
       const cloneable = value as { clone?: () => unknown } | null;
       copy.data.set(key, cloneable && typeof cloneable.clone === 'function' ? cloneable.clone() : value);

@@ -63,6 +63,17 @@ export class NodeInfo {
     return this.node.metadata.name!;
   }
 
+  /** The node object changed (labels, taints, allocatable): the pods stay, the node is the new one. */
+  setNode(node: Node): void {
+    (this as { node: Node }).node = node;
+    const status = (node.status ?? {}) as { allocatable?: Record<string, string>; capacity?: Record<string, string> };
+    const fresh = resourceFromList(status.allocatable ?? status.capacity);
+    Object.assign(this.allocatable, { ...fresh, scalar: this.allocatable.scalar });
+    this.allocatable.scalar.clear();
+    for (const [k, v] of fresh.scalar) this.allocatable.scalar.set(k, v);
+    this.generation++;
+  }
+
   addPod(podInfo: PodInfo): void {
     this.pods.push(podInfo);
     if (podInfo.requiredAffinityTerms.length || podInfo.requiredAntiAffinityTerms.length || podInfo.preferredAffinityTerms.length || podInfo.preferredAntiAffinityTerms.length) this.podsWithAffinity.push(podInfo);

@@ -10,6 +10,11 @@ interface PodAffinityTermSpec {
   mismatchLabelKeys?: string[];
 }
 
+/** spec.priority, which the Priority admission plugin set from the pod's PriorityClass (0 without one). */
+export function podPriority(pod: Pod): number {
+  return Number(pod.spec?.priority ?? 0);
+}
+
 /** Parses a pod's (anti-)affinity terms once, when it enters the scheduler (framework.NewPodInfo). */
 export function newPodInfo(pod: Pod): PodInfo {
   const affinity = (pod.spec?.affinity ?? {}) as {

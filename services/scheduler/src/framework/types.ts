@@ -1,4 +1,5 @@
-import type { KubeObject } from '@kubelab/client';
+import type { InformerFactory, KubeObject } from '@kubelab/client';
+import type { ClusterEventWithHint } from './cluster-event';
 import type { CycleState } from './cycle-state';
 import type { NodeInfo } from './node-info';
 import type { Status } from './status';
@@ -15,6 +16,11 @@ export type Node = KubeObject;
 export interface Plugin {
   /** Kubernetes' plugin name ("NodeResourcesFit"); the FailedScheduling message and logs use it. */
   readonly name: string;
+  /**
+   * The cluster events that may make a pod this plugin rejected schedulable (EnqueueExtensions).
+   * A plugin without it is woken by every event, as in Kubernetes.
+   */
+  eventsToRegister?(): ClusterEventWithHint[];
 }
 
 /** The order pods leave the active queue (PrioritySort: higher priority first, then older). */
@@ -47,7 +53,10 @@ export interface PostFilterPlugin extends Plugin {
 
 export interface PostFilterResult {
   status: Status;
-  /** The node the pod may go to once its victims are gone. */
+  /**
+   * The node the pod may go to once its victims are gone. Set (even to '') it overrides the pod's
+   * status.nominatedNodeName ('' clears it); left out, the nomination stays as it was.
+   */
   nominatedNodeName?: string;
 }
 
@@ -131,6 +140,12 @@ export interface FrameworkHandle {
   snapshot(): Snapshot;
   /** Runs every Filter plugin on the node (after the cycle's PreFilter), Success or the first rejection. */
   runFilterPlugins(state: CycleState, pod: Pod, nodeInfo: NodeInfo): Status;
+  /**
+   * As runFilterPlugins, but first as if the pods nominated to the node with a priority at least
+   * the pod's were there (RunFilterPluginsWithNominatedPods): what the scheduling cycle runs, and
+   * what preemption should run to judge a node with its victims removed.
+   */
+  runFilterPluginsWithNominatedPods(state: CycleState, pod: Pod, nodeInfo: NodeInfo): Status;
   /** Tells every PreFilter plugin with extensions that `podInfo` was added to / removed from `nodeInfo`. */
   runPreFilterExtensionAddPod(state: CycleState, podToSchedule: Pod, podInfo: PodInfo, nodeInfo: NodeInfo): Status;
   runPreFilterExtensionRemovePod(state: CycleState, podToSchedule: Pod, podInfo: PodInfo, nodeInfo: NodeInfo): Status;
@@ -138,4 +153,10 @@ export interface FrameworkHandle {
   evict(victim: Pod, preemptor: Pod, nodeName: string): Promise<void>;
   /** Pods nominated to a node by an earlier preemption, not yet bound (they hold room on it). */
   nominatedPodsForNode(nodeName: string): PodInfo[];
+  /**
+   * The scheduler's shared informers (Handle.SharedInformerFactory), for plugins that read other
+   * objects: PodTopologySpread's system-default spreading groups pods by the Services, ReplicaSets
+   * and StatefulSets that select them. Absent (as in unit tests), that spreading is off.
+   */
+  readonly sharedInformerFactory?: InformerFactory;
 }

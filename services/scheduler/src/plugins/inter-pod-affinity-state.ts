@@ -2,33 +2,42 @@ import type { AffinityTerm, Node, Pod, PodInfo } from '../framework/types';
 import { podMatchesAllTerms, termMatches, type NamespaceLabels } from './inter-pod-affinity-terms';
 
 /**
- * How many matching pods each topology domain holds (topologyToMatchedTermCount), keyed
- * `topologyKey=value`: a label key has no `=`, so the pair reads back unambiguously. A domain
- * whose count drops to zero is removed, so `size` says whether any pod matched at all.
+ * How many matching pods each topology domain holds (topologyToMatchedTermCount): topology key →
+ * value → count. A domain whose count drops to zero is removed, so `size` (the domains with a
+ * count) says whether any pod matched at all.
  */
 export class TopologyPairCounts {
-  private readonly counts: Map<string, number>;
+  private readonly byKey: Map<string, Map<string, number>>;
+  private domains: number;
 
-  constructor(counts?: Map<string, number>) {
-    this.counts = new Map(counts);
+  constructor(from?: TopologyPairCounts) {
+    this.byKey = new Map();
+    for (const [key, values] of from?.byKey ?? []) this.byKey.set(key, new Map(values));
+    this.domains = from?.domains ?? 0;
   }
 
   get size(): number {
-    return this.counts.size;
+    return this.domains;
   }
 
   get(topologyKey: string, value: string): number {
-    return this.counts.get(`${topologyKey}=${value}`) ?? 0;
+    return this.byKey.get(topologyKey)?.get(value) ?? 0;
   }
 
   /** Adds `delta` to the node's domain for `topologyKey`; a node without that label is in no domain. */
   update(node: Node, topologyKey: string, delta: number): void {
     const value = node.metadata.labels?.[topologyKey];
     if (value === undefined) return;
-    const pair = `${topologyKey}=${value}`;
-    const count = (this.counts.get(pair) ?? 0) + delta;
-    if (count === 0) this.counts.delete(pair);
-    else this.counts.set(pair, count);
+    let values = this.byKey.get(topologyKey);
+    if (!values) {
+      values = new Map();
+      this.byKey.set(topologyKey, values);
+    }
+    const before = values.get(value) ?? 0;
+    const count = before + delta;
+    if (count === 0) values.delete(value);
+    else values.set(value, count);
+    this.domains += (count !== 0 ? 1 : 0) - (before !== 0 ? 1 : 0);
   }
 
   /** For each term: if `pod` matches ALL the terms, its node's domain counts once more per term. */
@@ -42,15 +51,19 @@ export class TopologyPairCounts {
     for (const term of terms) if (termMatches(term, pod, namespaceLabels)) this.update(node, term.topologyKey, delta);
   }
 
-  /** Whether any of the node's labels names a domain with a count. */
+  /** Whether the node is in any domain with a count. */
   anyOnNode(node: Node): boolean {
-    if (this.counts.size === 0) return false;
-    for (const [key, value] of Object.entries(node.metadata.labels ?? {})) if (this.get(key, value) > 0) return true;
+    if (this.domains === 0) return false;
+    const labels = node.metadata.labels ?? {};
+    for (const [key, values] of this.byKey) {
+      const value = labels[key];
+      if (value !== undefined && (values.get(value) ?? 0) > 0) return true;
+    }
     return false;
   }
 
   clone(): TopologyPairCounts {
-    return new TopologyPairCounts(this.counts);
+    return new TopologyPairCounts(this);
   }
 }
 

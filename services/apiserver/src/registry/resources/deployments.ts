@@ -21,11 +21,14 @@ export const deployments: ResourceType = {
       spec.replicas ??= 1;
       spec.revisionHistoryLimit ??= 10;
       spec.progressDeadlineSeconds ??= 600;
-      spec.strategy ??= { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } };
+      defaultStrategy(spec);
       defaultPodTemplate(d);
       d.status = {};
     },
-    prepareForUpdate: keepStatus,
+    prepareForUpdate(d, old) {
+      keepStatus(d, old);
+      defaultStrategy((d.spec ??= {}) as Record<string, unknown>);
+    },
     validate: validateWorkload,
   },
   printer: {
@@ -46,3 +49,14 @@ export const deployments: ResourceType = {
     },
   },
 };
+
+/** SetDefaults_Deployment: `strategy: {}` (what `kubectl create deployment` sends) is a RollingUpdate of 25% / 25%. */
+function defaultStrategy(spec: Record<string, unknown>): void {
+  const strategy = ((spec.strategy as Record<string, unknown> | undefined) ??= {});
+  strategy.type ??= 'RollingUpdate';
+  if (strategy.type === 'RollingUpdate') {
+    const rolling = ((strategy.rollingUpdate as Record<string, unknown> | undefined) ??= {});
+    rolling.maxSurge ??= '25%';
+    rolling.maxUnavailable ??= '25%';
+  }
+}

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import type { KubeObject } from '@kubelab/client';
+import { findPort, hasSelector, shouldPodBeInEndpoints } from './endpoint-util';
+import { endpointPod, serviceFixture } from './testing-services';
+
+describe('findPort', () => {
+  const pod: KubeObject = {
+    ...endpointPod('p', { ip: '10.0.0.1' }),
+    spec: {
+      containers: [{ name: 'app', ports: [{ name: 'http', containerPort: 8080 }, { name: 'dns', containerPort: 5353, protocol: 'UDP' }] }],
+      initContainers: [
+        { name: 'sidecar', restartPolicy: 'Always', ports: [{ name: 'proxy', containerPort: 15001 }] },
+        { name: 'init', ports: [{ name: 'setup', containerPort: 9999 }] },
+      ],
+    },
+  };
+  it.each([
+    { name: 'a number is used as it is', port: { port: 80, targetPort: 9090 }, want: 9090 },
+    { name: 'no targetPort: the port itself', port: { port: 80 }, want: 80 },
+    { name: 'a name is looked up in the containers', port: { port: 80, targetPort: 'http' }, want: 8080 },
+    { name: 'with the same protocol', port: { port: 53, targetPort: 'dns', protocol: 'UDP' }, want: 5353 },
+    { name: 'not with another protocol', port: { port: 53, targetPort: 'dns', protocol: 'TCP' }, want: undefined },
+    { name: 'sidecars count', port: { port: 80, targetPort: 'proxy' }, want: 15001 },
+    { name: 'plain init containers do not', port: { port: 80, targetPort: 'setup' }, want: undefined },
+    { name: 'an unknown name resolves to nothing', port: { port: 80, targetPort: 'metrics' }, want: undefined },
+  ])('$name', ({ port, want }) => {
+    expect(findPort(pod, port)).toBe(want);
+  });
+});
+
+describe('which pods and Services take part', () => {
+  it.each([
+    { name: 'running with an IP', pod: endpointPod('p', { ip: '10.0.0.1' }), terminating: false, want: true },
+    { name: 'no IP yet', pod: endpointPod('p'), terminating: true, want: false },
+    { name: 'finished', pod: endpointPod('p', { ip: '10.0.0.1', phase: 'Succeeded' }), terminating: true, want: false },
+    { name: 'being deleted, not wanted', pod: endpointPod('p', { ip: '10.0.0.1', deleting: true }), terminating: false, want: false },
+    { name: 'being deleted, wanted', pod: endpointPod('p', { ip: '10.0.0.1', deleting: true }), terminating: true, want: true },
+  ])('pod $name', ({ pod, terminating, want }) => {
+    expect(shouldPodBeInEndpoints(pod, terminating)).toBe(want);
+  });
+
+  it.each([
+    { name: 'a selector', service: serviceFixture('web'), want: true },
+    { name: 'no selector', service: serviceFixture('web', { selector: null }), want: false },
+    { name: 'an empty selector (stored as none)', service: serviceFixture('web', { selector: {} }), want: false },
+    { name: 'an ExternalName', service: serviceFixture('web', { type: 'ExternalName' }), want: false },
+  ])('Service with $name', ({ service, want }) => {
+    expect(hasSelector(service)).toBe(want);
+  });
+});

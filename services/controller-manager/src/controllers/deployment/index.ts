@@ -1,0 +1,1 @@
+export { DeploymentController } from './deployment-controller';

@@ -1,0 +1,1 @@
+export { ReplicaSetController } from './replica-set-controller';

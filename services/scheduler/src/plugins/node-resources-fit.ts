@@ -1,0 +1,102 @@
+import { ActionType, type ClusterEventWithHint } from '../framework/cluster-event';
+import type { CycleState } from '../framework/cycle-state';
+import { NodeInfo, type Resource } from '../framework/node-info';
+import { podRequests } from '../framework/resource';
+import { Status } from '../framework/status';
+import { MAX_NODE_SCORE, type FilterPlugin, type Pod, type PreFilterPlugin, type PreScorePlugin, type ScorePlugin, type Snapshot } from '../framework/types';
+
+const PRE_FILTER_KEY = 'PreFilterNodeResourcesFit';
+const PRE_SCORE_KEY = 'PreScoreNodeResourcesFit';
+
+export interface InsufficientResource {
+  resourceName: string;
+  /** "Insufficient cpu", "Too many pods": what FailedScheduling counts. */
+  reason: string;
+  requested: number;
+  used: number;
+  capacity: number;
+  /** The pod asks for more than the whole node has: evicting pods cannot help. */
+  unresolvable: boolean;
+}
+
+/**
+ * Requests against allocatable (noderesources.Fit). Filter: the pod's requests (containers, init
+ * containers, sidecars, overhead) plus what the node's pods request must fit its allocatable, and
+ * the node must have room for one more pod. Score (the LeastAllocated strategy, Kubernetes'
+ * default, cpu and memory weighing 1 each): the more a node has left, the better.
+ */
+export class NodeResourcesFit implements PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugin {
+  static readonly NAME = 'NodeResourcesFit';
+  readonly name = NodeResourcesFit.NAME;
+
+  preFilter(state: CycleState, pod: Pod, _snapshot: Snapshot): { status: Status } {
+    state.write(PRE_FILTER_KEY, podRequests(pod));
+    return { status: Status.success() };
+  }
+
+  filter(state: CycleState, pod: Pod, nodeInfo: NodeInfo): Status {
+    const insufficient = fitsRequest(state.read<Resource>(PRE_FILTER_KEY) ?? podRequests(pod), nodeInfo);
+    if (!insufficient.length) return Status.success();
+    const reasons = insufficient.map((r) => r.reason);
+    return insufficient.some((r) => r.unresolvable) ? Status.unresolvable(...reasons) : Status.unschedulable(...reasons);
+  }
+
+  preScore(state: CycleState, pod: Pod): Status {
+    // Scoring counts a container without requests as 100m / 200Mi, so empty pods still spread.
+    state.write(PRE_SCORE_KEY, podRequests(pod, true));
+    return Status.success();
+  }
+
+  score(state: CycleState, pod: Pod, nodeInfo: NodeInfo): { score: number; status: Status } {
+    const request = state.read<Resource>(PRE_SCORE_KEY) ?? podRequests(pod, true);
+    const resources: Array<[number, number]> = [
+      [nodeInfo.nonZeroRequested.milliCPU + request.milliCPU, nodeInfo.allocatable.milliCPU],
+      [nodeInfo.nonZeroRequested.memory + request.memory, nodeInfo.allocatable.memory],
+    ];
+    let score = 0;
+    let weights = 0;
+    for (const [requested, allocatable] of resources) {
+      if (allocatable === 0) continue;
+      score += leastRequestedScore(requested, allocatable);
+      weights += 1;
+    }
+    return { score: weights ? Math.trunc(score / weights) : 0, status: Status.success() };
+  }
+
+  eventsToRegister(): ClusterEventWithHint[] {
+    return [
+      // Any assigned pod that goes away (or shrinks) frees room.
+      { event: { resource: 'Pod', actionType: ActionType.Delete | ActionType.UpdatePodScaleDown, label: 'AssignedPodDelete|AssignedPodScaleDown' } },
+      {
+        event: { resource: 'Node', actionType: ActionType.Add | ActionType.UpdateNodeAllocatable, label: 'NodeAdd|NodeAllocatableChange' },
+        // Queue when an empty node of this size could take the pod.
+        queueingHint: (pod, _old, node) => (node && !fitsRequest(podRequests(pod), new NodeInfo(node)).length ? 'Queue' : 'QueueSkip'),
+      },
+    ];
+  }
+}
+
+/** ((capacity - requested) * 100) / capacity, 0 when over capacity (noderesources.leastRequestedScore). */
+function leastRequestedScore(requested: number, capacity: number): number {
+  if (capacity === 0 || requested > capacity) return 0;
+  return Math.trunc(((capacity - requested) * MAX_NODE_SCORE) / capacity);
+}
+
+/** What the node lacks for the pod (noderesources.fitsRequest), in Kubernetes' order: pods, cpu, memory, ephemeral-storage, extended. */
+export function fitsRequest(request: Resource, nodeInfo: NodeInfo): InsufficientResource[] {
+  const out: InsufficientResource[] = [];
+  const alloc = nodeInfo.allocatable;
+  const used = nodeInfo.requested;
+  if (nodeInfo.pods.length + 1 > alloc.allowedPodNumber) {
+    out.push({ resourceName: 'pods', reason: 'Too many pods', requested: 1, used: nodeInfo.pods.length, capacity: alloc.allowedPodNumber, unresolvable: false });
+  }
+  if (request.milliCPU === 0 && request.memory === 0 && request.ephemeralStorage === 0 && request.scalar.size === 0) return out;
+  const check = (resourceName: string, requested: number, usedAmount: number, capacity: number) => {
+    if (requested > 0 && requested > capacity - usedAmount) out.push({ resourceName, reason: `Insufficient ${resourceName}`, requested, used: usedAmount, capacity, unresolvable: requested > capacity });
+  };
+  check('cpu', request.milliCPU, used.milliCPU, alloc.milliCPU);
+  check('memory', request.memory, used.memory, alloc.memory);
+  check('ephemeral-storage', request.ephemeralStorage, used.ephemeralStorage, alloc.ephemeralStorage);
+  for (const [name, amount] of request.scalar) check(name, amount, used.scalar.get(name) ?? 0, alloc.scalar.get(name) ?? 0);
+  return out;
+}

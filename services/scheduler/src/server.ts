@@ -1,0 +1,112 @@
+import { randomUUID } from 'node:crypto';
+import * as os from 'node:os';
+import { EventRecorder, Informer, InformerFactory, ObjectsClient, Resources, realClock, runAsLeader, type Clock } from '@kubelab/client';
+import { connectNats, startHealthServer, type Logger, type NatsLink } from '@kubelab/component-base';
+import { Registry } from 'prom-client';
+import type { SchedulerConfig } from './config';
+import { SchedulerMetrics } from './metrics';
+import { Scheduler } from './scheduler';
+
+export interface RunningScheduler {
+  readonly healthUrl: string;
+  readonly identity: string;
+  isLeader(): boolean;
+  close(): Promise<void>;
+}
+
+/** Pods that are over (Succeeded, Failed) hold no room: the scheduler does not even see them. */
+const NON_TERMINAL_PODS = 'status.phase!=Succeeded,status.phase!=Failed';
+
+/**
+ * kube-scheduler's process (cmd/kube-scheduler/app/server.go): /healthz and /metrics at once,
+ * then, with leader election (the default), only the replica holding the `kube-scheduler` Lease
+ * in kube-system schedules. Each leadership term starts from fresh informers, cache and queue;
+ * a lost Lease stops the term and the replica campaigns again, so a standby that took over is
+ * never doubled.
+ */
+export async function startScheduler(config: SchedulerConfig, log: Logger, clock: Clock = realClock): Promise<RunningScheduler> {
+  const identity = `${os.hostname()}_${randomUUID()}`;
+  const client = new ObjectsClient(config.master, { reconnectBackoff: { initialMs: 200, maxMs: 2_000 } });
+  const stopping = new AbortController();
+  let leading = false;
+  const registry = new Registry();
+  const metrics = new SchedulerMetrics(registry);
+  const health = await startHealthServer({ host: config.bindAddress, port: config.port, registry, readiness: { leaderElection: () => true } });
+  const nats: NatsLink | undefined = config.natsUrl ? connectNats(config.natsUrl, log, () => ({ component: 'scheduler', identity, health: health.url, pid: process.pid })) : undefined;
+  log.info({ health: health.url, master: config.master, schedulerName: config.schedulerName, identity }, 'scheduler started');
+
+  const term = async (signal: AbortSignal) => {
+    leading = true;
+    const backoff = { initialMs: 200, maxMs: 5_000 };
+    const factory = new InformerFactory({ client, clock, log: log.child({ part: 'informers' }), backoff });
+    const pods = new Informer({ client, resource: Resources.pods, fieldSelector: NON_TERMINAL_PODS, clock, log: log.child({ part: 'informers' }), backoff });
+    const informers = { pods, nodes: factory.informer(Resources.nodes), namespaces: factory.informer(Resources.namespaces), factory };
+    const recorder = new EventRecorder({ client, component: config.schedulerName, clock, log });
+    const scheduler = new Scheduler({
+      client,
+      informers,
+      recorder,
+      clock,
+      log,
+      schedulerName: config.schedulerName,
+      podInitialBackoffMs: config.podInitialBackoffMs,
+      podMaxBackoffMs: config.podMaxBackoffMs,
+      metrics,
+    });
+    pods.start();
+    factory.start();
+    try {
+      const aborted = new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+      // Scheduling on a half-filled cache would double-book nodes: wait, however long the apiserver takes.
+      for (let synced = false; !synced && !signal.aborted; ) {
+        await Promise.race([Promise.all([pods.waitForSync(), factory.waitForSync()]).then(() => (synced = true)), aborted]).catch((error: Error) => log.warn({ err: error.message }, 'waiting for the informers to sync'));
+      }
+      if (!signal.aborted) {
+        log.info({ nodes: scheduler.cache.nodeCount(), pods: scheduler.cache.podCount() }, 'caches synced; scheduling');
+        await scheduler.run(signal);
+      }
+    } finally {
+      leading = false;
+      await Promise.all([pods.stop(), factory.stop()]);
+      await recorder.close();
+    }
+  };
+
+  const running = (async () => {
+    while (!stopping.signal.aborted) {
+      try {
+        await runAsLeader(
+          {
+            client,
+            leaderElect: config.leaderElection.leaderElect,
+            leaseNamespace: config.leaderElection.resourceNamespace,
+            leaseName: config.leaderElection.resourceName,
+            identity,
+            leaseDurationMs: config.leaderElection.leaseDurationMs,
+            renewDeadlineMs: config.leaderElection.renewDeadlineMs,
+            retryPeriodMs: config.leaderElection.retryPeriodMs,
+            clock,
+            log,
+            run: term,
+          },
+          stopping.signal,
+        );
+      } catch (error) {
+        log.warn({ err: (error as Error).message }, 'leader election lost; campaigning again');
+      }
+    }
+  })();
+
+  return {
+    healthUrl: health.url,
+    identity,
+    isLeader: () => leading,
+    close: async () => {
+      stopping.abort();
+      await running;
+      await health.close();
+      await nats?.close();
+      client.close();
+    },
+  };
+}
