@@ -56,7 +56,8 @@ describe('kube-scheduler against the real apiserver', () => {
     ]) {
       await client.create(Resources.nodes, node);
     }
-    const config = parseSchedulerFlags(['--master', apiserver.grpcEndpoint, '--port', '0', '--leader-elect-lease-duration', '2s', '--leader-elect-renew-deadline', '1500ms', '--leader-elect-retry-period', '200ms']);
+    // The lab's fast profile: short, yet long enough that a loaded machine does not lose the Lease.
+    const config = parseSchedulerFlags(['--master', apiserver.grpcEndpoint, '--port', '0', '--leader-elect-lease-duration', '4s', '--leader-elect-renew-deadline', '3s', '--leader-elect-retry-period', '1s']);
     scheduler = await startScheduler(config, createLogger('scheduler', 'warn'));
   });
   afterAll(async () => {
@@ -75,9 +76,14 @@ describe('kube-scheduler against the real apiserver', () => {
   it('binds pods to the workers, never to the tainted control plane, each with a Scheduled event', async () => {
     const names = ['web-1', 'web-2', 'web-3', 'web-4'];
     ok(['apply', '-f', '-'], names.map((n) => podYaml(n)).join('---\n'));
+    // One kubectl per poll: kubectl runs synchronously and the scheduler shares this process.
+    const nodesOfPods = () => {
+      const byPod = new Map(ok(['get', 'pods', '-n', NS, '-o', 'jsonpath={range .items[*]}{.metadata.name}={.spec.nodeName}{"\\n"}{end}']).split('\n').map((line) => line.split('=') as [string, string]));
+      return names.map((n) => byPod.get(n) ?? '');
+    };
     const placement = await waitFor(
       () => {
-        const nodes = names.map(nodeOf);
+        const nodes = nodesOfPods();
         return nodes.every((n) => n !== '') && nodes;
       },
       { what: 'the four pods bound', timeoutMs: 20_000 },
@@ -91,7 +97,7 @@ describe('kube-scheduler against the real apiserver', () => {
         .split('\n')
         .filter((line) => names.includes(line.split(' ')[0]!))
         .sort();
-    await waitFor(() => scheduled().length === names.length, { what: 'the Scheduled events', timeoutMs: 20_000 }).catch((e) => { console.log('DEBUG', scheduled(), ok(['get', 'events', '-n', NS, '-o', 'wide'])); throw e; });
+    await waitFor(() => scheduled().length === names.length, { what: 'the Scheduled events', timeoutMs: 20_000 });
     expect(scheduled()).toEqual(want);
     expect(ok(['get', 'pod', 'web-1', '-n', NS, '-o', 'jsonpath={.status.conditions[?(@.type=="PodScheduled")].status}'])).toBe('True');
   });

@@ -1,10 +1,15 @@
 import type { Controller, ControllerContext } from '../controller/context';
 import { DaemonSetsController } from './daemonset';
 import { DeploymentController } from './deployment';
+import { EndpointsController } from './endpoints';
+import { EndpointSliceController } from './endpointslice';
 import { GarbageCollector } from './garbagecollector';
+import { NamespaceController } from './namespace';
 import { NodeLifecycleController } from './nodelifecycle';
 import { PodGCController } from './podgc';
 import { ReplicaSetController } from './replicaset';
+import { ServiceAccountsController } from './serviceaccount';
+import { ServiceLBController } from './servicelb';
 import { StatefulSetController } from './statefulset';
 import { TaintEvictionController } from './tainteviction';
 
@@ -19,6 +24,11 @@ export const CONTROLLERS: Record<string, (ctx: ControllerContext) => Controller>
   'node-lifecycle-controller': (ctx) => new NodeLifecycleController(ctx),
   'taint-eviction-controller': (ctx) => new TaintEvictionController(ctx),
   'pod-garbage-collector-controller': (ctx) => new PodGCController(ctx),
+  'endpoints-controller': (ctx) => new EndpointsController(ctx),
+  'endpointslice-controller': (ctx) => new EndpointSliceController(ctx),
+  'serviceaccount-controller': (ctx) => new ServiceAccountsController(ctx),
+  'namespace-controller': (ctx) => new NamespaceController(ctx),
+  'service-lb-controller': (ctx) => new ServiceLBController(ctx),
   'daemonset-controller': (ctx) => new DaemonSetsController(ctx),
   'statefulset-controller': (ctx) => new StatefulSetController(ctx),
 };

@@ -5,7 +5,8 @@ import type { Pod } from './types';
  * What changed in the cluster (framework.ClusterEvent), so that a pod rejected by some plugins
  * goes back to the active queue only on a change that may help it: a node labelled for a pod
  * whose NodeAffinity failed, a taint removed for one TaintToleration rejected. `Pod` events are
- * about assigned pods (the pod being scheduled has its own update path); `*` is every event.
+ * about assigned pods (the pod being scheduled has its own update path); a plugin registers
+ * for `*` to hear of every resource.
  */
 export type EventResource = 'Pod' | 'Node' | '*';
 
@@ -35,14 +36,9 @@ export interface ClusterEvent {
   label: string;
 }
 
-/** Does an event a plugin registered for (`registered`) cover the one that happened? */
+/** Does an event a plugin registered for (`registered`, `*` for any resource) cover the one that happened? */
 export function eventMatches(registered: ClusterEvent, event: ClusterEvent): boolean {
-  if (registered.resource === '*' && registered.actionType === ActionType.All) return true;
   return (registered.resource === '*' || registered.resource === event.resource) && (registered.actionType & event.actionType) !== 0;
-}
-
-export function isWildCard(event: ClusterEvent): boolean {
-  return event.resource === '*' && event.actionType === ActionType.All;
 }
 
 /** framework.QueueingHint: whether an event may make the rejected pod schedulable. */
@@ -68,8 +64,6 @@ export const ClusterEvents = Object.freeze({
   NodeSpecUnschedulableChange: { resource: 'Node', actionType: ActionType.UpdateNodeTaint, label: 'NodeSpecUnschedulableChange' },
   AssignedPodAdd: { resource: 'Pod', actionType: ActionType.Add, label: 'AssignedPodAdd' },
   AssignedPodDelete: { resource: 'Pod', actionType: ActionType.Delete, label: 'AssignedPodDelete' },
-  /** A pod stayed unschedulable for podMaxInUnschedulablePodsDuration: retry it whatever happened. */
-  UnschedulableTimeout: { resource: '*', actionType: ActionType.All, label: 'UnschedulableTimeout' },
 } satisfies Record<string, ClusterEvent>);
 
 interface NodeShape {

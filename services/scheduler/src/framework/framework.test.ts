@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeClock, FakeObjectsServer, ObjectsClient, Resources } from '@kubelab/client';
+import { FakeClock, FakeObjectsServer, ObjectsClient, Resources, type KubeObject } from '@kubelab/client';
 import { ClusterSnapshot } from '../cache/snapshot';
 import { NodeResourcesFit } from '../plugins/node-resources-fit';
 import { node, pod } from '../testing/fixtures';
@@ -21,7 +21,7 @@ function makeFramework(plugins: PluginEntry[], nominated = new Map<string, PodIn
     snapshot: new ClusterSnapshot(),
     nominator: { nominatedPodsForNode: (n) => nominated.get(n) ?? [] },
     client: client as ObjectsClient,
-    recorder: { event: (obj, type, reason, message) => void events.push(`${type} ${reason} ${obj.metadata?.name}: ${message}`) },
+    recorder: { event: (obj, type, reason, message) => void events.push(`${type} ${reason} ${(obj as KubeObject).metadata.name}: ${message}`) },
     clock: new FakeClock(Date.parse('2025-01-01T00:00:00Z')),
   });
   return { framework, events };

@@ -1,6 +1,5 @@
 import { Resources, isNotFound, type Clock, type EventRecorder, type InformerFactory, type ObjectsClient } from '@kubelab/client';
-import type { ClusterEventWithHint } from './cluster-event';
-import { ActionType } from './cluster-event';
+import { ActionType, type ClusterEventWithHint } from './cluster-event';
 import type { CycleState } from './cycle-state';
 import type { NodeInfo } from './node-info';
 import { podPriority } from './pod-info';

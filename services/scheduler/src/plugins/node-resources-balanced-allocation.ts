@@ -23,20 +23,19 @@ export class NodeResourcesBalancedAllocation implements PreScorePlugin, ScorePlu
 
   score(state: CycleState, pod: Pod, nodeInfo: NodeInfo): { score: number; status: Status } {
     const request = state.read<Resource>(PRE_SCORE_KEY) ?? podRequests(pod);
-    const fractions: number[] = [];
-    for (const [requested, allocatable] of [
-      [nodeInfo.requested.milliCPU + request.milliCPU, nodeInfo.allocatable.milliCPU],
-      [nodeInfo.requested.memory + request.memory, nodeInfo.allocatable.memory],
-    ] as Array<[number, number]>) {
-      if (allocatable === 0) continue;
-      fractions.push(Math.min(1, requested / allocatable));
-    }
-    return { score: balancedResourceScore(fractions), status: Status.success() };
+    const cpu = fraction(nodeInfo.requested.milliCPU + request.milliCPU, nodeInfo.allocatable.milliCPU);
+    const memory = fraction(nodeInfo.requested.memory + request.memory, nodeInfo.allocatable.memory);
+    return { score: balancedResourceScore(cpu, memory), status: Status.success() };
   }
 }
 
-/** (1 - std) × 100, truncated; with cpu and memory the standard deviation is half their difference (one resource: 100). */
-export function balancedResourceScore(fractions: number[]): number {
-  const std = fractions.length === 2 ? Math.abs((fractions[0]! - fractions[1]!) / 2) : 0;
+/** The share of a resource in use, at most 1; undefined when the node has none of it (not scored). */
+function fraction(requested: number, allocatable: number): number | undefined {
+  return allocatable === 0 ? undefined : Math.min(1, requested / allocatable);
+}
+
+/** (1 - std) × 100, truncated; with cpu and memory the standard deviation is half their difference (one resource alone: 100). */
+export function balancedResourceScore(cpu: number | undefined, memory: number | undefined): number {
+  const std = cpu === undefined || memory === undefined ? 0 : Math.abs((cpu - memory) / 2);
   return Math.trunc((1 - std) * MAX_NODE_SCORE);
 }

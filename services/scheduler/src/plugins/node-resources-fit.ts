@@ -49,16 +49,17 @@ export class NodeResourcesFit implements PreFilterPlugin, FilterPlugin, PreScore
 
   score(state: CycleState, pod: Pod, nodeInfo: NodeInfo): { score: number; status: Status } {
     const request = state.read<Resource>(PRE_SCORE_KEY) ?? podRequests(pod, true);
-    const resources: Array<[number, number]> = [
-      [nodeInfo.nonZeroRequested.milliCPU + request.milliCPU, nodeInfo.allocatable.milliCPU],
-      [nodeInfo.nonZeroRequested.memory + request.memory, nodeInfo.allocatable.memory],
-    ];
+    const { allocatable, nonZeroRequested } = nodeInfo;
+    // The mean over the resources the node has (cpu and memory, weight 1 each).
     let score = 0;
     let weights = 0;
-    for (const [requested, allocatable] of resources) {
-      if (allocatable === 0) continue;
-      score += leastRequestedScore(requested, allocatable);
-      weights += 1;
+    if (allocatable.milliCPU > 0) {
+      score += leastRequestedScore(nonZeroRequested.milliCPU + request.milliCPU, allocatable.milliCPU);
+      weights++;
+    }
+    if (allocatable.memory > 0) {
+      score += leastRequestedScore(nonZeroRequested.memory + request.memory, allocatable.memory);
+      weights++;
     }
     return { score: weights ? Math.trunc(score / weights) : 0, status: Status.success() };
   }

@@ -61,11 +61,6 @@ export class Heap<T> {
     return top;
   }
 
-  /** In no particular order. */
-  list(): T[] {
-    return [...this.items];
-  }
-
   private fix(i: number): void {
     if (!this.up(i)) this.down(i);
   }

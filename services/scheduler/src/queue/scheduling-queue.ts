@@ -1,5 +1,5 @@
 import { metaNamespaceKey, silentLogger, type ClientLogger, type Clock, type ClockTimer, type KubeObject } from '@kubelab/client';
-import { eventMatches, isWildCard, type ClusterEvent, type ClusterEventWithHint } from '../framework/cluster-event';
+import { eventMatches, type ClusterEvent, type ClusterEventWithHint } from '../framework/cluster-event';
 import { newPodInfo } from '../framework/pod-info';
 import type { Pod, QueuedPodInfo } from '../framework/types';
 import { Heap } from './heap';
@@ -58,7 +58,6 @@ export class SchedulingQueue {
   /** Events seen while any pod was in flight, oldest first. */
   private inFlightEvents: RecordedEvent[] = [];
   private eventSeq = 0;
-  private cycle = 0;
   private waiters: Array<() => void> = [];
   private backoffTimer: { timer: ClockTimer; due: number } | undefined;
   private unschedulableTimer: ClockTimer | undefined;
@@ -96,11 +95,6 @@ export class SchedulingQueue {
     if (this.backoffTimer) this.clock.clearTimeout(this.backoffTimer.timer);
     this.backoffTimer = undefined;
     this.wake();
-  }
-
-  /** The number of pods popped so far: a pod's attempt is "cycle N". */
-  schedulingCycle(): number {
-    return this.cycle;
   }
 
   /** A new pending pod: straight to activeQ. */
@@ -166,7 +160,6 @@ export class SchedulingQueue {
     const pInfo = this.activeQ.pop()!;
     pInfo.attempts++;
     pInfo.unschedulablePlugins.clear();
-    this.cycle++;
     this.inFlightPods.set(keyOf(pInfo), this.eventSeq);
     return pInfo;
   }
@@ -319,7 +312,7 @@ export class SchedulingQueue {
 
   /** Does any plugin that rejected the pod register for the event, with a hint that says Queue? */
   private isPodWorthRequeuing(pInfo: QueuedPodInfo, event: ClusterEvent, oldObj: KubeObject | undefined, newObj: KubeObject | undefined): QueueingStrategy {
-    if (!pInfo.unschedulablePlugins.size || isWildCard(event)) return 'backoff';
+    if (!pInfo.unschedulablePlugins.size) return 'backoff';
     const pod = pInfo.podInfo.pod;
     for (const plugin of pInfo.unschedulablePlugins) {
       const registered = this.options.eventsToRegister.get(plugin);

@@ -1,10 +1,9 @@
 import type { Controller, ControllerContext } from '../../controller/context';
 import { EndpointsController } from './endpoints-controller';
 
-export { EndpointsController, HEADLESS_SERVICE_LABEL } from './endpoints-controller';
-export { endpointSubsets } from './subsets';
+export { EndpointsController } from './endpoints-controller';
 
-/** The endpoints controller, as the registry starts it. */
+/** kube-controller-manager's "endpoints-controller" (alias "endpoint"). */
 export function newEndpointsController(ctx: ControllerContext): Controller {
   return new EndpointsController(ctx);
 }

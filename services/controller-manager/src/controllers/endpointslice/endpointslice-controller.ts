@@ -39,7 +39,8 @@ export class EndpointSliceController extends QueueController {
     this.podInformer = ctx.informers.informer(Resources.pods);
     this.nodeInformer = ctx.informers.informer(Resources.nodes);
     this.sliceInformer = ctx.informers.informer(Resources.endpointslices, { [SLICES_BY_SERVICE_INDEX]: (slice) => (managedHere(slice) && serviceKeyOf(slice) ? [serviceKeyOf(slice)!] : []) });
-    this.recorder = ctx.recorder('endpointslice-controller');
+    // Kubernetes' EndpointSlice controller signs its events so, with the hyphen.
+    this.recorder = ctx.recorder('endpoint-slice-controller');
     this.serviceInformer.addEventHandler({
       onAdd: (service) => this.enqueue(service),
       onUpdate: (_, service) => this.enqueue(service),

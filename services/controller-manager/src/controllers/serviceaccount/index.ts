@@ -1,9 +1,9 @@
 import type { Controller, ControllerContext } from '../../controller/context';
 import { ServiceAccountsController } from './serviceaccounts-controller';
 
-export { ServiceAccountsController, SERVICE_ACCOUNTS_TO_ENSURE } from './serviceaccounts-controller';
+export { ServiceAccountsController } from './serviceaccounts-controller';
 
-/** The serviceaccount controller, as the registry starts it. */
+/** kube-controller-manager's "serviceaccount-controller" (alias "serviceaccount"). */
 export function newServiceAccountsController(ctx: ControllerContext): Controller {
   return new ServiceAccountsController(ctx);
 }
