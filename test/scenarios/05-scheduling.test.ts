@@ -27,6 +27,8 @@ describe('scenario 05: scheduling', () => {
     const rows = table(ok('get', 'pods', '-l', selector, '-o', 'custom-columns=NAME:.metadata.name,NODE:.spec.nodeName,STATUS:.status.phase', '--no-headers')).filter((r) => r[0]);
     return rows.map(([name, node, phase]) => ({ name: name!, node: node!, phase: phase! }));
   };
+  /** The message of a FailedScheduling event, exactly (kubectl prints one event per line). */
+  const failedScheduling = (pod: string) => events(pod).split('\n').find((l) => l.startsWith('FailedScheduling'))?.replace(/^FailedScheduling\s+/, '').trimEnd();
   const events = (pod: string) => ok('get', 'events', '--field-selector', `involvedObject.name=${pod}`, '-o', 'custom-columns=REASON:.reason,MESSAGE:.message', '--no-headers');
   const pod = (name: string, spec: string, labels = '') =>
     `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\n  labels:\n    test: ${name}\n${labels}spec:\n${spec}  containers:\n  - name: c\n    image: nginx\n`;
@@ -41,7 +43,7 @@ describe('scenario 05: scheduling', () => {
   it('1. a nodeSelector nobody matches leaves the pod Pending with a FailedScheduling event that says why; labelling a node schedules it there', async () => {
     apply(pod('ssd-only', '  nodeSelector:\n    disktype: ssd\n'));
     await waitFor(() => events('ssd-only').includes('FailedScheduling'), { timeoutMs: 20_000, what: 'FailedScheduling for ssd-only' });
-    expect(events('ssd-only')).toContain(
+    expect(failedScheduling('ssd-only')).toBe(
       "0/3 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 2 node(s) didn't match Pod's node affinity/selector. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.",
     );
     expect(placement('test=ssd-only')).toEqual([{ name: 'ssd-only', node: '<none>', phase: 'Pending' }]);
@@ -85,7 +87,7 @@ describe('scenario 05: scheduling', () => {
     expect(new Set(pods.filter((p) => p.phase === 'Running').map((p) => p.node))).toEqual(new Set(['kubelab-worker', 'kubelab-worker2']));
     const pending = pods.find((p) => p.phase === 'Pending')!;
     await waitFor(() => events(pending.name).includes('FailedScheduling'), { timeoutMs: 15_000, what: 'FailedScheduling of the third replica' });
-    expect(events(pending.name)).toContain(
+    expect(failedScheduling(pending.name)).toBe(
       "0/3 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 2 node(s) didn't match pod anti-affinity rules. preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod.",
     );
     const taints = table(ok('get', 'nodes', '-o', 'custom-columns=NAME:.metadata.name,TAINTS-KEY:.spec.taints[*].key'));

@@ -17,7 +17,8 @@ describe('scenarios 01, 02, 06: controllers turn desired state into actual state
     return r.stdout;
   };
   const rows = (...args: string[]) => table(ok(...args));
-  const pods = (selector: string) => rows('get', 'pods', '-l', selector, '--no-headers').filter((r) => r[0]);
+  /** Pods by label, as table rows ([] when kubectl says "No resources found"). */
+  const pods = (selector: string) => table(k('get', 'pods', '-l', selector, '--no-headers').stdout).filter((r) => r[0]);
 
   beforeAll(async () => {
     cp = await startControlPlane({ replicas: 2, tolerationSeconds: 5 });
@@ -71,7 +72,7 @@ describe('scenarios 01, 02, 06: controllers turn desired state into actual state
       },
       { timeoutMs: 20_000, what: 'a replacement pod' },
     );
-    expect(rows('get', 'deployments', 'p4app')[1]![1]).toBe('2/2');
+    await waitFor(() => rows('get', 'deployments', 'p4app')[1]?.[1] === '2/2', { timeoutMs: 10_000, what: 'p4app back to 2/2' });
   });
 
   it('02: set image rolls out to a new ReplicaSet (rollout status follows it); history lists revisions; undo brings the old template back', async () => {
@@ -124,9 +125,9 @@ describe('scenarios 01, 02, 06: controllers turn desired state into actual state
     if (victims.length > 0) {
       await waitFor(() => pods('app=survivor').filter((r) => !victims.includes(r[0]) && r[2] === 'Running').length === 2, { timeoutMs: 40_000, what: 'replacements running elsewhere' });
     }
-    await cp.nodes.resume('kubelab-worker');
+    cp.nodes.resume('kubelab-worker');
     await waitFor(() => rows('get', 'nodes', 'kubelab-worker')[1]?.[1] === 'Ready', { timeoutMs: 20_000, what: 'kubelab-worker Ready again' });
-    expect(ok('get', 'node', 'kubelab-worker', '-o', 'jsonpath={.spec.taints}')).toBe('');
+    await waitFor(() => ok('get', 'node', 'kubelab-worker', '-o', 'jsonpath={.spec.taints}') === '', { timeoutMs: 15_000, what: 'the unreachable taints to go' });
   });
 
   it('kill the leading controller-manager and scheduler: the standbys take over within the lease duration and keep working', async () => {

@@ -106,7 +106,7 @@ describe('kube-scheduler against the real apiserver', () => {
     ok(['apply', '-f', '-'], podYaml('ssd', '  nodeSelector:\n    disktype: ssd\n'));
     // Kubernetes ends this message with "..": the preemption tail is itself a sentence ending in ".".
     const message =
-      "0/3 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 2 node(s) didn't match Pod's node affinity/selector. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling..";
+      "0/3 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 2 node(s) didn't match Pod's node affinity/selector. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.";
     await waitFor(() => eventMessages('FailedScheduling', 'ssd').length > 0, { what: 'FailedScheduling', timeoutMs: 20_000 });
     expect(eventMessages('FailedScheduling', 'ssd')).toEqual([`default-scheduler|Warning|${message}`]);
     await waitFor(() => ok(['get', 'pod', 'ssd', '-n', NS, '-o', 'jsonpath={.status.conditions[?(@.type=="PodScheduled")].reason}']) === 'Unschedulable', { what: 'PodScheduled=False' });

@@ -1,5 +1,7 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as path from 'node:path';
 import { ObjectsClient } from '@kubelab/client';
-import { HollowNodes, type HollowNodeSpec } from './hollow-nodes';
+import type { HollowNodeSpec } from './hollow-nodes';
 import { startKubelabApiserver, startKubelabComponent, startKubelabStore, type ApiserverProcess, type ServerProcess } from './servers';
 
 /** A kind-multinode-like topology: a tainted control-plane node and two workers in zones a and b. */
@@ -19,8 +21,56 @@ export interface ControlPlane {
   schedulers: ServerProcess[];
   controllerManagers: ServerProcess[];
   client: ObjectsClient;
-  nodes: HollowNodes;
+  nodes: HollowNodeProcesses;
   stop(): Promise<void>;
+}
+
+/** Hollow nodes, one process each: `silence` pauses one (SIGSTOP) as a kubelet that died, `resume` revives it. */
+export class HollowNodeProcesses {
+  private readonly children = new Map<string, ChildProcess>();
+
+  constructor(
+    private readonly grpcEndpoint: string,
+    readonly specs: HollowNodeSpec[],
+  ) {}
+
+  async start(): Promise<void> {
+    await Promise.all(
+      this.specs.map(
+        (spec) =>
+          new Promise<void>((resolve, reject) => {
+            const child = spawn(process.execPath, [path.join(__dirname, 'hollow-node-main.js'), this.grpcEndpoint, JSON.stringify(spec)], { stdio: ['ignore', 'pipe', 'pipe'] });
+            this.children.set(spec.name, child);
+            let err = '';
+            child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+            child.stdout!.on('data', (c: Buffer) => c.toString().includes('ready') && resolve());
+            child.once('exit', (code) => reject(new Error(`hollow node ${spec.name} exited with ${code}: ${err}`)));
+          }),
+      ),
+    );
+  }
+
+  silence(name: string): void {
+    this.children.get(name)?.kill('SIGSTOP');
+  }
+
+  resume(name: string): void {
+    this.children.get(name)?.kill('SIGCONT');
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(
+      [...this.children.values()].map(
+        (child) =>
+          new Promise<void>((resolve) => {
+            if (child.exitCode !== null || child.signalCode !== null) return resolve();
+            child.once('exit', () => resolve());
+            child.kill('SIGCONT');
+            child.kill('SIGTERM');
+          }),
+      ),
+    );
+  }
 }
 
 /**
@@ -40,7 +90,7 @@ export async function startControlPlane(options: { nodes?: HollowNodeSpec[]; rep
     controllerManagers.push(await startKubelabComponent('controller-manager', apiserver, [...FAST_LEADER_ELECTION, ...FAST_NODE_MONITOR, ...(options.controllerManagerArgs ?? [])]));
   }
   const client = new ObjectsClient(apiserver.grpcEndpoint);
-  const nodes = new HollowNodes(client, options.nodes ?? MULTINODE);
+  const nodes = new HollowNodeProcesses(apiserver.grpcEndpoint, options.nodes ?? MULTINODE);
   await nodes.start();
   return {
     store,

@@ -133,7 +133,11 @@ export class HollowNodes {
         },
       });
     } catch {
-      // The informer tells again on the next change; a conflict means someone else moved first.
+      // Someone else moved first (a conflict) or the apiserver is away: try again on what the cache has then.
+      setTimeout(() => {
+        const latest = this.informer.indexer.get(pod.metadata.namespace, pod.metadata.name!);
+        if (latest && latest.metadata.uid === pod.metadata.uid) void this.tend(latest);
+      }, 200).unref();
     }
   }
 }

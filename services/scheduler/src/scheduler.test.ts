@@ -70,7 +70,7 @@ describe('Scheduler', () => {
     for (const n of lab()) await env.client.create(Resources.nodes, n);
     await env.client.create(Resources.pods, pod('ssd').nodeSelector({ disktype: 'ssd' }).obj());
     const message =
-      "0/3 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 2 node(s) didn't match Pod's node affinity/selector. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling..";
+      "0/3 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 2 node(s) didn't match Pod's node affinity/selector. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.";
     await waitFor(() => (env!.stored('ssd')?.status?.conditions as unknown[] | undefined)?.length, { what: 'the PodScheduled condition' });
     expect(env.stored('ssd')!.status!.conditions).toEqual([{ type: 'PodScheduled', status: 'False', lastTransitionTime: '2025-01-01T00:00:00Z', reason: 'Unschedulable', message }]);
     expect(env.events).toEqual([`Warning FailedScheduling ssd: ${message}`]);

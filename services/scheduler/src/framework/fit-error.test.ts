@@ -13,14 +13,14 @@ const many = (n: number, status: Status, prefix: string): Array<[string, Status]
 describe('FitError: the FailedScheduling message as Kubernetes words it', () => {
   it.each([
     {
-      name: 'the issue example: a tainted control plane and anti-affinity, with the preemption tail (Kubernetes ends it with "..")',
+      name: 'the issue example: a tainted control plane and anti-affinity, with the preemption tail (one period at the end)',
       numAllNodes: 3,
       nodeToStatus: statuses(['cp', TAINT], ['w1', ANTI_AFFINITY], ['w2', ANTI_AFFINITY]),
       preFilterMsg: '',
       postFilterMsg: 'preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod.',
       want:
         '0/3 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 2 node(s) didn\'t match pod anti-affinity rules. ' +
-        'preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod..',
+        'preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod.',
     },
     {
       name: 'the nodeSelector scenario',
@@ -28,7 +28,7 @@ describe('FitError: the FailedScheduling message as Kubernetes words it', () => 
       nodeToStatus: statuses(['cp', TAINT], ['w1', SELECTOR], ['w2', SELECTOR]),
       preFilterMsg: '',
       postFilterMsg: 'preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.',
-      want: "0/3 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 2 node(s) didn't match Pod's node affinity/selector. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling..",
+      want: "0/3 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 2 node(s) didn't match Pod's node affinity/selector. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.",
     },
     {
       name: 'every reason of a node counts (Insufficient cpu and memory)',

@@ -38,7 +38,8 @@ export class FitError {
       const histogram = [...counts].map(([reason, count]) => `${count} ${reason}`).sort(byteOrder);
       if (histogram.length) message += ` ${histogram.join(', ')}.`;
     }
-    if (postFilterMsg) message += ` ${postFilterMsg}.`;
+    // The preemption tail is a sentence of its own: it brings its period (no "..", as in the issue's wording).
+    if (postFilterMsg) message += ` ${postFilterMsg}${postFilterMsg.endsWith('.') ? '' : '.'}`;
     return message;
   }
 }
