@@ -1,11 +1,12 @@
 import { parseArgs } from 'node:util';
 import { APISERVER_DEFAULTS, runApiserverBench } from './apiserver-suite';
 import { BENCHMARKS_MD } from './report';
+import { runSchedulerBench, SCHEDULER_DEFAULTS } from './scheduler-suite';
 import { runStoreBench, STORE_DEFAULTS } from './store-suite';
 
 /** `npm run bench -- <suite> [options]`; each suite rewrites its section of docs/benchmarks.md (or --out). */
 const USAGE = `usage: npm run bench -- <suite> [--operations N] [--concurrency N] [--value-bytes N] [--watch-rate N] [--watch-seconds N] [--out FILE]
-suites: store, apiserver (apiserver options: --creates N --clients N --list-pods N)`;
+suites: store, apiserver (apiserver options: --creates N --clients N --list-pods N), scheduler (scheduler options: --nodes N --pods N)`;
 
 async function main(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -20,6 +21,8 @@ async function main(argv: string[]): Promise<void> {
       creates: { type: 'string' },
       clients: { type: 'string' },
       'list-pods': { type: 'string' },
+      nodes: { type: 'string' },
+      pods: { type: 'string' },
       out: { type: 'string' },
     },
   });
@@ -31,11 +34,16 @@ async function main(argv: string[]): Promise<void> {
     return value;
   };
   const suite = positionals[0];
-  if ((suite !== 'store' && suite !== 'apiserver') || positionals.length !== 1) {
+  if ((suite !== 'store' && suite !== 'apiserver' && suite !== 'scheduler') || positionals.length !== 1) {
     console.error(USAGE);
     process.exit(2);
   }
   const out = values.out ?? BENCHMARKS_MD;
+  if (suite === 'scheduler') {
+    const markdown = await runSchedulerBench({ nodes: number('nodes', SCHEDULER_DEFAULTS.nodes), pods: number('pods', SCHEDULER_DEFAULTS.pods) }, out);
+    console.log(`${markdown}\n\n(written to ${out})`);
+    return;
+  }
   if (suite === 'apiserver') {
     const markdown = await runApiserverBench(
       { creates: number('creates', APISERVER_DEFAULTS.creates), clients: number('clients', APISERVER_DEFAULTS.clients), listPods: number('list-pods', APISERVER_DEFAULTS.listPods) },

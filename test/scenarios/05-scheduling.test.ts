@@ -51,7 +51,7 @@ describe('scenario 05: scheduling', () => {
     expect(described).toMatch(/Warning\s+FailedScheduling\s+\S+\s+default-scheduler\s+0\/3 nodes are available/);
     ok('label', 'nodes', 'kubelab-worker2', 'disktype=ssd');
     await waitFor(() => placement('test=ssd-only')[0]?.node === 'kubelab-worker2', { timeoutMs: 15_000, what: 'ssd-only to be scheduled once a node is labelled' });
-    expect(events('ssd-only')).toMatch(/Scheduled\s+Successfully assigned default\/ssd-only to kubelab-worker2/);
+    await waitFor(() => /Scheduled\s+Successfully assigned default\/ssd-only to kubelab-worker2/.test(events('ssd-only')), { timeoutMs: 10_000, what: 'the Scheduled event' });
   });
 
   it('2. required node affinity works with In, NotIn, Exists, DoesNotExist, Gt and Lt; preferred affinity prefers but does not insist', async () => {
@@ -169,7 +169,7 @@ spec:
     await waitFor(() => placement('test=important')[0]?.phase === 'Running', { timeoutMs: 30_000, what: 'the important pod to preempt and run' });
     expect(placement('test=low-1').length + placement('test=low-2').length).toBe(1);
     const victim = ['low-1', 'low-2'].find((n) => placement(`test=${n}`).length === 0)!;
-    expect(ok('get', 'events', '--field-selector', `involvedObject.name=${victim}`, '-o', 'custom-columns=REASON:.reason', '--no-headers')).toContain('Preempted');
+    await waitFor(() => ok('get', 'events', '--field-selector', `involvedObject.name=${victim}`, '-o', 'custom-columns=REASON:.reason', '--no-headers').includes('Preempted'), { timeoutMs: 10_000, what: 'the Preempted event' });
     const important = await cp.client.get(Resources.pods, 'default', 'important');
     expect(important.spec?.priority).toBe(1000);
   });

@@ -44,9 +44,11 @@ describe('scenarios 01, 02, 06: controllers turn desired state into actual state
     const all = ok('get', 'all');
     for (const line of [/^pod\/p4app-/m, /^service\/kubernetes\s/m, /^deployment\.apps\/p4app\s/m, /^replicaset\.apps\/p4app-/m]) expect(all).toMatch(line);
     expect(ok('get', 'replicasets,pods')).toMatch(/replicaset\.apps\/p4app-[\s\S]*pod\/p4app-/);
-    const events = ok('get', 'events', '-o', 'custom-columns=REASON:.reason,OBJECT:.involvedObject.name,MESSAGE:.message', '--no-headers');
-    expect(events).toMatch(new RegExp(`ScalingReplicaSet\\s+p4app\\s+Scaled up replica set ${rs[1]![0]} from 0 to 1`));
-    expect(events).toMatch(new RegExp(`SuccessfulCreate\\s+${rs[1]![0]}\\s+Created pod: ${pod[0]![0]}`));
+    const events = () => ok('get', 'events', '-o', 'custom-columns=REASON:.reason,OBJECT:.involvedObject.name,MESSAGE:.message', '--no-headers');
+    // Events are written in the background, after what they tell of.
+    await waitFor(() => events().includes('SuccessfulCreate'), { timeoutMs: 10_000, what: 'the SuccessfulCreate event' });
+    expect(events()).toMatch(new RegExp(`ScalingReplicaSet\\s+p4app\\s+Scaled up replica set ${rs[1]![0]} from 0 to 1`));
+    expect(events()).toMatch(new RegExp(`SuccessfulCreate\\s+${rs[1]![0]}\\s+Created pod: ${pod[0]![0]}`));
   });
 
   it('01: a LoadBalancer Service shows <pending>, then an EXTERNAL-IP from the pool; Endpoints list exactly the ready pods', async () => {

@@ -117,6 +117,8 @@ describe('kube-scheduler against the real apiserver', () => {
     // No timer would retry it for 5 minutes: the label event does, within the 1 s back-off.
     ok(['label', 'node', 'worker2', 'disktype=ssd']);
     await waitFor(() => nodeOf('ssd') === 'worker2', { what: 'ssd bound to worker2 after the label', timeoutMs: 5_000 });
+    // The event is written after the binding, in the background.
+    await waitFor(() => eventMessages('Scheduled', 'ssd').length > 0, { what: 'the Scheduled event of ssd' });
     expect(eventMessages('Scheduled', 'ssd')).toEqual([`default-scheduler|Normal|Successfully assigned ${NS}/ssd to worker2`]);
   });
 

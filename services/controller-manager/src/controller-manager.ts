@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import * as os from 'node:os';
 import { EventRecorder, InformerFactory, ObjectsClient, realClock, runAsLeader, type Clock } from '@kubelab/client';
-import { startHealthServer, type Logger } from '@kubelab/component-base';
+import { connectNats, startHealthServer, type Logger, type NatsLink } from '@kubelab/component-base';
 import { Registry } from 'prom-client';
 import type { ControllerManagerConfig } from './config';
 import type { Controller, ControllerContext } from './controller/context';
@@ -36,6 +36,9 @@ export async function startControllerManager(config: ControllerManagerConfig, lo
   let leading = false;
   const registry = new Registry();
   const health = await startHealthServer({ host: config.bindAddress, port: config.port, registry, readiness: { leaderElection: () => true } });
+  const nats: NatsLink | undefined = config.natsUrl
+    ? connectNats(config.natsUrl, log, () => ({ component: 'controller-manager', identity, health: health.url, leading, pid: process.pid }))
+    : undefined;
   log.info({ health: health.url, master: config.master, controllers: enabled, identity }, 'controller-manager started');
 
   const term = async (signal: AbortSignal) => {
@@ -99,6 +102,7 @@ export async function startControllerManager(config: ControllerManagerConfig, lo
       stopping.abort();
       await running;
       await health.close();
+      await nats?.close();
       client.close();
     },
   };

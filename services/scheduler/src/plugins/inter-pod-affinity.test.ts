@@ -66,9 +66,9 @@ function snapshotOf(nodeInfos: NodeInfo[], namespaces: Record<string, Record<str
 }
 
 /** The cluster: NODES with `existing` placed by spec.nodeName. */
-function cluster(existing: Pod[], namespaces: Record<string, Record<string, string>> = {}) {
+function cluster(existing: Pod[], namespaces: Record<string, Record<string, string> | undefined> = {}) {
   const nodeInfos = NODES.map((n) => new NodeInfo(n, existing.filter((p) => p.spec?.nodeName === n.metadata.name)));
-  const snapshot = snapshotOf(nodeInfos, namespaces);
+  const snapshot = snapshotOf(nodeInfos, namespaces as Record<string, Record<string, string>>);
   const notUsed = () => {
     throw new Error('not used by InterPodAffinity');
   };

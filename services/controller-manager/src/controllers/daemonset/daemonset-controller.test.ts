@@ -37,7 +37,7 @@ const pods = () => env.objects('/pods') as Pod[];
 const revisions = () => env.objects('apps/controllerrevisions') as ControllerRevision[];
 const ds = () => env.objects('apps/daemonsets')[0] as DaemonSet;
 const nodeOf = (pod: Pod) => pod.spec?.nodeName ?? pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms[0]?.matchFields?.[0]?.values?.[0];
-const podsByNode = () => Object.fromEntries(pods().map((p) => [nodeOf(p), p]));
+const podsByNode = (): Record<string, KubeObject> => Object.fromEntries(pods().map((p) => [nodeOf(p), p]));
 const hashOf = (object: KubeObject) => object.metadata.labels?.['controller-revision-hash'];
 const statusCounts = () => {
   const { currentNumberScheduled, desiredNumberScheduled, numberMisscheduled, numberReady, numberAvailable, updatedNumberScheduled, numberUnavailable, observedGeneration } = ds().status ?? {};

@@ -1,3 +1,4 @@
+import type { DeploymentCondition } from './conditions';
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '@kubelab/client';
 import type { DeploymentStatus } from './conditions';
@@ -17,7 +18,7 @@ const rs = (name: string, replicas: number, ready: number, available: number, co
   spec: { replicas },
   status: { replicas, readyReplicas: ready, availableReplicas: available, ...(conditions ? { conditions } : {}) },
 });
-const progressing = (reason: string, lastUpdate = T, status = 'True') => ({ type: 'Progressing', status, reason, lastUpdateTime: lastUpdate, lastTransitionTime: lastUpdate });
+const progressing = (reason: string, lastUpdate = T, status: DeploymentCondition['status'] = 'True'): DeploymentCondition => ({ type: 'Progressing', status, reason, lastUpdateTime: lastUpdate, lastTransitionTime: lastUpdate });
 
 describe('calculateStatus', () => {
   it('counts from the ReplicaSets; Available with spec.replicas − maxUnavailable available', () => {

@@ -50,7 +50,7 @@ describe('newRSNewReplicas', () => {
 });
 
 describe('proportion', () => {
-  it.each<[string, number, number, number, number, number]>([
+  it.each<[string, number, number, number, number, number, number]>([
     // replicas, max-replicas annotation, deployment replicas, toAdd, added → share
     ['scale up from 4 to 8 pods: a quarter of 4', 1, 4, 6, 4, 0, 1],
     ['scale up: three quarters, capped by what is left', 3, 4, 6, 4, 3, 1],

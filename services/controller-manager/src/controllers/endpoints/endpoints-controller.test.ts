@@ -12,7 +12,8 @@ class ProbedEndpointsController extends EndpointsController {
   async queued(): Promise<string[]> {
     const keys: string[] = [];
     while (this.queue.len() > 0) {
-      const { item } = await this.queue.get();
+      const { item, shutdown } = await this.queue.get();
+      if (shutdown) break;
       this.queue.done(item);
       keys.push(item);
     }
