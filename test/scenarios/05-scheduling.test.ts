@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Resources } from '@kubelab/client';
 import { waitFor } from '@kubelab/component-base';
-import { kubectl, startControlPlane, type ControlPlane } from '@kubelab/testkit';
-import { scenarioManifest, table } from './manifests';
+import { startControlPlane, type ControlPlane } from '@kubelab/testkit';
+import { kubectlSession, scenarioManifest, table } from './scenario';
 
 /**
  * Scenario 05 (selectors, affinity, spread, taints, priority) with the real kubectl, on a real
@@ -11,17 +11,7 @@ import { scenarioManifest, table } from './manifests';
  */
 describe('scenario 05: scheduling', () => {
   let cp: ControlPlane;
-  const k = (...args: string[]) => kubectl(cp.apiserver.kubeconfig, args);
-  const ok = (...args: string[]) => {
-    const r = k(...args);
-    expect(r.stderr, `kubectl ${args.join(' ')}`).toBe('');
-    return r.stdout;
-  };
-  const apply = (yaml: string) => {
-    const r = kubectl(cp.apiserver.kubeconfig, ['apply', '-f', '-'], { input: yaml });
-    expect(r.stderr).toBe('');
-    return r.stdout;
-  };
+  const { ok, apply } = kubectlSession(() => cp.apiserver.kubeconfig);
   /** name → node of every pod with the label. */
   const placement = (selector: string) => {
     const rows = table(ok('get', 'pods', '-l', selector, '-o', 'custom-columns=NAME:.metadata.name,NODE:.spec.nodeName,STATUS:.status.phase', '--no-headers')).filter((r) => r[0]);

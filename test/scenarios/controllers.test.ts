@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '@kubelab/component-base';
-import { kubectl, kubectlAsync, startControlPlane, type ControlPlane } from '@kubelab/testkit';
-import { table } from './manifests';
+import { kubectlAsync, startControlPlane, type ControlPlane } from '@kubelab/testkit';
+import { kubectlSession, table } from './scenario';
 
 /**
  * The deployment parts of scenarios 01, 02 and 06 that need no running containers, with the
@@ -10,12 +10,7 @@ import { table } from './manifests';
  */
 describe('scenarios 01, 02, 06: controllers turn desired state into actual state', () => {
   let cp: ControlPlane;
-  const k = (...args: string[]) => kubectl(cp.apiserver.kubeconfig, args);
-  const ok = (...args: string[]) => {
-    const r = k(...args);
-    expect(r.stderr, `kubectl ${args.join(' ')}`).toBe('');
-    return r.stdout;
-  };
+  const { k, ok } = kubectlSession(() => cp.apiserver.kubeconfig);
   const rows = (...args: string[]) => table(ok(...args));
   /** Pods by label, as table rows ([] when kubectl says "No resources found"). */
   const pods = (selector: string) => table(k('get', 'pods', '-l', selector, '--no-headers').stdout).filter((r) => r[0]);

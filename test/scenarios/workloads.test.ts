@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '@kubelab/component-base';
-import { kubectl, kubectlAsync, startControlPlane, type ControlPlane } from '@kubelab/testkit';
-import { table } from './manifests';
+import { kubectlAsync, startControlPlane, type ControlPlane } from '@kubelab/testkit';
+import { kubectlSession } from './scenario';
 
 /**
  * The rest of the controller-manager through the real kubectl: DaemonSets and StatefulSets,
@@ -9,18 +9,7 @@ import { table } from './manifests';
  */
 describe('workload controllers and cascading deletion with the real kubectl', () => {
   let cp: ControlPlane;
-  const k = (...args: string[]) => kubectl(cp.apiserver.kubeconfig, args);
-  const ok = (...args: string[]) => {
-    const r = k(...args);
-    expect(r.stderr, `kubectl ${args.join(' ')}`).toBe('');
-    return r.stdout;
-  };
-  const apply = (yaml: string) => {
-    const r = kubectl(cp.apiserver.kubeconfig, ['apply', '-f', '-'], { input: yaml });
-    expect(r.stderr).toBe('');
-    return r.stdout;
-  };
-  const rows = (...args: string[]) => table(k(...args).stdout).filter((r) => r[0]);
+  const { k, ok, apply, rows } = kubectlSession(() => cp.apiserver.kubeconfig);
   const replicaSets = (app: string) => rows('get', 'rs', '-l', `app=${app}`, '--no-headers');
 
   beforeAll(async () => {

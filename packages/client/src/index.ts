@@ -47,5 +47,5 @@ export type { CoreEvent, ObjectReference } from './record/event-correlator';
 
 // An in-memory object API for unit tests of controllers.
 export { FakeObjectsServer } from './testing/fake-objects-server';
-export { runAsLeader } from './leader-election-run';
-export type { RunAsLeaderOptions } from './leader-election-run';
+export { campaign, runAsLeader } from './leader-election-run';
+export type { ElectionSettings, RunAsLeaderOptions } from './leader-election-run';

@@ -4,37 +4,42 @@ import { LeaseLock } from './lease-lock';
 import type { ObjectsClient } from './objects-client';
 import { silentLogger, type ClientLogger } from './types';
 
-export interface RunAsLeaderOptions {
-  client: ObjectsClient;
+/** How a component elects its leader: its --leader-elect* flags (component-base's LeaderElectionFlags). */
+export interface ElectionSettings {
   /** false: no election, run at once (a single replica, as `--leader-elect=false`). */
   leaderElect: boolean;
-  leaseNamespace: string;
-  leaseName: string;
-  /** This replica: "<hostname>_<uuid>" as Kubernetes' components name themselves. */
-  identity: string;
+  resourceNamespace: string;
+  resourceName: string;
   leaseDurationMs: number;
   renewDeadlineMs: number;
   retryPeriodMs: number;
+}
+
+export interface RunAsLeaderOptions {
+  client: ObjectsClient;
+  election: ElectionSettings;
+  /** This replica: "<hostname>_<uuid>" as Kubernetes' components name themselves. */
+  identity: string;
   clock?: Clock;
   log?: ClientLogger;
-  /** The work; `signal` aborts when leadership is lost or the process stops. */
+  /** One term of work; `signal` aborts when leadership is lost or the process stops. */
   run(signal: AbortSignal): Promise<void>;
 }
 
 /**
- * How kube-scheduler and kube-controller-manager run: campaign for the Lease, work while holding
- * it, and when it is lost, stop (the caller exits, as the real components do with "leaderelection
- * lost", and its supervisor restarts it as a standby). Resolves when the work is over; rejects
- * with "leaderelection lost" when leadership was lost rather than stopped.
+ * One term, as kube-scheduler and kube-controller-manager run: campaign for the Lease, work while
+ * holding it, stop when it is lost. Resolves when the work is over; rejects with "leaderelection
+ * lost" when leadership was lost rather than stopped.
  */
 export async function runAsLeader(options: RunAsLeaderOptions, signal: AbortSignal): Promise<void> {
-  if (!options.leaderElect) return options.run(signal);
+  const { election } = options;
+  if (!election.leaderElect) return options.run(signal);
   let work: Promise<void> | undefined;
   const elector = new LeaderElector({
-    lock: new LeaseLock(options.client, options.leaseNamespace, options.leaseName, options.identity),
-    leaseDurationMs: options.leaseDurationMs,
-    renewDeadlineMs: options.renewDeadlineMs,
-    retryPeriodMs: options.retryPeriodMs,
+    lock: new LeaseLock(options.client, election.resourceNamespace, election.resourceName, options.identity),
+    leaseDurationMs: election.leaseDurationMs,
+    renewDeadlineMs: election.renewDeadlineMs,
+    retryPeriodMs: election.retryPeriodMs,
     releaseOnCancel: true,
     clock: options.clock,
     log: options.log ?? silentLogger,
@@ -48,4 +53,20 @@ export async function runAsLeader(options: RunAsLeaderOptions, signal: AbortSign
   await elector.run(signal);
   await work;
   if (!signal.aborted && work) throw new Error('leaderelection lost');
+}
+
+/**
+ * Term after term until stopped. The real components exit on "leaderelection lost" and let their
+ * supervisor restart them as standbys; kubelab's components campaign again in the same process
+ * (each term starts from fresh caches), so the lab needs no supervisor to heal.
+ */
+export async function campaign(options: RunAsLeaderOptions, signal: AbortSignal): Promise<void> {
+  if (!options.election.leaderElect) return options.run(signal);
+  while (!signal.aborted) {
+    try {
+      await runAsLeader(options, signal);
+    } catch (error) {
+      (options.log ?? silentLogger).warn({ err: (error as Error).message }, 'leader election lost; campaigning again');
+    }
+  }
 }

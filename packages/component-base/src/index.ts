@@ -8,5 +8,7 @@ export type { NatsLink } from './nats-link';
 export { GiveUp, waitFor } from './wait-for';
 export { parseDuration } from './duration';
 export { kubeconfigYaml } from './kubeconfig';
-export { addLeaderElectionFlags, duration, leaderElectionFlags } from './leader-election-flags';
+export { addLeaderElectionFlags, leaderElectionFlags } from './leader-election-flags';
+export { countFlag, durationFlag, portFlag, secondsFlag } from './flags';
+export { runComponent } from './run-component';
 export type { LeaderElectionFlags } from './leader-election-flags';

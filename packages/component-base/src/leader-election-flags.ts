@@ -1,5 +1,5 @@
-import { InvalidArgumentError, type Command } from 'commander';
-import { parseDuration } from './duration';
+import type { Command } from 'commander';
+import { durationFlag as duration } from './flags';
 
 /** component-base's LeaderElectionConfiguration: the flags kube-scheduler and kube-controller-manager share. */
 export interface LeaderElectionFlags {
@@ -31,13 +31,4 @@ export function leaderElectionFlags(opts: Record<string, unknown>): LeaderElecti
     resourceName: opts.leaderElectResourceName as string,
     resourceNamespace: opts.leaderElectResourceNamespace as string,
   };
-}
-
-/** A Go-style duration flag ("40s", "500ms") in milliseconds. */
-export function duration(value: string): number {
-  try {
-    return parseDuration(value);
-  } catch (error) {
-    throw new InvalidArgumentError((error as Error).message);
-  }
 }

@@ -1,3 +1,4 @@
+import { countFlag, portFlag, secondsFlag } from '@kubelab/component-base';
 import { Command, InvalidArgumentError } from 'commander';
 import type { AdmissionConfig } from './registry/generic-registry';
 
@@ -31,17 +32,17 @@ export function parseApiserverFlags(argv: string[]): Readonly<ApiserverConfig> {
     .option('--etcd-servers <urls>', 'comma-separated etcd v3 endpoints', 'http://127.0.0.1:2379')
     .option('--etcd-prefix <prefix>', 'the prefix of every key in etcd', '/registry')
     .option('--bind-address <ip>', 'the address to serve on', '127.0.0.1')
-    .option('--port <port>', 'the port to serve the API on (plain HTTP)', port, 6443)
-    .option('--grpc-port <port>', 'the port to serve the object API for the components on (gRPC; 0: any free port)', port, 6444)
+    .option('--port <port>', 'the port to serve the API on (plain HTTP)', portFlag, 6443)
+    .option('--grpc-port <port>', 'the port to serve the object API for the components on (gRPC; 0: any free port)', portFlag, 6444)
     .option('--advertise-address <ip>', 'the address told to clients (default: --bind-address)')
     .option('--nats-url <url>', 'announce the apiserver on NATS')
     .option('--log-level <level>', 'pino log level', 'info')
-    .option('--default-watch-cache-size <events>', 'events each watch cache keeps for resuming watches', count, 10_000)
+    .option('--default-watch-cache-size <events>', 'events each watch cache keeps for resuming watches', countFlag, 10_000)
     .option('--watch-cache <bool>', 'serve lists and watches from an in-memory cache per resource', (v) => v !== 'false', true)
-    .option('--bookmark-interval <ms>', 'milliseconds between watch bookmarks', port, 60_000)
-    .option('--default-not-ready-toleration-seconds <seconds>', 'how long pods tolerate a not-ready node by default', seconds, 300)
-    .option('--default-unreachable-toleration-seconds <seconds>', 'how long pods tolerate an unreachable node by default', seconds, 300)
-    .option('--apiservice-check-interval <ms>', 'milliseconds between availability checks of the APIServices (and on every change)', count, 5_000);
+    .option('--bookmark-interval <ms>', 'milliseconds between watch bookmarks', portFlag, 60_000)
+    .option('--default-not-ready-toleration-seconds <seconds>', 'how long pods tolerate a not-ready node by default', secondsFlag, 300)
+    .option('--default-unreachable-toleration-seconds <seconds>', 'how long pods tolerate an unreachable node by default', secondsFlag, 300)
+    .option('--apiservice-check-interval <ms>', 'milliseconds between availability checks of the APIServices (and on every change)', countFlag, 5_000);
   program.parse(argv, { from: 'user' });
   const o = program.opts<{ etcdServers: string; etcdPrefix: string; bindAddress: string; port: number; grpcPort: number; advertiseAddress?: string; natsUrl?: string; logLevel: string; bookmarkInterval: number; watchCache: boolean; defaultWatchCacheSize: number; apiserviceCheckInterval: number; defaultNotReadyTolerationSeconds: number; defaultUnreachableTolerationSeconds: number }>();
   const etcdServers = o.etcdServers.split(',').map((s) => s.trim()).filter(Boolean);
@@ -61,22 +62,4 @@ export function parseApiserverFlags(argv: string[]): Readonly<ApiserverConfig> {
     apiServiceCheckIntervalMs: o.apiserviceCheckInterval,
     admission: { defaultNotReadyTolerationSeconds: o.defaultNotReadyTolerationSeconds, defaultUnreachableTolerationSeconds: o.defaultUnreachableTolerationSeconds },
   });
-}
-
-function port(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError(`"${value}" is not a port number`);
-  return n;
-}
-
-function seconds(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`"${value}" is not a whole number of seconds`);
-  return n;
-}
-
-function count(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`"${value}" is not a positive whole number`);
-  return n;
 }

@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { addLeaderElectionFlags, duration, leaderElectionFlags, type LeaderElectionFlags } from '@kubelab/component-base';
+import { addLeaderElectionFlags, countFlag, durationFlag, leaderElectionFlags, portFlag, type LeaderElectionFlags } from '@kubelab/component-base';
 
 /** The timings controllers act on; Kubernetes' defaults unless a flag (or the lab's fast profile) says otherwise. */
 export interface ControllerTimings {
@@ -22,8 +22,12 @@ export interface ControllerManagerConfig {
   leaderElection: LeaderElectionFlags;
   timings: ControllerTimings;
   loadBalancerIPPool: string[];
-  /** Keys each controller reconciles at once. */
-  concurrentSyncs: number;
+  /**
+   * Workers of each controller that has a --concurrent-*-syncs flag in Kubernetes (deployment,
+   * replicaset, statefulset, daemonset, endpoints, endpointslice, namespace, garbage collector,
+   * service load balancer); absent, each runs Kubernetes' default for it.
+   */
+  concurrentSyncs?: number;
   natsUrl?: string;
   logLevel: string;
 }
@@ -37,12 +41,12 @@ export function parseControllerManagerFlags(argv: string[]): Readonly<Controller
       .option('--master <host:port>', "the apiserver's object API (gRPC)", '127.0.0.1:6444')
       .option('--controllers <names>', 'comma-separated controllers to run: "*" for all, "-name" to leave one out', '*')
       .option('--bind-address <ip>', 'the address to serve /healthz and /metrics on', '127.0.0.1')
-      .option('--port <port>', 'the port to serve /healthz and /metrics on (0: any free port)', port, 10257)
-      .option('--node-monitor-period <duration>', 'how often node health is checked', duration, 5_000)
-      .option('--node-monitor-grace-period <duration>', 'how long a node may go unheard before it is marked NotReady', duration, 50_000)
-      .option('--node-startup-grace-period <duration>', 'how long a new node may go unheard before it is marked NotReady', duration, 60_000)
+      .option('--port <port>', 'the port to serve /healthz and /metrics on (0: any free port)', portFlag, 10257)
+      .option('--node-monitor-period <duration>', 'how often node health is checked', durationFlag, 5_000)
+      .option('--node-monitor-grace-period <duration>', 'how long a node may go unheard before it is marked NotReady', durationFlag, 50_000)
+      .option('--node-startup-grace-period <duration>', 'how long a new node may go unheard before it is marked NotReady', durationFlag, 60_000)
       .option('--load-balancer-ip-pool <range>', 'addresses for LoadBalancer Services: FIRST-LAST or a comma-separated list', '127.0.200.1-127.0.200.254')
-      .option('--concurrent-syncs <n>', 'keys each controller reconciles at once', count, 5)
+      .option('--concurrent-syncs <n>', "keys each controller reconciles at once (default: each controller's Kubernetes default)", countFlag)
       .option('--nats-url <url>', 'announce the controller-manager on NATS')
       .option('--log-level <level>', 'pino log level', 'info'),
     'kube-controller-manager',
@@ -57,7 +61,7 @@ export function parseControllerManagerFlags(argv: string[]): Readonly<Controller
     leaderElection: leaderElectionFlags(o),
     timings: { nodeMonitorPeriodMs: o.nodeMonitorPeriod as number, nodeMonitorGracePeriodMs: o.nodeMonitorGracePeriod as number, nodeStartupGracePeriodMs: o.nodeStartupGracePeriod as number },
     loadBalancerIPPool: ipPool(o.loadBalancerIpPool as string),
-    concurrentSyncs: o.concurrentSyncs as number,
+    concurrentSyncs: o.concurrentSyncs as number | undefined,
     natsUrl: o.natsUrl as string | undefined,
     logLevel: o.logLevel as string,
   });
@@ -81,16 +85,4 @@ function ipv4(text: string): number {
   const parts = text.trim().split('.');
   if (parts.length !== 4 || parts.some((p) => !/^\d{1,3}$/.test(p) || Number(p) > 255)) throw new InvalidArgumentError(`"${text}" is not an IPv4 address`);
   return parts.reduce((n, p) => n * 256 + Number(p), 0);
-}
-
-function port(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError(`"${value}" is not a port number`);
-  return n;
-}
-
-function count(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`"${value}" is not a positive whole number`);
-  return n;
 }

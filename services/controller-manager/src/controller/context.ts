@@ -12,6 +12,11 @@ export interface ControllerContext {
   clock: Clock;
   log: Logger;
   timings: ControllerTimings;
+  /**
+   * --concurrent-syncs: the workers of every controller that has a --concurrent-*-syncs flag in
+   * Kubernetes; absent, each runs Kubernetes' default for it (see QueueControllerOptions).
+   */
+  concurrentSyncs?: number;
   /** The addresses the service load balancer hands out (the cloud-controller part). */
   loadBalancerIPPool: string[];
 }

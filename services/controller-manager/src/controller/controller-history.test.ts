@@ -2,8 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Resources } from '@kubelab/client';
 import { labelSelectorAsSelector } from '@kubelab/apimachinery';
 import { ControllerHistory, controllerRevisionName, equalRevision, fnv32, hashControllerRevision, newControllerRevision, sortControllerRevisions, type ControllerRevision } from './controller-history';
-import { cachesCaughtUp } from './testing-cache';
-import { testEnv, type TestEnv } from './testing';
+import { caughtUp, startController, testEnv, type TestEnv } from './testing';
 
 const owner = { apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'web', namespace: 'default', uid: 'uid-web' } };
 const ref = { apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'web', uid: 'uid-web', controller: true, blockOwnerDeletion: true };
@@ -70,11 +69,11 @@ describe('ControllerHistory', () => {
 
   async function history(...revisions: ControllerRevision[]): Promise<ControllerHistory> {
     env = await testEnv();
-    for (const r of revisions) env.server.write(Resources.controllerrevisions, 'ADDED', r);
-    const informer = env.ctx.informers.informer<ControllerRevision>(Resources.controllerrevisions);
-    env.ctx.informers.start();
-    await env.ctx.informers.waitForSync();
-    return new ControllerHistory(env.client, informer.indexer);
+    return startController(
+      env,
+      (ctx) => new ControllerHistory(ctx.client, ctx.informers.informer<ControllerRevision>(Resources.controllerrevisions).indexer),
+      revisions.map((r) => [Resources.controllerrevisions, r]),
+    );
   }
 
   it("lists the owner's revisions and orphans its selector matches, not another owner's", async () => {
@@ -107,7 +106,7 @@ describe('ControllerHistory', () => {
     expect(renumbered.revision).toBe(7);
     await h.releaseControllerRevision(owner, renumbered);
     expect(env.objects('apps/controllerrevisions')[0]!.metadata.ownerReferences ?? []).toEqual([]);
-    await cachesCaughtUp(env, Resources.controllerrevisions);
+    await caughtUp(env, Resources.controllerrevisions);
     await h.deleteControllerRevision(renumbered);
     await h.deleteControllerRevision(renumbered);
     expect(env.objects('apps/controllerrevisions')).toHaveLength(0);

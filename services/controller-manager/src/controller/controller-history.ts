@@ -1,6 +1,6 @@
 import { isAlreadyExists, isNotFound, Resources, type Indexer, type KubeObject, type ObjectsClient } from '@kubelab/client';
-import type { LabelSelector } from '@kubelab/apimachinery';
-import { controllerOf, type OwnerReference } from './controller-ref';
+import type { LabelSelector, OwnerReference } from '@kubelab/apimachinery';
+import { controllerOf } from './controller-ref';
 import { canonicalJson, safeEncodeString } from './pod-template-hash';
 
 /**

@@ -3,21 +3,13 @@ import { Resources, type KubeObject } from '@kubelab/client';
 import { labelSelectorAsSelector } from '@kubelab/apimachinery';
 import { ControllerRefManager } from './controller-ref-manager';
 import { testEnv, type TestEnv } from './testing';
+import { podFixture } from './testing-objects';
 
 const ref = { apiVersion: 'apps/v1', kind: 'DaemonSet', name: 'agent', uid: 'uid-agent', controller: true, blockOwnerDeletion: true };
-const controller = (deleting = false): KubeObject => ({ apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'agent', namespace: 'default', uid: 'uid-agent', ...(deleting ? { deletionTimestamp: '2026-01-01T00:00:00Z' } : {}) } });
-const pod = (f: { labels?: Record<string, string>; owner?: string; deleting?: boolean; namespace?: string }): KubeObject => ({
-  apiVersion: 'v1',
-  kind: 'Pod',
-  metadata: {
-    name: 'p',
-    namespace: f.namespace ?? 'default',
-    uid: 'uid-p',
-    labels: f.labels ?? { app: 'agent' },
-    ...(f.owner ? { ownerReferences: [{ ...ref, uid: f.owner }] } : {}),
-    ...(f.deleting ? { deletionTimestamp: '2026-01-01T00:00:00Z' } : {}),
-  },
-});
+const controller = (deleting = false, uid = 'uid-agent'): KubeObject => ({ apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'agent', namespace: 'default', uid, ...(deleting ? { deletionTimestamp: '2026-01-01T00:00:00Z' } : {}) } });
+/** The pod `p`, of the DaemonSet `agent` with the uid `owner` if given. */
+const pod = (f: { labels?: Record<string, string>; owner?: string; deleting?: boolean; namespace?: string }): KubeObject =>
+  podFixture('p', { labels: f.labels ?? { app: 'agent' }, namespace: f.namespace, deleting: f.deleting, ...(f.owner ? { owner: controller(false, f.owner) } : {}) });
 
 let env: TestEnv;
 afterEach(async () => env?.close());

@@ -1,6 +1,6 @@
 import { isNotFound, type GroupVersionResource, type KubeObject, type ObjectsClient } from '@kubelab/client';
-import type { LabelSelector } from '@kubelab/apimachinery';
-import { controllerOf, type OwnerReference } from './controller-ref';
+import type { LabelSelector, OwnerReference } from '@kubelab/apimachinery';
+import { controllerOf } from './controller-ref';
 
 /**
  * Kubernetes' ControllerRefManager (pkg/controller/controller_ref_manager.go): which of the

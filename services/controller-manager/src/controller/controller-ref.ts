@@ -1,18 +1,8 @@
-import type { KubeObject } from '@kubelab/client';
-
-/** metav1.OwnerReference. */
-export interface OwnerReference {
-  apiVersion: string;
-  kind: string;
-  name: string;
-  uid: string;
-  controller?: boolean;
-  blockOwnerDeletion?: boolean;
-}
+import type { KubeObject, OwnerReference } from '@kubelab/apimachinery';
 
 /** The owner reference with controller: true, if any (metav1.GetControllerOf). */
 export function controllerOf(object: KubeObject): OwnerReference | undefined {
-  return (object.metadata.ownerReferences as OwnerReference[] | undefined)?.find((ref) => ref.controller === true);
+  return object.metadata.ownerReferences?.find((ref) => ref.controller === true);
 }
 
 /** The reference a controller puts on what it creates (metav1.NewControllerRef). */

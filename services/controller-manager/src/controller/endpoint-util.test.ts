@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '@kubelab/client';
 import { findPort, hasSelector, shouldPodBeInEndpoints } from './endpoint-util';
-import { endpointPod, serviceFixture } from './testing-services';
+import { runningPod, serviceFixture } from './testing-objects';
 
 describe('findPort', () => {
   const pod: KubeObject = {
-    ...endpointPod('p', { ip: '10.0.0.1' }),
+    ...runningPod('p', { ip: '10.0.0.1' }),
     spec: {
       containers: [{ name: 'app', ports: [{ name: 'http', containerPort: 8080 }, { name: 'dns', containerPort: 5353, protocol: 'UDP' }] }],
       initContainers: [
@@ -30,11 +30,11 @@ describe('findPort', () => {
 
 describe('which pods and Services take part', () => {
   it.each([
-    { name: 'running with an IP', pod: endpointPod('p', { ip: '10.0.0.1' }), terminating: false, want: true },
-    { name: 'no IP yet', pod: endpointPod('p'), terminating: true, want: false },
-    { name: 'finished', pod: endpointPod('p', { ip: '10.0.0.1', phase: 'Succeeded' }), terminating: true, want: false },
-    { name: 'being deleted, not wanted', pod: endpointPod('p', { ip: '10.0.0.1', deleting: true }), terminating: false, want: false },
-    { name: 'being deleted, wanted', pod: endpointPod('p', { ip: '10.0.0.1', deleting: true }), terminating: true, want: true },
+    { name: 'running with an IP', pod: runningPod('p', { ip: '10.0.0.1' }), terminating: false, want: true },
+    { name: 'no IP yet', pod: runningPod('p'), terminating: true, want: false },
+    { name: 'finished', pod: runningPod('p', { ip: '10.0.0.1', phase: 'Succeeded' }), terminating: true, want: false },
+    { name: 'being deleted, not wanted', pod: runningPod('p', { ip: '10.0.0.1', deleting: true }), terminating: false, want: false },
+    { name: 'being deleted, wanted', pod: runningPod('p', { ip: '10.0.0.1', deleting: true }), terminating: true, want: true },
   ])('pod $name', ({ pod, terminating, want }) => {
     expect(shouldPodBeInEndpoints(pod, terminating)).toBe(want);
   });

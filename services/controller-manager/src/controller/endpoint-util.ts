@@ -1,4 +1,4 @@
-import type { KubeObject } from '@kubelab/client';
+import { NAMESPACE_INDEX, type Indexer, type KubeObject } from '@kubelab/client';
 import { isPodReady } from './pod-util';
 
 /**
@@ -174,4 +174,10 @@ export function servicesToUpdateOnPodChange(services: KubeObject[], oldPod: Kube
 
 function sorted(labels: Record<string, string> | undefined): Array<[string, string]> {
   return Object.entries(labels ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** The pods of the Service's namespace that its selector picks (the Service must have one). */
+export function podsSelectedBy(pods: Indexer<KubeObject>, service: KubeObject): KubeObject[] {
+  const selector = selectorOf(service)!;
+  return pods.byIndex(NAMESPACE_INDEX, service.metadata.namespace ?? '').filter((pod) => selectorMatches(selector, pod.metadata.labels));
 }

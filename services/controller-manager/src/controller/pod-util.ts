@@ -1,5 +1,5 @@
 import type { KubeObject } from '@kubelab/client';
-import type { OwnerReference } from './controller-ref';
+import type { OwnerReference } from '@kubelab/apimachinery';
 
 interface Condition {
   type: string;

@@ -1,4 +1,4 @@
-import type { Toleration } from '../../controller/taints';
+import type { Toleration } from '@kubelab/component-helpers';
 import type { DaemonSet, Pod, PodSpec, PodTemplateSpec } from './types';
 
 /** The label naming a daemon pod's revision (apps.DefaultDaemonSetUniqueLabelKey), the hash of its template. */

@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Resources, type KubeObject } from '@kubelab/client';
-import { cachesCaughtUp } from '../../controller/testing-cache';
-import { testEnv, type TestEnv } from '../../controller/testing';
 import type { ControllerRevision } from '../../controller/controller-history';
+import { caughtUp, editSpec, markRunningReady, startController, testEnv, type Fixture, type TestEnv } from '../../controller/testing';
+import { nodeFixture } from '../../controller/testing-objects';
+import { daemonPodFixture, daemonSetFixture } from '../../controller/testing-workloads';
 import { DaemonSetsController } from './daemonset-controller';
-import { daemonPodFixture, daemonSetFixture, markReady, nodeFixture } from './testing';
-import type { DaemonSet, Node, Pod } from './types';
+import type { DaemonSet, Pod } from './types';
 
 const KEY = 'default/fluentd';
 const READY = '2026-01-01T00:00:00Z';
@@ -15,22 +15,21 @@ const WATCHED = [Resources.pods, Resources.nodes, Resources.daemonsets, Resource
 let env: TestEnv;
 afterEach(async () => env?.close());
 
-async function start(objects: { nodes: Node[]; ds?: DaemonSet; pods?: Pod[]; revisions?: ControllerRevision[] }): Promise<DaemonSetsController> {
+async function start(objects: { nodes: KubeObject[]; ds?: DaemonSet; pods?: Pod[]; revisions?: ControllerRevision[] }): Promise<DaemonSetsController> {
   env = await testEnv({ startMs: Date.parse('2026-01-01T01:00:00Z') });
-  for (const node of objects.nodes) env.server.write(Resources.nodes, 'ADDED', node);
-  if (objects.ds) env.server.write(Resources.daemonsets, 'ADDED', objects.ds);
-  for (const pod of objects.pods ?? []) env.server.write(Resources.pods, 'ADDED', pod);
-  for (const revision of objects.revisions ?? []) env.server.write(Resources.controllerrevisions, 'ADDED', revision);
-  const controller = new DaemonSetsController(env.ctx);
-  env.ctx.informers.start();
-  await env.ctx.informers.waitForSync();
-  return controller;
+  const fixtures: Fixture[] = [
+    ...objects.nodes.map((node): Fixture => [Resources.nodes, node]),
+    ...(objects.ds ? [[Resources.daemonsets, objects.ds] as Fixture] : []),
+    ...(objects.pods ?? []).map((pod): Fixture => [Resources.pods, pod]),
+    ...(objects.revisions ?? []).map((revision): Fixture => [Resources.controllerrevisions, revision]),
+  ];
+  return startController(env, (ctx) => new DaemonSetsController(ctx), fixtures);
 }
 
 /** Reconciles, then waits for the caches to see what the reconcile wrote. */
 async function sync(controller: DaemonSetsController, key = KEY): Promise<void> {
   await controller.reconcile(key);
-  await cachesCaughtUp(env, ...WATCHED);
+  await caughtUp(env, ...WATCHED);
 }
 
 const pods = () => env.objects('/pods') as Pod[];
@@ -47,17 +46,12 @@ const statusCounts = () => {
 /** Creates the DaemonSet's pods and makes them Running and Ready. */
 async function rollOut(controller: DaemonSetsController): Promise<void> {
   await sync(controller);
-  for (const pod of pods()) markReady(env, pod, READY);
-  await cachesCaughtUp(env, ...WATCHED);
+  for (const pod of pods()) markRunningReady(env, pod, READY);
+  await caughtUp(env, ...WATCHED);
   await sync(controller);
 }
 
-function editTemplate(change: (d: DaemonSet) => void): void {
-  const edited = structuredClone(ds());
-  change(edited);
-  edited.metadata.generation = (edited.metadata.generation ?? 1) + 1;
-  env.server.write(Resources.daemonsets, 'MODIFIED', edited);
-}
+const editTemplate = (change: (d: DaemonSet) => void) => editSpec(env, Resources.daemonsets, ds(), change);
 
 describe('DaemonSetsController', () => {
   it('creates one pod per eligible node, pinned by node affinity for the scheduler, and records the revision', async () => {
@@ -90,8 +84,8 @@ describe('DaemonSetsController', () => {
     expect(pods()).toHaveLength(2);
     expect(statusCounts()).toEqual({ desiredNumberScheduled: 2, currentNumberScheduled: 2, numberReady: 0, numberAvailable: 0, updatedNumberScheduled: 2, numberMisscheduled: 0, numberUnavailable: 2, observedGeneration: 1 });
 
-    for (const pod of pods()) markReady(env, pod, READY);
-    await cachesCaughtUp(env, Resources.pods);
+    for (const pod of pods()) markRunningReady(env, pod, READY);
+    await caughtUp(env, Resources.pods);
     await sync(controller);
     expect(statusCounts()).toMatchObject({ numberReady: 2, numberAvailable: 2, numberUnavailable: 0 });
   });
@@ -99,8 +93,8 @@ describe('DaemonSetsController', () => {
   it('counts a pod available only minReadySeconds after it became ready', async () => {
     const controller = await start({ nodes: [nodeFixture('w1')], ds: daemonSetFixture('fluentd', { minReadySeconds: 30 }) });
     await sync(controller);
-    markReady(env, pods()[0]!, '2026-01-01T00:59:50Z');
-    await cachesCaughtUp(env, Resources.pods);
+    markRunningReady(env, pods()[0]!, '2026-01-01T00:59:50Z');
+    await caughtUp(env, Resources.pods);
     await sync(controller);
     expect(statusCounts()).toMatchObject({ numberReady: 1, numberAvailable: 0 });
     env.clock.step(20_000);
@@ -117,7 +111,7 @@ describe('DaemonSetsController', () => {
 
     env.server.write(Resources.nodes, 'MODIFIED', nodeFixture('w2'));
     env.server.write(Resources.nodes, 'ADDED', nodeFixture('w4', { labels: agent }));
-    await cachesCaughtUp(env, Resources.nodes);
+    await caughtUp(env, Resources.nodes);
     await sync(controller);
 
     expect(Object.keys(podsByNode()).sort()).toEqual(['w1', 'w4']);
@@ -128,13 +122,13 @@ describe('DaemonSetsController', () => {
     const controller = await start({ nodes: [nodeFixture('w1')], ds: daemonSetFixture('fluentd') });
     await sync(controller);
     env.server.write(Resources.nodes, 'MODIFIED', nodeFixture('w1', { taints: [{ key: 'maintenance', effect: 'NoSchedule' }] }));
-    await cachesCaughtUp(env, Resources.nodes);
+    await caughtUp(env, Resources.nodes);
     await sync(controller);
     expect(pods()).toHaveLength(1);
     expect(statusCounts()).toMatchObject({ desiredNumberScheduled: 0, currentNumberScheduled: 0, numberMisscheduled: 1 });
 
     env.server.write(Resources.nodes, 'MODIFIED', nodeFixture('w1', { taints: [{ key: 'maintenance', effect: 'NoExecute' }] }));
-    await cachesCaughtUp(env, Resources.nodes);
+    await caughtUp(env, Resources.nodes);
     await sync(controller);
     expect(pods()).toHaveLength(0);
   });
@@ -145,7 +139,7 @@ describe('DaemonSetsController', () => {
     await sync(controller);
     const first = pods()[0]!;
     env.server.write(Resources.pods, 'ADDED', daemonPodFixture('fluentd-extra', { node: 'w1', owner: fluentd, labels: { app: 'fluentd' }, hash: hashOf(first), created: '2099-01-01T00:00:00Z' }));
-    await cachesCaughtUp(env, Resources.pods);
+    await caughtUp(env, Resources.pods);
     await sync(controller);
     expect(pods().map((p) => p.metadata.name)).toEqual([first.metadata.name]);
   });
@@ -155,7 +149,7 @@ describe('DaemonSetsController', () => {
     await sync(controller);
     const failed = pods()[0]!;
     env.server.write(Resources.pods, 'MODIFIED', { ...failed, status: { phase: 'Failed' } });
-    await cachesCaughtUp(env, Resources.pods);
+    await caughtUp(env, Resources.pods);
     await sync(controller);
     expect(pods()).toHaveLength(0);
     const events = await env.events();
@@ -181,7 +175,7 @@ describe('DaemonSetsController', () => {
     const oldHash = hashOf(pods()[0]!);
 
     editTemplate((d) => (d.spec.template!.spec!.containers = [{ name: 'agent', image: 'fluentd:2' }]));
-    await cachesCaughtUp(env, Resources.daemonsets);
+    await caughtUp(env, Resources.daemonsets);
     await sync(controller);
     expect(revisions().map((r) => r.revision).sort()).toEqual([1, 2]);
     const newHash = hashOf(revisions().find((r) => r.revision === 2)!)!;
@@ -197,8 +191,8 @@ describe('DaemonSetsController', () => {
     expect(Object.values(podsByNode()).map(hashOf).sort()).toEqual([newHash, oldHash, oldHash].sort());
     expect(statusCounts()).toMatchObject({ updatedNumberScheduled: 1, numberAvailable: 2, observedGeneration: 2 });
 
-    markReady(env, podsByNode().w1!, READY);
-    await cachesCaughtUp(env, Resources.pods);
+    markRunningReady(env, podsByNode().w1!, READY);
+    await caughtUp(env, Resources.pods);
     await sync(controller);
     expect(Object.keys(podsByNode()).sort()).toEqual(['w1', 'w3']);
   });
@@ -209,14 +203,14 @@ describe('DaemonSetsController', () => {
     const before = pods().map((p) => p.metadata.name).sort();
 
     editTemplate((d) => (d.spec.template!.spec!.containers = [{ name: 'agent', image: 'fluentd:2' }]));
-    await cachesCaughtUp(env, Resources.daemonsets);
+    await caughtUp(env, Resources.daemonsets);
     await sync(controller);
     await sync(controller);
     expect(pods().map((p) => p.metadata.name).sort()).toEqual(before);
     expect(statusCounts()).toMatchObject({ updatedNumberScheduled: 0, numberReady: 2 });
 
     env.server.write(Resources.pods, 'DELETED', podsByNode().w2!);
-    await cachesCaughtUp(env, Resources.pods);
+    await caughtUp(env, Resources.pods);
     await sync(controller);
     const newHash = hashOf(revisions().find((r) => r.revision === 2)!);
     expect(hashOf(podsByNode().w2!)).toBe(newHash);
@@ -228,10 +222,10 @@ describe('DaemonSetsController', () => {
     await sync(controller);
     const first = revisions()[0]!;
     editTemplate((d) => (d.spec.template!.spec!.containers = [{ name: 'agent', image: 'fluentd:2' }]));
-    await cachesCaughtUp(env, Resources.daemonsets);
+    await caughtUp(env, Resources.daemonsets);
     await sync(controller);
     editTemplate((d) => (d.spec.template!.spec!.containers = [{ name: 'agent', image: 'fluentd:1' }]));
-    await cachesCaughtUp(env, Resources.daemonsets);
+    await caughtUp(env, Resources.daemonsets);
     await sync(controller);
     const second = revisions().find((r) => r.metadata.name !== first.metadata.name)!;
     expect(revisions()).toHaveLength(2);
@@ -242,13 +236,13 @@ describe('DaemonSetsController', () => {
     const controller = await start({ nodes: [nodeFixture('w1')], ds: daemonSetFixture('fluentd', { updateStrategy: { type: 'OnDelete' }, revisionHistoryLimit: 0 }) });
     await sync(controller);
     editTemplate((d) => (d.spec.template!.spec!.containers = [{ name: 'agent', image: 'fluentd:2' }]));
-    await cachesCaughtUp(env, Resources.daemonsets);
+    await caughtUp(env, Resources.daemonsets);
     await sync(controller);
     // The pod on w1 still runs revision 1.
     expect(revisions().map((r) => r.revision).sort()).toEqual([1, 2]);
 
     env.server.write(Resources.pods, 'DELETED', pods()[0]!);
-    await cachesCaughtUp(env, Resources.pods);
+    await caughtUp(env, Resources.pods);
     await sync(controller);
     await sync(controller);
     expect(revisions().map((r) => r.revision)).toEqual([2]);

@@ -2,7 +2,8 @@ import { isNotFound, metaNamespaceKey, Resources, splitMetaNamespaceKey, type Ev
 import { labelSelectorAsSelector } from '@kubelab/apimachinery';
 import type { ControllerContext } from '../../controller/context';
 import type { ControllerRevision } from '../../controller/controller-history';
-import { controllerOf, resolveControllerRef, type OwnerReference } from '../../controller/controller-ref';
+import { ControllerLister } from '../../controller/controller-lister';
+import { controllerOf } from '../../controller/controller-ref';
 import { ControllerRefManager, recheckDeletionTimestamp } from '../../controller/controller-ref-manager';
 import { ControllerExpectations } from '../../controller/expectations';
 import { isPodReady } from '../../controller/pod-util';
@@ -21,6 +22,8 @@ import type { DaemonSet, Node, Pod } from './types';
 
 /** At most this many pods are created or deleted in one sync (BurstReplicas): a registry is not flooded. */
 const BURST_REPLICAS = 250;
+/** kube-controller-manager's --concurrent-daemonset-syncs default. */
+const CONCURRENT_SYNCS = 2;
 
 /**
  * The DaemonSet controller (pkg/controller/daemon): one pod of each DaemonSet on every node that
@@ -31,6 +34,7 @@ const BURST_REPLICAS = 250;
  */
 export class DaemonSetsController extends QueueController {
   private readonly daemonSets: Informer<DaemonSet>;
+  private readonly daemonSetLister: ControllerLister<DaemonSet>;
   private readonly pods: Informer<Pod>;
   private readonly nodes: Informer<Node>;
   private readonly revisions: Informer<ControllerRevision>;
@@ -40,10 +44,10 @@ export class DaemonSetsController extends QueueController {
   private readonly history: DaemonSetHistory;
   private readonly failedPodsBackoff = new FailedPodsBackoff();
 
-  /** --concurrent-daemonset-syncs defaults to 2. */
-  constructor(ctx: ControllerContext, workers = 2) {
-    super('daemonset-controller', ctx, workers);
+  constructor(ctx: ControllerContext) {
+    super('daemonset-controller', ctx, { concurrentSyncs: CONCURRENT_SYNCS });
     this.daemonSets = ctx.informers.informer<DaemonSet>(Resources.daemonsets);
+    this.daemonSetLister = new ControllerLister(this.daemonSets.indexer, 'DaemonSet');
     this.pods = ctx.informers.informer<Pod>(Resources.pods);
     this.nodes = ctx.informers.informer<Node>(Resources.nodes);
     this.revisions = ctx.informers.informer<ControllerRevision>(Resources.controllerrevisions);
@@ -65,10 +69,12 @@ export class DaemonSetsController extends QueueController {
       },
     });
     this.revisions.addEventHandler({
-      onAdd: (revision) => this.revisionChanged(undefined, revision),
-      onUpdate: (old, cur) => this.revisionChanged(old, cur),
+      onAdd: (revision) => this.addHistory(revision),
+      onUpdate: (old, cur) => {
+        for (const ds of this.daemonSetLister.toSyncOnUpdate(old, cur)) this.enqueue(ds);
+      },
       onDelete: (revision) => {
-        const ds = this.resolve(revision.metadata.namespace, controllerOf(revision));
+        const ds = this.daemonSetLister.controllerOf(revision);
         if (ds) this.enqueue(ds);
       },
     });
@@ -254,87 +260,37 @@ export class DaemonSetsController extends QueueController {
     return byNode;
   }
 
-  private resolve(namespace: string | undefined, ref: OwnerReference | undefined): DaemonSet | undefined {
-    return resolveControllerRef(ref, 'DaemonSet', (name) => this.daemonSets.indexer.get(namespace, name));
-  }
-
-  /** The DaemonSets in the object's namespace whose (non-empty) selector matches its labels. */
-  private daemonSetsSelecting(object: KubeObject): DaemonSet[] {
-    return this.daemonSets.indexer.byIndex('namespace', object.metadata.namespace ?? '').filter((ds) => {
-      try {
-        const selector = labelSelectorAsSelector(ds.spec.selector);
-        return !selector.isEmpty() && selector.matches(object.metadata.labels ?? {});
-      } catch {
-        return false;
-      }
-    });
-  }
-
-  private revisionChanged(old: ControllerRevision | undefined, cur: ControllerRevision): void {
-    if (!old && cur.metadata.deletionTimestamp) {
-      const ds = this.resolve(cur.metadata.namespace, controllerOf(cur));
+  /** A revision being deleted concerns its DaemonSet; a new one of a known DaemonSet needs nothing (it made it); an orphan, whoever may adopt it. */
+  private addHistory(revision: ControllerRevision): void {
+    if (revision.metadata.deletionTimestamp) {
+      const ds = this.daemonSetLister.controllerOf(revision);
       if (ds) this.enqueue(ds);
       return;
     }
-    if (old && old.metadata.resourceVersion === cur.metadata.resourceVersion) return;
-    const curRef = controllerOf(cur);
-    const oldRef = old && controllerOf(old);
-    const refChanged = old !== undefined && JSON.stringify(curRef) !== JSON.stringify(oldRef);
-    if (refChanged && oldRef) {
-      const previous = this.resolve(old.metadata.namespace, oldRef);
-      if (previous) this.enqueue(previous);
-    }
-    if (curRef) {
-      // A new revision of a known owner needs nothing: the owner made it.
-      const ds = this.resolve(cur.metadata.namespace, curRef);
-      if (ds && old) this.enqueue(ds);
-      return;
-    }
-    // An orphan: whoever selects it may adopt it.
-    const labelsChanged = !old || JSON.stringify(old.metadata.labels ?? {}) !== JSON.stringify(cur.metadata.labels ?? {});
-    if (labelsChanged || refChanged) for (const ds of this.daemonSetsSelecting(cur)) this.enqueue(ds);
+    if (controllerOf(revision)) return;
+    for (const ds of this.daemonSetLister.selecting(revision)) this.enqueue(ds);
   }
 
   private addPod(pod: Pod): void {
     // A pod already being deleted when first seen (a restart) is no creation to count.
     if (pod.metadata.deletionTimestamp) return this.deletePod(pod);
-    const ref = controllerOf(pod);
-    if (ref) {
-      const ds = this.resolve(pod.metadata.namespace, ref);
-      if (!ds) return;
-      this.expectations.creationObserved(metaNamespaceKey(ds));
-      this.enqueue(ds);
-      return;
-    }
-    for (const ds of this.daemonSetsSelecting(pod)) this.enqueue(ds);
+    const ds = this.daemonSetLister.controllerOf(pod);
+    if (ds) this.expectations.creationObserved(metaNamespaceKey(ds));
+    for (const toSync of this.daemonSetLister.toSyncOnAdd(pod)) this.enqueue(toSync);
   }
 
   private updatePod(old: Pod, cur: Pod): void {
-    if (old.metadata.resourceVersion === cur.metadata.resourceVersion) return;
     // A graceful deletion has begun: the DaemonSet may replace the pod now, not when it is gone.
     if (cur.metadata.deletionTimestamp) return this.deletePod(cur);
-    const curRef = controllerOf(cur);
-    const oldRef = controllerOf(old);
-    const refChanged = JSON.stringify(curRef) !== JSON.stringify(oldRef);
-    if (refChanged && oldRef) {
-      const previous = this.resolve(old.metadata.namespace, oldRef);
-      if (previous) this.enqueue(previous);
-    }
-    if (curRef) {
-      const ds = this.resolve(cur.metadata.namespace, curRef);
-      if (!ds) return;
-      this.enqueue(ds);
-      // Ready now, available minReadySeconds later (plus a second against clock skew).
-      const minReadySeconds = ds.spec.minReadySeconds ?? 0;
-      if (!isPodReady(old) && isPodReady(cur) && minReadySeconds > 0) this.enqueueAfter(ds, minReadySeconds * 1000 + 1000);
-      return;
-    }
-    const labelsChanged = JSON.stringify(old.metadata.labels ?? {}) !== JSON.stringify(cur.metadata.labels ?? {});
-    if (labelsChanged || refChanged) for (const ds of this.daemonSetsSelecting(cur)) this.enqueue(ds);
+    for (const ds of this.daemonSetLister.toSyncOnUpdate(old, cur)) this.enqueue(ds);
+    // Ready now, available minReadySeconds later (plus a second against clock skew).
+    const ds = this.daemonSetLister.controllerOf(cur);
+    const minReadySeconds = ds?.spec.minReadySeconds ?? 0;
+    if (ds && !isPodReady(old) && isPodReady(cur) && minReadySeconds > 0) this.enqueueAfter(ds, minReadySeconds * 1000 + 1000);
   }
 
   private deletePod(pod: Pod): void {
-    const ds = this.resolve(pod.metadata.namespace, controllerOf(pod));
+    const ds = this.daemonSetLister.controllerOf(pod);
     if (!ds) return;
     this.expectations.deletionObserved(metaNamespaceKey(ds));
     this.enqueue(ds);

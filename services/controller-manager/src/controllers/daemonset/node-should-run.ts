@@ -1,6 +1,5 @@
+import { doNotScheduleTaint, findMatchingUntoleratedTaint, getRequiredNodeAffinity, nodeTaints } from '@kubelab/component-helpers';
 import { daemonPodTolerations } from './daemon-pod';
-import { requiredNodeAffinityMatches } from './node-affinity';
-import { toleratesTaint, type Taint, type Toleration } from '../../controller/taints';
 import type { DaemonSet, Node } from './types';
 
 export interface NodeVerdict {
@@ -21,17 +20,12 @@ export function nodeShouldRunDaemonPod(node: Node, ds: DaemonSet): NodeVerdict {
   const spec = ds.spec.template?.spec;
   const nodeName = node.metadata.name ?? '';
   if (spec?.nodeName && spec.nodeName !== nodeName) return { shouldRun: false, shouldContinueRunning: false };
-  if (!requiredNodeAffinityMatches(spec, node)) return { shouldRun: false, shouldContinueRunning: false };
+  if (!getRequiredNodeAffinity({ spec }).match(node)) return { shouldRun: false, shouldContinueRunning: false };
   const tolerations = daemonPodTolerations(spec);
-  const taints = node.spec?.taints;
-  if (findMatchingUntoleratedTaint(taints, tolerations, (t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute')) {
+  const taints = nodeTaints(node);
+  if (findMatchingUntoleratedTaint(taints, tolerations, doNotScheduleTaint)) {
     const evicting = findMatchingUntoleratedTaint(taints, tolerations, (t) => t.effect === 'NoExecute');
     return { shouldRun: false, shouldContinueRunning: !evicting };
   }
   return { shouldRun: true, shouldContinueRunning: true };
-}
-
-/** The first taint that passes `filter` and no toleration tolerates (v1helper.FindMatchingUntoleratedTaint). */
-function findMatchingUntoleratedTaint(taints: readonly Taint[] | undefined, tolerations: readonly Toleration[], filter: (taint: Taint) => boolean): Taint | undefined {
-  return (taints ?? []).find((taint) => filter(taint) && !tolerations.some((t) => toleratesTaint(t, taint)));
 }

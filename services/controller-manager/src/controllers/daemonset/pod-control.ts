@@ -1,5 +1,5 @@
 import { isNotFound, Resources, type EventRecorder, type KubeObject, type ObjectsClient } from '@kubelab/client';
-import type { OwnerReference } from '../../controller/controller-ref';
+import type { OwnerReference } from '@kubelab/apimachinery';
 import { hasNamespaceTerminatingCause } from '../../controller/namespace-terminating';
 import { podFromTemplate } from '../../controller/pod-util';
 import type { PodTemplateSpec } from './types';

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { FailedPodsBackoff } from './failed-pods-backoff';
 import { getUnscheduledPodsWithoutNode, podsShouldBeOnNode } from './pods-on-node';
-import { daemonPodFixture, daemonSetFixture, nodeFixture, type DaemonPodFixture } from './testing';
+import { nodeFixture } from '../../controller/testing-objects';
+import { daemonPodFixture, daemonSetFixture, type DaemonPodFixture } from '../../controller/testing-workloads';
 import type { DaemonSet } from './types';
 
 const NOW = Date.parse('2026-01-01T01:00:00Z');

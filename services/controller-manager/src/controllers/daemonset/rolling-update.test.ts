@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { rollingUpdate } from './rolling-update';
-import { daemonPodFixture, daemonSetFixture, nodeFixture } from './testing';
+import { nodeFixture } from '../../controller/testing-objects';
+import { daemonPodFixture, daemonSetFixture } from '../../controller/testing-workloads';
 import type { IntOrString, Pod } from './types';
 
 const NOW = Date.parse('2026-01-01T01:00:00Z');

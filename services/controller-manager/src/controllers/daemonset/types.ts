@@ -1,7 +1,6 @@
 import type { KubeObject } from '@kubelab/client';
 import type { LabelSelectorObject } from '@kubelab/apimachinery';
-import type { Affinity } from './node-affinity';
-import type { Taint, Toleration } from '../../controller/taints';
+import type { Affinity, Taint, Toleration } from '@kubelab/component-helpers';
 
 /** The parts of a pod spec the DaemonSet controller reads or writes. */
 export type PodSpec = {

@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApiError, failureStatus } from '@kubelab/apimachinery';
-import { isConflict, Resources, type GroupVersionResource, type KubeObject } from '@kubelab/client';
-import { testEnv, type TestEnv } from '../../controller/testing';
+import { isConflict, Resources, type KubeObject } from '@kubelab/client';
 import { computeHash } from '../../controller/pod-template-hash';
-import { caughtUp, deploymentFixture, deploymentTemplate, podFixture, replicaSetFixture } from '../replicaset/testing';
+import { caughtUp, editSpec, startController, testEnv, type Fixture, type TestEnv } from '../../controller/testing';
+import { podFixture } from '../../controller/testing-objects';
+import { deploymentFixture, deploymentTemplate, replicaSetFixture } from '../../controller/testing-workloads';
 import { DeploymentController } from './deployment-controller';
 
 const hashOf = (image: string) => computeHash(deploymentTemplate('web', image));
@@ -40,11 +41,8 @@ describe('DeploymentController', () => {
     await env.close();
   });
 
-  async function start(...fixtures: Array<[GroupVersionResource, KubeObject]>): Promise<void> {
-    for (const [resource, object] of fixtures) env.server.write(resource, 'ADDED', object);
-    controller = new DeploymentController(env.ctx);
-    env.ctx.informers.start();
-    await env.ctx.informers.waitForSync();
+  async function start(...fixtures: Fixture[]): Promise<void> {
+    controller = await startController(env, (ctx) => new DeploymentController(ctx), fixtures);
   }
 
   /** Reconciles once all earlier writes have come back through the informers. */
@@ -63,12 +61,7 @@ describe('DeploymentController', () => {
   }
 
   /** A change of the Deployment's spec, as `kubectl` would make it (generation + 1). */
-  function editDeployment(change: (d: KubeObject) => void): void {
-    const d = structuredClone(deployment());
-    change(d);
-    d.metadata.generation = (d.metadata.generation ?? 1) + 1;
-    env.server.write(Resources.deployments, 'MODIFIED', d);
-  }
+  const editDeployment = (change: (d: KubeObject) => void) => editSpec(env, Resources.deployments, deployment(), change);
 
   const condition = (type: string) => (deployment().status?.conditions as Array<Record<string, string>> | undefined)?.find((c) => c.type === type);
 
@@ -224,7 +217,7 @@ describe('DeploymentController', () => {
     const images = ['nginx:1.24', 'nginx:1.25', 'nginx:1.26'];
     await start(
       [Resources.deployments, d],
-      ...images.map((image, i): [GroupVersionResource, KubeObject] => [Resources.replicasets, ownedReplicaSet(d, image, { replicas: 0, revision: i + 1, created: `2025-12-0${i + 1}T00:00:00Z` })]),
+      ...images.map((image, i): Fixture => [Resources.replicasets, ownedReplicaSet(d, image, { replicas: 0, revision: i + 1, created: `2025-12-0${i + 1}T00:00:00Z` })]),
       [Resources.replicasets, ownedReplicaSet(d, 'nginx:1.27', { replicas: 3, revision: 4, created: '2025-12-09T00:00:00Z' })],
     );
     await sync();

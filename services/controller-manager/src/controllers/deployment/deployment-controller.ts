@@ -1,7 +1,8 @@
 import { isConflict, NAMESPACE_INDEX, Resources, type EventRecorder, type Informer, type KubeObject } from '@kubelab/client';
 import { labelSelectorAsSelector, type LabelSelector, type LabelSelectorObject } from '@kubelab/apimachinery';
 import type { ControllerContext } from '../../controller/context';
-import { controllerOf, newControllerRef, resolveControllerRef, type OwnerReference } from '../../controller/controller-ref';
+import { ControllerLister } from '../../controller/controller-lister';
+import { controllerOf, newControllerRef } from '../../controller/controller-ref';
 import { ControllerRefManager, recheckDeletionTimestamp } from '../../controller/controller-ref-manager';
 import { QueueController } from '../../controller/queue-controller';
 import { DeploymentSync } from './deployment-sync';
@@ -24,13 +25,15 @@ const KIND = 'Deployment';
  */
 export class DeploymentController extends QueueController {
   private readonly dInformer: Informer<KubeObject>;
+  private readonly dLister: ControllerLister<KubeObject>;
   private readonly rsInformer: Informer<KubeObject>;
   private readonly podInformer: Informer<KubeObject>;
   private readonly recorder: EventRecorder;
 
   constructor(ctx: ControllerContext) {
-    super('deployment-controller', ctx, CONCURRENT_SYNCS);
+    super('deployment-controller', ctx, { concurrentSyncs: CONCURRENT_SYNCS });
     this.dInformer = ctx.informers.informer(Resources.deployments);
+    this.dLister = new ControllerLister(this.dInformer.indexer, KIND);
     this.rsInformer = ctx.informers.informer(Resources.replicasets);
     this.podInformer = ctx.informers.informer(Resources.pods);
     this.recorder = ctx.recorder('deployment-controller');
@@ -41,7 +44,9 @@ export class DeploymentController extends QueueController {
     });
     this.rsInformer.addEventHandler({
       onAdd: (rs) => this.replicaSetAdded(rs),
-      onUpdate: (old, cur) => this.replicaSetUpdated(old, cur),
+      onUpdate: (old, cur) => {
+        for (const d of this.dLister.toSyncOnUpdate(old, cur)) this.enqueue(d);
+      },
       onDelete: (rs) => this.replicaSetDeleted(rs),
     });
     this.podInformer.addEventHandler({ onDelete: (pod) => this.podDeleted(pod) });
@@ -118,35 +123,11 @@ export class DeploymentController extends QueueController {
 
   private replicaSetAdded(rs: KubeObject): void {
     if (rs.metadata.deletionTimestamp) return this.replicaSetDeleted(rs);
-    const ref = controllerOf(rs);
-    if (ref) {
-      const d = this.resolve(rs.metadata.namespace, ref);
-      if (d) this.enqueue(d);
-      return;
-    }
-    // An orphan: the Deployments that select it may adopt it.
-    for (const d of this.deploymentsSelecting(rs)) this.enqueue(d);
-  }
-
-  private replicaSetUpdated(old: KubeObject, cur: KubeObject): void {
-    const [oldRef, curRef] = [controllerOf(old), controllerOf(cur)];
-    const refChanged = JSON.stringify(oldRef ?? null) !== JSON.stringify(curRef ?? null);
-    if (refChanged && oldRef) {
-      const d = this.resolve(old.metadata.namespace, oldRef);
-      if (d) this.enqueue(d);
-    }
-    if (curRef) {
-      const d = this.resolve(cur.metadata.namespace, curRef);
-      if (d) this.enqueue(d);
-      return;
-    }
-    const labelsChanged = JSON.stringify(old.metadata.labels ?? {}) !== JSON.stringify(cur.metadata.labels ?? {});
-    if (labelsChanged || refChanged) for (const d of this.deploymentsSelecting(cur)) this.enqueue(d);
+    for (const d of this.dLister.toSyncOnAdd(rs)) this.enqueue(d);
   }
 
   private replicaSetDeleted(rs: KubeObject): void {
-    const ref = controllerOf(rs);
-    const d = ref && this.resolve(rs.metadata.namespace, ref);
+    const d = this.dLister.controllerOf(rs);
     if (d) this.enqueue(d);
   }
 
@@ -156,26 +137,7 @@ export class DeploymentController extends QueueController {
     if (rsRef?.kind !== 'ReplicaSet') return;
     const rs = this.rsInformer.indexer.get(pod.metadata.namespace, rsRef.name);
     if (!rs || rs.metadata.uid !== rsRef.uid) return;
-    const ref = controllerOf(rs);
-    const d = ref && this.resolve(rs.metadata.namespace, ref);
+    const d = this.dLister.controllerOf(rs);
     if (d && (d.spec?.strategy as { type?: string } | undefined)?.type === 'Recreate') this.enqueue(d);
-  }
-
-  private resolve(namespace: string | undefined, ref: OwnerReference): KubeObject | undefined {
-    return resolveControllerRef(ref, KIND, (name) => this.dInformer.indexer.get(namespace, name));
-  }
-
-  /** GetDeploymentsForReplicaSet: the Deployments of its namespace whose (non-empty) selector matches its labels. */
-  private deploymentsSelecting(rs: KubeObject): KubeObject[] {
-    const labels = rs.metadata.labels ?? {};
-    if (!Object.keys(labels).length) return [];
-    return this.dInformer.indexer.byIndex(NAMESPACE_INDEX, rs.metadata.namespace ?? '').filter((d) => {
-      try {
-        const selector = labelSelectorAsSelector(d.spec?.selector as LabelSelectorObject);
-        return !selector.isEmpty() && selector.matches(labels);
-      } catch {
-        return false;
-      }
-    });
   }
 }

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Resources, type KubeObject } from '@kubelab/client';
 import { waitFor } from '@kubelab/component-base';
-import { testEnv, type TestEnv } from '../../controller/testing';
+import { editSpec, markRunningReady, testEnv, type TestEnv } from '../../controller/testing';
+import { deploymentFixture } from '../../controller/testing-workloads';
 import { ReplicaSetController } from '../replicaset/replica-set-controller';
-import { deploymentFixture, markReady } from '../replicaset/testing';
 import { DeploymentController } from './deployment-controller';
 
 /**
@@ -35,7 +35,7 @@ describe('Deployment and ReplicaSet controllers together', () => {
   function kubelets(): void {
     for (const pod of pods()) {
       if (pod.metadata.deletionTimestamp) env.server.write(Resources.pods, 'DELETED', pod);
-      else if (!pod.status?.conditions) env.server.write(Resources.pods, 'MODIFIED', markReady({ ...pod, spec: { ...pod.spec, nodeName: 'node-1' } }, new Date(env.clock.now()).toISOString()));
+      else if (!pod.status?.conditions) markRunningReady(env, pod, new Date(env.clock.now()).toISOString(), 'node-1');
     }
     env.clock.step(100);
   }
@@ -64,10 +64,9 @@ describe('Deployment and ReplicaSet controllers together', () => {
     const [first] = env.objects('apps/replicasets', 'default');
     expect(pods().every((p) => p.metadata.name!.startsWith(`${first!.metadata.name}-`))).toBe(true);
 
-    const d = structuredClone(deployment());
-    (d.spec!.template as { spec: { containers: Array<{ image: string }> } }).spec.containers[0]!.image = 'nginx:1.25';
-    d.metadata.generation = 2;
-    env.server.write(Resources.deployments, 'MODIFIED', d);
+    editSpec(env, Resources.deployments, deployment(), (d) => {
+      (d.spec!.template as { spec: { containers: Array<{ image: string }> } }).spec.containers[0]!.image = 'nginx:1.25';
+    });
     await untilRolledOut();
 
     const replicaSets = env.objects('apps/replicasets', 'default');

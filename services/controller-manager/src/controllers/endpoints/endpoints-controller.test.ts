@@ -1,38 +1,19 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Resources, type KubeObject } from '@kubelab/client';
+import { Resources } from '@kubelab/client';
 import { waitFor } from '@kubelab/component-base';
-import { testEnv, type TestEnv } from '../../controller/testing';
-import { caughtUp, endpointPod, serviceFixture } from '../../controller/testing-services';
+import { caughtUp, startController, testEnv, withQueueProbe, type Fixture, type TestEnv } from '../../controller/testing';
+import { runningPod, serviceFixture } from '../../controller/testing-objects';
 import { LAST_CHANGE_TRIGGER_TIME } from '../../controller/trigger-time-tracker';
 import { EndpointsController } from './endpoints-controller';
 
-/** The controller, with a look at its queue. */
-class ProbedEndpointsController extends EndpointsController {
-  /** Takes every queued key out, unprocessed. */
-  async queued(): Promise<string[]> {
-    const keys: string[] = [];
-    while (this.queue.len() > 0) {
-      const { item, shutdown } = await this.queue.get();
-      if (shutdown) break;
-      this.queue.done(item);
-      keys.push(item);
-    }
-    return keys.sort();
-  }
-  pending(): number {
-    return this.queue.len();
-  }
-  async drain(): Promise<void> {
-    while (this.queue.len() > 0) await this.processNextItem();
-  }
-}
+const ProbedEndpointsController = withQueueProbe(EndpointsController);
 
 const READY = '2026-01-01T00:01:00Z';
 const ref = (name: string) => ({ kind: 'Pod', namespace: 'default', name, uid: `uid-${name}` });
 
 describe('EndpointsController', () => {
   let env: TestEnv;
-  let controller: ProbedEndpointsController;
+  let controller: InstanceType<typeof ProbedEndpointsController>;
   const endpoints = (name = 'web') => env.server.objects.get(`/endpoints/default/${name}`);
 
   beforeEach(async () => {
@@ -42,21 +23,18 @@ describe('EndpointsController', () => {
     await env.close();
   });
 
-  async function start(...fixtures: Array<[typeof Resources.pods, KubeObject]>): Promise<void> {
-    for (const [resource, object] of fixtures) env.server.write(resource, 'ADDED', object);
-    controller = new ProbedEndpointsController(env.ctx);
-    env.ctx.informers.start();
-    await env.ctx.informers.waitForSync();
+  async function start(...fixtures: Fixture[]): Promise<void> {
+    controller = await startController(env, (ctx) => new ProbedEndpointsController(ctx), fixtures);
   }
   const settle = () => caughtUp(env, Resources.endpoints, Resources.pods, Resources.services);
 
   it('creates the Endpoints of a Service: its labels, the ready pods, the not-ready ones, the trigger time', async () => {
     await start(
       [Resources.services, serviceFixture('web', { selector: { app: 'web' }, labels: { app: 'web', tier: 'front' } })],
-      [Resources.pods, endpointPod('web-b', { ip: '10.244.2.3', nodeName: 'node-2', readySince: READY })],
-      [Resources.pods, endpointPod('web-a', { ip: '10.244.1.5', readySince: READY })],
-      [Resources.pods, endpointPod('web-c', { ip: '10.244.1.9' })],
-      [Resources.pods, endpointPod('other', { ip: '10.244.1.7', readySince: READY, labels: { app: 'other' } })],
+      [Resources.pods, runningPod('web-b', { ip: '10.244.2.3', nodeName: 'node-2', readySince: READY })],
+      [Resources.pods, runningPod('web-a', { ip: '10.244.1.5', readySince: READY })],
+      [Resources.pods, runningPod('web-c', { ip: '10.244.1.9' })],
+      [Resources.pods, runningPod('other', { ip: '10.244.1.7', readySince: READY, labels: { app: 'other' } })],
     );
     await controller.reconcile('default/web');
     expect(endpoints()).toMatchObject({
@@ -77,13 +55,13 @@ describe('EndpointsController', () => {
   });
 
   it('follows the pods: a pod that turns ready moves to addresses, stamped with when it turned', async () => {
-    const pod = endpointPod('web-a', { ip: '10.244.1.5' });
+    const pod = runningPod('web-a', { ip: '10.244.1.5' });
     await start([Resources.services, serviceFixture('web', { selector: { app: 'web' } })], [Resources.pods, pod]);
     await controller.drain();
     expect(endpoints()!.subsets).toEqual([{ notReadyAddresses: [{ ip: '10.244.1.5', nodeName: 'node-1', targetRef: ref('web-a') }], ports: [{ port: 8080, protocol: 'TCP' }] }]);
     await settle();
 
-    env.server.write(Resources.pods, 'MODIFIED', endpointPod('web-a', { ip: '10.244.1.5', readySince: READY }));
+    env.server.write(Resources.pods, 'MODIFIED', runningPod('web-a', { ip: '10.244.1.5', readySince: READY }));
     await waitFor(() => controller.pending() > 0, { what: 'the pod change to queue the Service' });
     await controller.drain();
     expect(endpoints()!.subsets).toEqual([{ addresses: [{ ip: '10.244.1.5', nodeName: 'node-1', targetRef: ref('web-a') }], ports: [{ port: 8080, protocol: 'TCP' }] }]);
@@ -91,7 +69,7 @@ describe('EndpointsController', () => {
   });
 
   it('writes nothing when nothing changed, and marks a headless Service', async () => {
-    await start([Resources.services, serviceFixture('db', { selector: { app: 'web' }, clusterIP: 'None' })], [Resources.pods, endpointPod('web-a', { ip: '10.244.1.5', readySince: READY })]);
+    await start([Resources.services, serviceFixture('db', { selector: { app: 'web' }, clusterIP: 'None' })], [Resources.pods, runningPod('web-a', { ip: '10.244.1.5', readySince: READY })]);
     await controller.reconcile('default/db');
     expect(endpoints('db')!.metadata.labels).toEqual({ 'service.kubernetes.io/headless': '' });
     await settle();
@@ -107,7 +85,7 @@ describe('EndpointsController', () => {
       [Resources.services, serviceFixture('web', { selector: { app: 'web' } })],
       [Resources.services, serviceFixture('kubernetes', { selector: null })],
       [Resources.endpoints, foreign],
-      [Resources.pods, endpointPod('web-a', { ip: '10.244.1.5', readySince: READY })],
+      [Resources.pods, runningPod('web-a', { ip: '10.244.1.5', readySince: READY })],
     );
     await controller.reconcile('default/kubernetes');
     await controller.reconcile('default/web');
@@ -129,22 +107,22 @@ describe('EndpointsController', () => {
       [Resources.services, serviceFixture('tier', { selector: { tier: 'front' } })],
       [Resources.services, serviceFixture('empty', { selector: {} })],
       [Resources.services, serviceFixture('none', { selector: null })],
-      [Resources.pods, endpointPod('p', { ip: '10.244.1.5', labels: { app: 'web', tier: 'front' } })],
+      [Resources.pods, runningPod('p', { ip: '10.244.1.5', labels: { app: 'web', tier: 'front' } })],
     );
-    await controller.queued();
+    await controller.takeQueued();
     // Labels alone changed: the Services it left and joined, not the one that selects it either way.
-    env.server.write(Resources.pods, 'MODIFIED', endpointPod('p', { ip: '10.244.1.5', labels: { app: 'api', tier: 'front' } }));
+    env.server.write(Resources.pods, 'MODIFIED', runningPod('p', { ip: '10.244.1.5', labels: { app: 'api', tier: 'front' } }));
     await caughtUp(env, Resources.pods);
-    expect(await controller.queued()).toEqual(['default/api', 'default/web']);
+    expect(await controller.takeQueued()).toEqual(['default/api', 'default/web']);
     // Readiness changed: every Service that selects it (an empty selector selects nothing).
-    env.server.write(Resources.pods, 'MODIFIED', endpointPod('p', { ip: '10.244.1.5', labels: { app: 'api', tier: 'front' }, readySince: READY }));
+    env.server.write(Resources.pods, 'MODIFIED', runningPod('p', { ip: '10.244.1.5', labels: { app: 'api', tier: 'front' }, readySince: READY }));
     await caughtUp(env, Resources.pods);
-    expect(await controller.queued()).toEqual(['default/api', 'default/tier']);
+    expect(await controller.takeQueued()).toEqual(['default/api', 'default/tier']);
     // Nothing an endpoint shows changed: no Service.
-    const annotated = endpointPod('p', { ip: '10.244.1.5', labels: { app: 'api', tier: 'front' }, readySince: READY });
+    const annotated = runningPod('p', { ip: '10.244.1.5', labels: { app: 'api', tier: 'front' }, readySince: READY });
     env.server.write(Resources.pods, 'MODIFIED', { ...annotated, metadata: { ...annotated.metadata, annotations: { a: 'b' } } });
     await caughtUp(env, Resources.pods);
-    expect(await controller.queued()).toEqual([]);
+    expect(await controller.takeQueued()).toEqual([]);
   });
 
   it('removes Endpoints left behind by a Service deleted while it was not running', async () => {

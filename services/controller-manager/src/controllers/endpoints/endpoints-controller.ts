@@ -1,9 +1,10 @@
-import { isNotFound, metaNamespaceKey, NAMESPACE_INDEX, Resources, splitMetaNamespaceKey, type EventRecorder, type Informer, type KubeObject } from '@kubelab/client';
+import { isNotFound, metaNamespaceKey, Resources, splitMetaNamespaceKey, type EventRecorder, type Informer, type KubeObject } from '@kubelab/client';
 import type { ControllerContext } from '../../controller/context';
-import { hasSelector, isServiceIPSet, selectorMatches, selectorOf, servicesSelecting, servicesToUpdateOnPodChange } from '../../controller/endpoint-util';
+import { hasSelector, isServiceIPSet, podsSelectedBy } from '../../controller/endpoint-util';
 import { hasNamespaceTerminatingCause } from '../../controller/namespace-terminating';
 import { QueueController } from '../../controller/queue-controller';
 import { semanticEqual } from '../../controller/semantic-equal';
+import { addServiceAndPodHandlers } from '../../controller/service-pod-handlers';
 import { StaleCacheTracker } from '../../controller/stale-cache-tracker';
 import { setTriggerTimeAnnotation, TriggerTimeTracker } from '../../controller/trigger-time-tracker';
 import { capacityAnnotationSetCorrectly, OVER_CAPACITY, truncateSubsets } from './over-capacity';
@@ -33,21 +34,12 @@ export class EndpointsController extends QueueController {
   private readonly written = new StaleCacheTracker();
 
   constructor(ctx: ControllerContext) {
-    super('endpoints-controller', ctx, CONCURRENT_SYNCS);
+    super('endpoints-controller', ctx, { concurrentSyncs: CONCURRENT_SYNCS });
     this.serviceInformer = ctx.informers.informer(Resources.services);
     this.podInformer = ctx.informers.informer(Resources.pods);
     this.endpointsInformer = ctx.informers.informer(Resources.endpoints);
     this.recorder = ctx.recorder('endpoint-controller');
-    this.serviceInformer.addEventHandler({
-      onAdd: (service) => this.enqueue(service),
-      onUpdate: (_, service) => this.enqueue(service),
-      onDelete: (service) => this.enqueue(service),
-    });
-    this.podInformer.addEventHandler({
-      onAdd: (pod) => this.enqueueAll(servicesSelecting(this.servicesIn(pod), pod)),
-      onUpdate: (old, pod) => this.enqueueAll(servicesToUpdateOnPodChange(this.servicesIn(pod), old, pod)),
-      onDelete: (pod) => this.enqueueAll(servicesSelecting(this.servicesIn(pod), pod)),
-    });
+    addServiceAndPodHandlers(this.serviceInformer, this.podInformer, (service) => this.enqueue(service));
     this.endpointsInformer.addEventHandler({
       // Every Endpoints is looked at once at the start: one whose Service went while we were away is deleted (checkLeftoverEndpoints).
       onAdd: (endpoints, isInInitialList) => {
@@ -79,8 +71,7 @@ export class EndpointsController extends QueueController {
     }
     if (!hasSelector(service)) return;
 
-    const selector = selectorOf(service)!;
-    const pods = this.podInformer.indexer.byIndex(NAMESPACE_INDEX, namespace ?? '').filter((pod) => selectorMatches(selector, pod.metadata.labels));
+    const pods = podsSelectedBy(this.podInformer.indexer, service);
     // Computed on every sync, so that its memory of the pods moves on even when nothing is written.
     const triggerTime = this.triggerTimes.compute(service, pods);
     const subsets = endpointSubsets(service, pods);
@@ -125,13 +116,5 @@ export class EndpointsController extends QueueController {
       else this.recorder.event(next, 'Warning', 'FailedToUpdateEndpoint', `Failed to update endpoint ${namespace}/${name}: ${message}`);
       throw error;
     }
-  }
-
-  private servicesIn(pod: KubeObject): KubeObject[] {
-    return this.serviceInformer.indexer.byIndex(NAMESPACE_INDEX, pod.metadata.namespace ?? '');
-  }
-
-  private enqueueAll(services: KubeObject[]): void {
-    for (const service of services) this.enqueue(metaNamespaceKey(service));
   }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '@kubelab/client';
-import { endpointPod, serviceFixture } from '../../controller/testing-services';
+import { runningPod, serviceFixture } from '../../controller/testing-objects';
 import { endpointSubsets } from './subsets';
 import type { EndpointSubset } from './types';
 
@@ -23,40 +23,40 @@ const cases: Case[] = [
   {
     name: 'ready pods are addresses, sorted by IP, on the resolved numeric target port',
     service: serviceFixture('web', { selector: { app: 'web' } }),
-    pods: [endpointPod('web-b', { ip: '10.244.2.3', nodeName: 'node-2', readySince: READY }), endpointPod('web-a', { ip: '10.244.1.5', readySince: READY })],
+    pods: [runningPod('web-b', { ip: '10.244.2.3', nodeName: 'node-2', readySince: READY }), runningPod('web-a', { ip: '10.244.1.5', readySince: READY })],
     want: [{ addresses: [addr('web-a', '10.244.1.5'), addr('web-b', '10.244.2.3', 'node-2')], ports: [{ port: 8080, protocol: 'TCP' }] }],
   },
   {
     name: 'a pod that is not ready is a not-ready address of the same subset',
     service: serviceFixture('web'),
-    pods: [endpointPod('web-a', { ip: '10.244.1.5', readySince: READY }), endpointPod('web-b', { ip: '10.244.1.6' })],
+    pods: [runningPod('web-a', { ip: '10.244.1.5', readySince: READY }), runningPod('web-b', { ip: '10.244.1.6' })],
     want: [{ addresses: [addr('web-a', '10.244.1.5')], notReadyAddresses: [addr('web-b', '10.244.1.6')], ports: [{ port: 8080, protocol: 'TCP' }] }],
   },
   {
     name: 'pods without an IP, finished, or being deleted are left out',
     service: serviceFixture('web'),
     pods: [
-      endpointPod('pending'),
-      endpointPod('done', { ip: '10.244.1.7', phase: 'Succeeded' }),
-      endpointPod('failed', { ip: '10.244.1.8', phase: 'Failed' }),
-      endpointPod('leaving', { ip: '10.244.1.9', readySince: READY, deleting: true }),
+      runningPod('pending'),
+      runningPod('done', { ip: '10.244.1.7', phase: 'Succeeded' }),
+      runningPod('failed', { ip: '10.244.1.8', phase: 'Failed' }),
+      runningPod('leaving', { ip: '10.244.1.9', readySince: READY, deleting: true }),
     ],
     want: [],
   },
   {
     name: 'publishNotReadyAddresses lists every pod with an IP as ready, terminating ones too',
     service: serviceFixture('web', { publishNotReadyAddresses: true }),
-    pods: [endpointPod('web-a', { ip: '10.244.1.5' }), endpointPod('web-b', { ip: '10.244.1.6', deleting: true })],
+    pods: [runningPod('web-a', { ip: '10.244.1.5' }), runningPod('web-b', { ip: '10.244.1.6', deleting: true })],
     want: [{ addresses: [addr('web-a', '10.244.1.5'), addr('web-b', '10.244.1.6')], ports: [{ port: 8080, protocol: 'TCP' }] }],
   },
   {
     name: 'a named target port is looked up in each pod: different numbers, different subsets',
     service: serviceFixture('web', { ports: [{ name: 'web', port: 80, targetPort: 'http' }] }),
     pods: [
-      endpointPod('web-a', { ip: '10.244.1.5', readySince: READY, containerPorts: namedHttp(8080) }),
-      endpointPod('web-b', { ip: '10.244.1.6', readySince: READY, containerPorts: namedHttp(9090) }),
-      endpointPod('web-c', { ip: '10.244.1.7', readySince: READY, containerPorts: namedHttp(8080) }),
-      endpointPod('web-d', { ip: '10.244.1.8', readySince: READY, containerPorts: [{ name: 'metrics', containerPort: 9100 }] }),
+      runningPod('web-a', { ip: '10.244.1.5', readySince: READY, containerPorts: namedHttp(8080) }),
+      runningPod('web-b', { ip: '10.244.1.6', readySince: READY, containerPorts: namedHttp(9090) }),
+      runningPod('web-c', { ip: '10.244.1.7', readySince: READY, containerPorts: namedHttp(8080) }),
+      runningPod('web-d', { ip: '10.244.1.8', readySince: READY, containerPorts: [{ name: 'metrics', containerPort: 9100 }] }),
     ],
     want: [
       { addresses: [addr('web-a', '10.244.1.5'), addr('web-c', '10.244.1.7')], ports: [{ name: 'web', port: 8080, protocol: 'TCP' }] },
@@ -66,7 +66,7 @@ const cases: Case[] = [
   {
     name: 'a named port must have the Service port protocol',
     service: serviceFixture('dns', { selector: { app: 'web' }, ports: [{ name: 'dns', port: 53, targetPort: 'dns', protocol: 'UDP' }] }),
-    pods: [endpointPod('web-a', { ip: '10.244.1.5', readySince: READY, containerPorts: [{ name: 'dns', containerPort: 5353, protocol: 'TCP' }] })],
+    pods: [runningPod('web-a', { ip: '10.244.1.5', readySince: READY, containerPorts: [{ name: 'dns', containerPort: 5353, protocol: 'TCP' }] })],
     want: [],
   },
   {
@@ -77,7 +77,7 @@ const cases: Case[] = [
         { name: 'https', port: 443, targetPort: 8443 },
       ],
     }),
-    pods: [endpointPod('web-a', { ip: '10.244.1.5', readySince: READY })],
+    pods: [runningPod('web-a', { ip: '10.244.1.5', readySince: READY })],
     want: [
       {
         addresses: [addr('web-a', '10.244.1.5')],
@@ -91,13 +91,13 @@ const cases: Case[] = [
   {
     name: 'a headless Service without ports lists the addresses alone',
     service: { ...serviceFixture('db', { clusterIP: 'None', selector: { app: 'web' } }), spec: { clusterIP: 'None', selector: { app: 'web' } } },
-    pods: [endpointPod('web-a', { ip: '10.244.1.5', readySince: READY })],
+    pods: [runningPod('web-a', { ip: '10.244.1.5', readySince: READY })],
     want: [{ addresses: [addr('web-a', '10.244.1.5')] }],
   },
   {
     name: 'a pod naming the Service as its subdomain gets its hostname',
     service: serviceFixture('db', { selector: { app: 'web' } }),
-    pods: [endpointPod('db-0', { ip: '10.244.1.5', readySince: READY, hostname: 'db-0', subdomain: 'db' }), endpointPod('x', { ip: '10.244.1.6', readySince: READY, hostname: 'x', subdomain: 'other' })],
+    pods: [runningPod('db-0', { ip: '10.244.1.5', readySince: READY, hostname: 'db-0', subdomain: 'db' }), runningPod('x', { ip: '10.244.1.6', readySince: READY, hostname: 'x', subdomain: 'other' })],
     want: [{ addresses: [{ ...addr('db-0', '10.244.1.5'), hostname: 'db-0' }, addr('x', '10.244.1.6')], ports: [{ port: 8080, protocol: 'TCP' }] }],
   },
 ];
@@ -109,7 +109,7 @@ describe('endpointSubsets', () => {
 
   it('gives the same subsets in the same order whatever the order of the pods', () => {
     const service = serviceFixture('web', { ports: [{ name: 'web', port: 80, targetPort: 'http' }] });
-    const pods = [8080, 9090, 8080, 7070, 9090].map((port, i) => endpointPod(`web-${i}`, { ip: `10.244.1.${10 - i}`, readySince: i % 2 ? READY : undefined, containerPorts: namedHttp(port) }));
+    const pods = [8080, 9090, 8080, 7070, 9090].map((port, i) => runningPod(`web-${i}`, { ip: `10.244.1.${10 - i}`, readySince: i % 2 ? READY : undefined, containerPorts: namedHttp(port) }));
     const first = endpointSubsets(service, pods);
     expect(first).toHaveLength(3);
     expect(endpointSubsets(service, [...pods].reverse())).toEqual(first);

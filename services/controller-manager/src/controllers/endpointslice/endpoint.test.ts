@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '@kubelab/client';
-import { endpointPod, nodeFixture, serviceFixture } from '../../controller/testing-services';
+import { nodeFixture, runningPod, serviceFixture } from '../../controller/testing-objects';
 import { endpointKey, endpointPorts, endpointsEqualBeyondHash, podToEndpoint, portMapKey } from './endpoint';
 
 const READY = '2026-01-01T00:01:00Z';
@@ -8,17 +8,17 @@ const svc = serviceFixture('web');
 
 describe('podToEndpoint', () => {
   it.each([
-    { name: 'a ready pod is ready and serving', pod: endpointPod('p', { ip: '10.0.0.1', readySince: READY }), service: svc, conditions: { ready: true, serving: true, terminating: false } },
-    { name: 'a pod not ready is neither', pod: endpointPod('p', { ip: '10.0.0.1' }), service: svc, conditions: { ready: false, serving: false, terminating: false } },
+    { name: 'a ready pod is ready and serving', pod: runningPod('p', { ip: '10.0.0.1', readySince: READY }), service: svc, conditions: { ready: true, serving: true, terminating: false } },
+    { name: 'a pod not ready is neither', pod: runningPod('p', { ip: '10.0.0.1' }), service: svc, conditions: { ready: false, serving: false, terminating: false } },
     {
       name: 'a ready pod being deleted still serves but is not ready',
-      pod: endpointPod('p', { ip: '10.0.0.1', readySince: READY, deleting: true }),
+      pod: runningPod('p', { ip: '10.0.0.1', readySince: READY, deleting: true }),
       service: svc,
       conditions: { ready: false, serving: true, terminating: true },
     },
     {
       name: 'publishNotReadyAddresses makes every endpoint ready',
-      pod: endpointPod('p', { ip: '10.0.0.1', deleting: true }),
+      pod: runningPod('p', { ip: '10.0.0.1', deleting: true }),
       service: serviceFixture('web', { publishNotReadyAddresses: true }),
       conditions: { ready: true, serving: false, terminating: true },
     },
@@ -27,8 +27,8 @@ describe('podToEndpoint', () => {
   });
 
   it('says where the pod runs: node, zone of the node, and points at the pod', () => {
-    const pod = endpointPod('web-a', { ip: '10.0.0.1', nodeName: 'node-2', readySince: READY });
-    expect(podToEndpoint(pod, nodeFixture('node-2', { 'topology.kubernetes.io/zone': 'zone-b' }), svc, 'IPv4')).toEqual({
+    const pod = runningPod('web-a', { ip: '10.0.0.1', nodeName: 'node-2', readySince: READY });
+    expect(podToEndpoint(pod, nodeFixture('node-2', { labels: { 'topology.kubernetes.io/zone': 'zone-b' } }), svc, 'IPv4')).toEqual({
       addresses: ['10.0.0.1'],
       conditions: { ready: true, serving: true, terminating: false },
       targetRef: { kind: 'Pod', namespace: 'default', name: 'web-a', uid: 'uid-web-a' },
@@ -39,7 +39,7 @@ describe('podToEndpoint', () => {
   });
 
   it('takes the addresses of the slice family only', () => {
-    const pod: KubeObject = { ...endpointPod('p', { readySince: READY }), status: { phase: 'Running', podIP: '10.0.0.1', podIPs: [{ ip: '10.0.0.1' }, { ip: 'fd00::1' }] } };
+    const pod: KubeObject = { ...runningPod('p', { readySince: READY }), status: { phase: 'Running', podIP: '10.0.0.1', podIPs: [{ ip: '10.0.0.1' }, { ip: 'fd00::1' }] } };
     expect(podToEndpoint(pod, undefined, svc, 'IPv4').addresses).toEqual(['10.0.0.1']);
     expect(podToEndpoint(pod, undefined, svc, 'IPv6').addresses).toEqual(['fd00::1']);
   });
@@ -58,7 +58,7 @@ describe('endpointPorts', () => {
       want: [{ name: 'http', protocol: 'TCP', port: 8081 }],
     },
   ])('$name', ({ ports, containerPorts, want }) => {
-    expect(endpointPorts(serviceFixture('web', { ports }), endpointPod('p', { ip: '10.0.0.1', containerPorts }))).toEqual(want);
+    expect(endpointPorts(serviceFixture('web', { ports }), runningPod('p', { ip: '10.0.0.1', containerPorts }))).toEqual(want);
   });
 
   it('keys port sets whatever their order', () => {
@@ -72,11 +72,11 @@ describe('endpointPorts', () => {
 
 describe('endpoint identity', () => {
   it('is the addresses and the pod; conditions and node are what an update changes', () => {
-    const before = podToEndpoint(endpointPod('p', { ip: '10.0.0.1' }), undefined, svc, 'IPv4');
-    const after = podToEndpoint(endpointPod('p', { ip: '10.0.0.1', readySince: READY }), undefined, svc, 'IPv4');
+    const before = podToEndpoint(runningPod('p', { ip: '10.0.0.1' }), undefined, svc, 'IPv4');
+    const after = podToEndpoint(runningPod('p', { ip: '10.0.0.1', readySince: READY }), undefined, svc, 'IPv4');
     expect(endpointKey(before)).toBe(endpointKey(after));
     expect(endpointsEqualBeyondHash(before, after)).toBe(false);
     expect(endpointsEqualBeyondHash(after, structuredClone(after))).toBe(true);
-    expect(endpointKey(podToEndpoint(endpointPod('q', { ip: '10.0.0.1' }), undefined, svc, 'IPv4'))).not.toBe(endpointKey(before));
+    expect(endpointKey(podToEndpoint(runningPod('q', { ip: '10.0.0.1' }), undefined, svc, 'IPv4'))).not.toBe(endpointKey(before));
   });
 });

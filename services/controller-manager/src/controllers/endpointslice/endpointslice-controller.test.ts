@@ -1,25 +1,18 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Resources, type KubeObject } from '@kubelab/client';
+import { Resources } from '@kubelab/client';
 import { waitFor } from '@kubelab/component-base';
-import { testEnv, type TestEnv } from '../../controller/testing';
-import { caughtUp, endpointPod, nodeFixture, serviceFixture } from '../../controller/testing-services';
+import { caughtUp, startController, testEnv, withQueueProbe, type Fixture, type TestEnv } from '../../controller/testing';
+import { nodeFixture, runningPod, serviceFixture } from '../../controller/testing-objects';
 import { LAST_CHANGE_TRIGGER_TIME } from '../../controller/trigger-time-tracker';
 import { EndpointSliceController } from './endpointslice-controller';
 
-class ProbedEndpointSliceController extends EndpointSliceController {
-  pending(): number {
-    return this.queue.len();
-  }
-  async drain(): Promise<void> {
-    while (this.queue.len() > 0) await this.processNextItem();
-  }
-}
+const ProbedEndpointSliceController = withQueueProbe(EndpointSliceController);
 
 const READY = '2026-01-01T00:01:00Z';
 
 describe('EndpointSliceController', () => {
   let env: TestEnv;
-  let controller: ProbedEndpointSliceController;
+  let controller: InstanceType<typeof ProbedEndpointSliceController>;
   const slices = () => env.objects('discovery.k8s.io/endpointslices', 'default');
 
   beforeEach(async () => {
@@ -29,21 +22,18 @@ describe('EndpointSliceController', () => {
     await env.close();
   });
 
-  async function start(...fixtures: Array<[typeof Resources.pods, KubeObject]>): Promise<void> {
-    for (const [resource, object] of fixtures) env.server.write(resource, 'ADDED', object);
-    controller = new ProbedEndpointSliceController(env.ctx, 2);
-    env.ctx.informers.start();
-    await env.ctx.informers.waitForSync();
+  async function start(...fixtures: Fixture[]): Promise<void> {
+    controller = await startController(env, (ctx) => new ProbedEndpointSliceController(ctx, 2), fixtures);
   }
   const settle = () => caughtUp(env, Resources.endpointslices, Resources.pods, Resources.services);
 
   it('writes the slice of a Service: named after it, owned by it, the pods with their conditions and zones', async () => {
     await start(
-      [Resources.nodes, nodeFixture('node-1', { 'topology.kubernetes.io/zone': 'zone-a' })],
+      [Resources.nodes, nodeFixture('node-1', { labels: { 'topology.kubernetes.io/zone': 'zone-a' } })],
       [Resources.nodes, nodeFixture('node-2')],
       [Resources.services, serviceFixture('web', { selector: { app: 'web' }, ports: [{ name: 'http', port: 80, targetPort: 8080 }] })],
-      [Resources.pods, endpointPod('web-a', { ip: '10.244.1.5', readySince: READY })],
-      [Resources.pods, endpointPod('web-b', { ip: '10.244.2.3', nodeName: 'node-2' })],
+      [Resources.pods, runningPod('web-a', { ip: '10.244.1.5', readySince: READY })],
+      [Resources.pods, runningPod('web-b', { ip: '10.244.2.3', nodeName: 'node-2' })],
     );
     await controller.reconcile('default/web');
     expect(slices()).toHaveLength(1);
@@ -71,11 +61,11 @@ describe('EndpointSliceController', () => {
     expect(placeholder).toMatchObject({ endpoints: [], ports: [] });
     await settle();
 
-    env.server.write(Resources.pods, 'ADDED', endpointPod('web-a', { ip: '10.244.1.5' }));
+    env.server.write(Resources.pods, 'ADDED', runningPod('web-a', { ip: '10.244.1.5' }));
     await waitFor(() => controller.pending() > 0, { what: 'the new pod to queue the Service' });
     await controller.drain();
     await settle();
-    env.server.write(Resources.pods, 'MODIFIED', endpointPod('web-a', { ip: '10.244.1.5', readySince: READY }));
+    env.server.write(Resources.pods, 'MODIFIED', runningPod('web-a', { ip: '10.244.1.5', readySince: READY }));
     await waitFor(() => controller.pending() > 0, { what: 'the pod change to queue the Service' });
     await controller.drain();
     expect(slices().map((s) => s.metadata.name)).toEqual([placeholder!.metadata.name]);
@@ -92,7 +82,7 @@ describe('EndpointSliceController', () => {
   });
 
   it('spreads many pods over slices of the maximum size', async () => {
-    const pods = Array.from({ length: 5 }, (_, i) => [Resources.pods, endpointPod(`web-${i}`, { ip: `10.244.1.${i + 10}`, readySince: READY })] as [typeof Resources.pods, KubeObject]);
+    const pods = Array.from({ length: 5 }, (_, i) => [Resources.pods, runningPod(`web-${i}`, { ip: `10.244.1.${i + 10}`, readySince: READY })] as Fixture);
     await start([Resources.nodes, nodeFixture('node-1')], [Resources.services, serviceFixture('web', { selector: { app: 'web' } })], ...pods);
     await controller.reconcile('default/web');
     expect(slices().map((s) => (s.endpoints as unknown[]).length).sort()).toEqual([1, 2, 2]);
@@ -114,8 +104,8 @@ describe('EndpointSliceController', () => {
     await start(
       [Resources.nodes, nodeFixture('node-1')],
       [Resources.services, serviceFixture('web', { selector: { app: 'web' } })],
-      [Resources.pods, endpointPod('web-a', { ip: '10.244.1.5', readySince: READY })],
-      [Resources.pods, endpointPod('web-b', { ip: '10.244.9.5', readySince: READY, nodeName: 'node-9' })],
+      [Resources.pods, runningPod('web-a', { ip: '10.244.1.5', readySince: READY })],
+      [Resources.pods, runningPod('web-b', { ip: '10.244.9.5', readySince: READY, nodeName: 'node-9' })],
     );
     await expect(controller.reconcile('default/web')).rejects.toThrow('skipping Pod web-b for Service default/web: Node node-9 Not Found');
     expect(slices().flatMap((s) => (s.endpoints as Array<{ addresses: string[] }>).map((e) => e.addresses[0]))).toEqual(['10.244.1.5']);

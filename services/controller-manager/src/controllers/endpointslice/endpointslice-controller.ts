@@ -1,8 +1,9 @@
-import { isNotFound, metaNamespaceKey, NAMESPACE_INDEX, Resources, splitMetaNamespaceKey, type EventRecorder, type Informer, type KubeObject } from '@kubelab/client';
+import { BucketRateLimiter, isNotFound, ItemExponentialFailureRateLimiter, MaxOfRateLimiter, Resources, splitMetaNamespaceKey, type Clock, type EventRecorder, type Informer, type KubeObject, type RateLimiter } from '@kubelab/client';
 import type { ControllerContext } from '../../controller/context';
-import { hasSelector, podSpec, primaryIPFamily, selectorMatches, selectorOf, serviceSpec, servicesSelecting, servicesToUpdateOnPodChange, shouldPodBeInEndpoints } from '../../controller/endpoint-util';
+import { hasSelector, podSpec, podsSelectedBy, primaryIPFamily, serviceSpec, shouldPodBeInEndpoints } from '../../controller/endpoint-util';
 import { hasNamespaceTerminatingCause } from '../../controller/namespace-terminating';
 import { QueueController } from '../../controller/queue-controller';
+import { addServiceAndPodHandlers } from '../../controller/service-pod-handlers';
 import { StaleCacheTracker } from '../../controller/stale-cache-tracker';
 import { setTriggerTimeAnnotation, TriggerTimeTracker } from '../../controller/trigger-time-tracker';
 import { endpointKey, endpointPorts, podToEndpoint, portMapKey, type AddressType } from './endpoint';
@@ -11,6 +12,9 @@ import { MAX_ENDPOINTS_PER_SLICE, planSlices, type DesiredGroup, type SlicePlan 
 
 /** kube-controller-manager's --concurrent-service-endpoint-syncs default. */
 const CONCURRENT_SYNCS = 5;
+/** A failed syncService is retried after 1 s, doubling to 1000 s (defaultSyncBackOff, maxSyncBackOff). */
+const DEFAULT_SYNC_BACKOFF_MS = 1_000;
+const MAX_SYNC_BACKOFF_MS = 1_000_000;
 /** The slices this controller manages, by `namespace/service`. */
 const SLICES_BY_SERVICE_INDEX = 'endpointSliceService';
 
@@ -34,23 +38,14 @@ export class EndpointSliceController extends QueueController {
     ctx: ControllerContext,
     private readonly maxEndpointsPerSlice = MAX_ENDPOINTS_PER_SLICE,
   ) {
-    super('endpointslice-controller', ctx, CONCURRENT_SYNCS);
+    super('endpointslice-controller', ctx, { concurrentSyncs: CONCURRENT_SYNCS, rateLimiter: syncRateLimiter(ctx.clock) });
     this.serviceInformer = ctx.informers.informer(Resources.services);
     this.podInformer = ctx.informers.informer(Resources.pods);
     this.nodeInformer = ctx.informers.informer(Resources.nodes);
     this.sliceInformer = ctx.informers.informer(Resources.endpointslices, { [SLICES_BY_SERVICE_INDEX]: (slice) => (managedHere(slice) && serviceKeyOf(slice) ? [serviceKeyOf(slice)!] : []) });
     // Kubernetes' EndpointSlice controller signs its events so, with the hyphen.
     this.recorder = ctx.recorder('endpoint-slice-controller');
-    this.serviceInformer.addEventHandler({
-      onAdd: (service) => this.enqueue(service),
-      onUpdate: (_, service) => this.enqueue(service),
-      onDelete: (service) => this.enqueue(service),
-    });
-    this.podInformer.addEventHandler({
-      onAdd: (pod) => this.enqueueAll(servicesSelecting(this.servicesIn(pod), pod)),
-      onUpdate: (old, pod) => this.enqueueAll(servicesToUpdateOnPodChange(this.servicesIn(pod), old, pod)),
-      onDelete: (pod) => this.enqueueAll(servicesSelecting(this.servicesIn(pod), pod)),
-    });
+    addServiceAndPodHandlers(this.serviceInformer, this.podInformer, (service) => this.enqueue(service));
     this.sliceInformer.addEventHandler({
       onAdd: (slice) => this.sliceChanged(slice),
       onUpdate: (old, slice) => {
@@ -83,11 +78,7 @@ export class EndpointSliceController extends QueueController {
     }
     if (!hasSelector(service)) return;
 
-    const selector = selectorOf(service)!;
-    const pods = this.podInformer.indexer
-      .byIndex(NAMESPACE_INDEX, namespace ?? '')
-      .filter((pod) => selectorMatches(selector, pod.metadata.labels))
-      .sort((a, b) => (a.metadata.name! < b.metadata.name! ? -1 : 1));
+    const pods = podsSelectedBy(this.podInformer.indexer, service).sort((a, b) => (a.metadata.name! < b.metadata.name! ? -1 : 1));
     // Slices on their way out are not counted on (dropEndpointSlicesPendingDeletion).
     const slices = this.sliceInformer.indexer.byIndex(SLICES_BY_SERVICE_INDEX, key).filter((slice) => !slice.metadata.deletionTimestamp) as EndpointSlice[];
     if (this.written.isStale(key, slices)) throw new Error(`EndpointSlice informer cache is out of date for ${key}`);
@@ -196,14 +187,11 @@ export class EndpointSliceController extends QueueController {
     const key = serviceKeyOf(slice);
     if (key) this.enqueue(key);
   }
+}
 
-  private servicesIn(pod: KubeObject): KubeObject[] {
-    return this.serviceInformer.indexer.byIndex(NAMESPACE_INDEX, pod.metadata.namespace ?? '');
-  }
-
-  private enqueueAll(services: KubeObject[]): void {
-    for (const service of services) this.enqueue(metaNamespaceKey(service));
-  }
+/** The controller's queue rate limiter: its own per-Service back-off, and client-go's overall 10 qps (burst 100). */
+function syncRateLimiter(clock: Clock): RateLimiter<string> {
+  return new MaxOfRateLimiter<string>(new ItemExponentialFailureRateLimiter<string>(DEFAULT_SYNC_BACKOFF_MS, MAX_SYNC_BACKOFF_MS), new BucketRateLimiter<string>(10, 100, clock));
 }
 
 function managedHere(slice: KubeObject): boolean {

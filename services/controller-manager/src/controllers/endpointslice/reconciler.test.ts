@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '@kubelab/client';
-import { serviceFixture } from '../../controller/testing-services';
+import { serviceFixture } from '../../controller/testing-objects';
 import { endpointKey, portMapKey, type Endpoint, type EndpointPort } from './endpoint';
 import { newEndpointSlice, type EndpointSlice } from './endpoint-slice';
 import { planSlices, type DesiredGroup } from './reconciler';

@@ -1,10 +1,9 @@
-import { ApiError, failureStatus } from '@kubelab/apimachinery';
+import { ApiError, failureStatus, type OwnerReference } from '@kubelab/apimachinery';
 import { Resources, type GroupVersionResource, type KubeObject } from '@kubelab/client';
 import { waitFor } from '@kubelab/component-base';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { OwnerReference } from '../../controller/controller-ref';
 import { emulateDeletion, type DeleteCall } from '../../controller/testing-deletion';
-import { testEnv, type TestEnv } from '../../controller/testing';
+import { startController, testEnv, type Fixture, type TestEnv } from '../../controller/testing';
 import { GarbageCollector } from './garbage-collector';
 import { GARBAGE_COLLECTED_RESOURCES } from './resources';
 
@@ -36,16 +35,20 @@ afterEach(async () => {
 });
 
 /** A GC over fixtures; the queue is recorded, not run: each test reconciles by hand, step by step. */
-async function start(fixtures: Array<[GroupVersionResource, KubeObject]>): Promise<World> {
+async function start(fixtures: Fixture[]): Promise<World> {
   const env = await testEnv();
-  for (const [resource, o] of fixtures) env.server.write(resource, 'ADDED', o);
   const deletes = emulateDeletion(env);
-  const gc = new GarbageCollector(env.ctx);
   const queued: string[] = [];
-  vi.spyOn(gc, 'enqueue').mockImplementation((key) => void queued.push(key as string));
-  await gc.syncMonitors();
-  env.ctx.informers.start();
-  await env.ctx.informers.waitForSync();
+  const gc = await startController(
+    env,
+    async (ctx) => {
+      const collector = new GarbageCollector(ctx);
+      vi.spyOn(collector, 'enqueue').mockImplementation((key) => void queued.push(key as string));
+      await collector.syncMonitors();
+      return collector;
+    },
+    fixtures,
+  );
   queued.length = 0;
   world = { env, gc, deletes, queued };
   return world;
@@ -246,7 +249,7 @@ describe('GarbageCollector: run', () => {
       [Resources.replicasets, replicaSet],
       [Resources.pods, pod('web-5d4f-a', 'p1')],
       [Resources.pods, pod('web-5d4f-b', 'p2')],
-    ] as Array<[GroupVersionResource, KubeObject]>) {
+    ] as Fixture[]) {
       env.server.write(resource, 'ADDED', o);
     }
     env.ctx.informers.start();

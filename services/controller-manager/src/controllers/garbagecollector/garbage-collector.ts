@@ -1,5 +1,5 @@
 import { isConflict, isNotFound, sleep, type DeleteOptions, type Informer, type KubeObject } from '@kubelab/client';
-import type { OwnerReference } from '../../controller/controller-ref';
+import type { OwnerReference } from '@kubelab/apimachinery';
 import type { ControllerContext } from '../../controller/context';
 import { QueueController } from '../../controller/queue-controller';
 import { AbsentOwnerCache } from './absent-owner-cache';
@@ -11,8 +11,8 @@ import { GARBAGE_COLLECTED_RESOURCES, groupOf, type GarbageCollectedResource } f
 /** How often resources the apiserver did not serve are looked for again (Kubernetes' GC resyncs discovery every 30 s). */
 const RESYNC_PERIOD_MS = 30_000;
 
-/** --concurrent-gc-syncs is 20 in Kubernetes; a lab needs fewer. */
-const WORKERS = 5;
+/** kube-controller-manager's --concurrent-gc-syncs default. */
+const CONCURRENT_SYNCS = 20;
 
 /** An owner the GC knows only as a virtual node exists, but no informer has shown it yet: look again later. */
 class NotYetObservedError extends Error {
@@ -49,7 +49,7 @@ export class GarbageCollector extends QueueController {
     ctx: ControllerContext,
     private readonly resources: readonly GarbageCollectedResource[] = GARBAGE_COLLECTED_RESOURCES,
   ) {
-    super('garbage-collector-controller', ctx, WORKERS);
+    super('garbage-collector-controller', ctx, { concurrentSyncs: CONCURRENT_SYNCS });
     const enqueue = (node: GraphNode) => this.enqueue(node.uid);
     this.graph = new GraphBuilder(enqueue, enqueue, this.absentOwners);
   }

@@ -1,6 +1,6 @@
 import type { KubeObject } from '@kubelab/client';
 import { describe, expect, it } from 'vitest';
-import type { OwnerReference } from '../../controller/controller-ref';
+import type { OwnerReference } from '@kubelab/apimachinery';
 import { AbsentOwnerCache } from './absent-owner-cache';
 import { GraphBuilder, referencesDiffs } from './graph-builder';
 import { GARBAGE_COLLECTED_RESOURCES } from './resources';

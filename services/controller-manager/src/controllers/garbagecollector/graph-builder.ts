@@ -1,5 +1,5 @@
 import type { KubeObject, ResourceEventHandler } from '@kubelab/client';
-import type { OwnerReference } from '../../controller/controller-ref';
+import type { OwnerReference } from '@kubelab/apimachinery';
 import type { AbsentOwnerCache } from './absent-owner-cache';
 import { FOREGROUND_DELETION, GraphNode, ORPHAN, referenceMatches, type ObjectIdentity } from './graph';
 import { apiVersionOf, type GarbageCollectedResource } from './resources';

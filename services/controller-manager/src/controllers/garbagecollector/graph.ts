@@ -1,4 +1,4 @@
-import type { OwnerReference } from '../../controller/controller-ref';
+import type { OwnerReference } from '@kubelab/apimachinery';
 import { groupOf } from './resources';
 
 /** metav1.FinalizerDeleteDependents: the owner waits until its blocking dependents are gone. */

@@ -1,44 +1,20 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Resources, type KubeObject } from '@kubelab/client';
 import { waitFor } from '@kubelab/component-base';
-import { testEnv, type TestEnv } from '../../controller/testing';
-import { caughtUp, endpointPod } from '../../controller/testing-services';
+import { caughtUp, startController, testEnv, withQueueProbe, type Fixture, type TestEnv } from '../../controller/testing';
+import { namespaceFixture, podFixture, runningPod } from '../../controller/testing-objects';
 import { NAMESPACE_DELETION_GRACE_PERIOD_MS, NamespaceController } from './namespace-controller';
 
-class ProbedNamespaceController extends NamespaceController {
-  pending(): number {
-    return this.queue.len();
-  }
-  waiting(): number {
-    return this.queue.waitingLen();
-  }
-  async drain(): Promise<void> {
-    while (this.queue.len() > 0) await this.processNextItem();
-  }
-}
+const ProbedNamespaceController = withQueueProbe(NamespaceController);
 
-const START = '2026-01-01T00:00:00Z';
-
-function namespace(name: string, deleting = true): KubeObject {
-  return {
-    apiVersion: 'v1',
-    kind: 'Namespace',
-    metadata: { name, uid: `uid-ns-${name}`, ...(deleting ? { deletionTimestamp: START } : {}) },
-    spec: { finalizers: ['kubernetes'] },
-    status: { phase: deleting ? 'Terminating' : 'Active' },
-  };
-}
+const namespace = (name: string, deleting = true) => namespaceFixture(name, { deleting });
 const configMap = (name: string, ns: string, finalizers?: string[]): KubeObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: ns, uid: `uid-${name}`, ...(finalizers ? { finalizers } : {}) }, data: {} });
-const unscheduled = (name: string, ns: string): KubeObject => {
-  const pod = endpointPod(name, { namespace: ns });
-  delete (pod.spec as { nodeName?: string }).nodeName;
-  return pod;
-};
+const unscheduled = (name: string, ns: string) => podFixture(name, { namespace: ns });
 const deployment = (name: string, ns: string): KubeObject => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: ns, uid: `uid-${name}` }, spec: {} });
 
 describe('NamespaceController', () => {
   let env: TestEnv;
-  let controller: ProbedNamespaceController;
+  let controller: InstanceType<typeof ProbedNamespaceController>;
   const ns = (name = 'team-a') => env.server.objects.get(`/namespaces//${name}`);
   const condition = (type: string, name = 'team-a') => (ns(name)?.status?.conditions as Array<{ type: string; status: string; message: string }> | undefined)?.find((c) => c.type === type);
   const left = (namespaceName = 'team-a') => [...env.server.objects.values()].filter((o) => o.metadata.namespace === namespaceName).map((o) => `${o.kind}/${o.metadata.name}`).sort();
@@ -50,11 +26,8 @@ describe('NamespaceController', () => {
     await env.close();
   });
 
-  async function start(...fixtures: Array<[typeof Resources.pods, KubeObject]>): Promise<void> {
-    for (const [resource, object] of fixtures) env.server.write(resource, 'ADDED', object);
-    controller = new ProbedNamespaceController(env.ctx);
-    env.ctx.informers.start();
-    await env.ctx.informers.waitForSync();
+  async function start(...fixtures: Fixture[]): Promise<void> {
+    controller = await startController(env, (ctx) => new ProbedNamespaceController(ctx), fixtures);
   }
 
   it('waits a few seconds after the deletion, empties the namespace, then lets it go', async () => {
@@ -78,7 +51,7 @@ describe('NamespaceController', () => {
   });
 
   it('waits for pods on nodes to finish their grace period, saying what remains', async () => {
-    const pod = { ...endpointPod('web-0', { namespace: 'team-a', nodeName: 'node-1', terminationGracePeriodSeconds: 30 }) };
+    const pod = { ...runningPod('web-0', { namespace: 'team-a', nodeName: 'node-1', terminationGracePeriodSeconds: 30 }) };
     await start([Resources.namespaces, namespace('team-a')], [Resources.pods, pod]);
     await env.clock.advance(NAMESPACE_DELETION_GRACE_PERIOD_MS);
     // No more informer news: the status updates it writes would bring the namespace back sooner.

@@ -1,10 +1,13 @@
-import { Resources, type Informer, type KubeObject } from '@kubelab/client';
+import { ItemExponentialFailureRateLimiter, Resources, type Informer, type KubeObject } from '@kubelab/client';
 import type { ControllerContext } from '../../controller/context';
 import { QueueController } from '../../controller/queue-controller';
 import { NamespacedResourcesDeleter, ResourcesRemainingError } from './namespaced-resources-deleter';
 
 /** kube-controller-manager's --concurrent-namespace-syncs default. */
 const CONCURRENT_SYNCS = 10;
+/** A failed sync is retried after 5 ms, doubling to 60 s (nsControllerRateLimiterBaseDelay, nsControllerRateLimiterMaxDelay). */
+const RATE_LIMITER_BASE_DELAY_MS = 5;
+const RATE_LIMITER_MAX_DELAY_MS = 60_000;
 /**
  * How long a namespace's deletion waits before it is acted on (namespaceDeletionGracePeriod), so
  * that creates racing the deletion have landed and are deleted too.
@@ -22,7 +25,7 @@ export class NamespaceController extends QueueController {
   private readonly deleter: NamespacedResourcesDeleter;
 
   constructor(ctx: ControllerContext) {
-    super('namespace-controller', ctx, CONCURRENT_SYNCS);
+    super('namespace-controller', ctx, { concurrentSyncs: CONCURRENT_SYNCS, rateLimiter: new ItemExponentialFailureRateLimiter<string>(RATE_LIMITER_BASE_DELAY_MS, RATE_LIMITER_MAX_DELAY_MS) });
     this.namespaceInformer = ctx.informers.informer(Resources.namespaces);
     this.deleter = new NamespacedResourcesDeleter(ctx.client, ctx.clock, this.log);
     this.namespaceInformer.addEventHandler({

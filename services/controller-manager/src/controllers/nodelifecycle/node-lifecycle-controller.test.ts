@@ -1,9 +1,10 @@
 import { Resources, type KubeObject } from '@kubelab/client';
 import { waitFor } from '@kubelab/component-base';
+import type { Taint } from '@kubelab/component-helpers';
 import { afterEach, describe, expect, it } from 'vitest';
 import { timestamp } from '../../controller/pod-util';
-import type { Taint } from '../../controller/taints';
-import { testEnv, type TestEnv } from '../../controller/testing';
+import { startController, testEnv, type Fixture, type TestEnv } from '../../controller/testing';
+import { nodeFixture, podFixture } from '../../controller/testing-objects';
 import type { NodeCondition } from './node-health';
 import { NodeLifecycleController } from './node-lifecycle-controller';
 
@@ -18,20 +19,8 @@ const ready = (status: string, heartbeatMs: number, transition = HOUR_AGO): Node
   reason: status === 'True' ? 'KubeletReady' : 'KubeletNotReady',
   message: status === 'True' ? 'kubelet is posting ready status' : 'container runtime is down',
 });
-const node = (name: string, condition: NodeCondition, spec: Record<string, unknown> = {}): KubeObject => ({
-  apiVersion: 'v1',
-  kind: 'Node',
-  metadata: { name, uid: `uid-${name}`, creationTimestamp: HOUR_AGO },
-  spec,
-  status: { conditions: [condition] },
-});
-const pod = (name: string, nodeName: string): KubeObject => ({
-  apiVersion: 'v1',
-  kind: 'Pod',
-  metadata: { name, namespace: 'default', uid: `uid-${name}` },
-  spec: { nodeName },
-  status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: HOUR_AGO }] },
-});
+const node = (name: string, condition: NodeCondition, spec: { unschedulable?: boolean; taints?: Taint[] } = {}) => nodeFixture(name, { conditions: [condition], created: HOUR_AGO, ...spec });
+const pod = (name: string, nodeName: string) => podFixture(name, { nodeName, phase: 'Running', readySince: HOUR_AGO });
 const lease = (nodeName: string, renewMs: number): KubeObject => ({
   apiVersion: 'coordination.k8s.io/v1',
   kind: 'Lease',
@@ -45,12 +34,9 @@ afterEach(async () => {
   env = undefined;
 });
 
-async function start(fixtures: Array<[typeof Resources.nodes, KubeObject]>): Promise<{ env: TestEnv; controller: NodeLifecycleController }> {
+async function start(fixtures: Fixture[]): Promise<{ env: TestEnv; controller: NodeLifecycleController }> {
   env = await testEnv({ startMs: T0 });
-  for (const [resource, o] of fixtures) env.server.write(resource, 'ADDED', o);
-  const controller = new NodeLifecycleController(env.ctx);
-  env.ctx.informers.start();
-  await env.ctx.informers.waitForSync();
+  const controller = await startController(env, (ctx) => new NodeLifecycleController(ctx), fixtures);
   return { env, controller };
 }
 
@@ -174,7 +160,7 @@ describe('NodeLifecycleController', () => {
   });
 
   it('taints NotReady nodes of a zone one at a time, at --node-eviction-rate', async () => {
-    const { env, controller } = await start(['worker-1', 'worker-2', 'worker-3'].map((name) => [Resources.nodes, node(name, ready('True', T0))] as [typeof Resources.nodes, KubeObject]));
+    const { env, controller } = await start(['worker-1', 'worker-2', 'worker-3'].map((name) => [Resources.nodes, node(name, ready('True', T0))] as Fixture));
     await controller.monitorNodeHealth();
     env.clock.step(50_001);
     kubeletPosts(env, 'worker-3', 'True');

@@ -1,8 +1,8 @@
 import { Resources, sleep, splitMetaNamespaceKey, type EventRecorder, type Informer, type KubeObject } from '@kubelab/client';
+import { nodeTaints, taintExists } from '@kubelab/component-helpers';
 import type { ControllerContext } from '../../controller/context';
 import { POD_NODE_NAME_INDEX, podNodeNameIndex } from '../../controller/pod-node-name-index';
 import { QueueController } from '../../controller/queue-controller';
-import { nodeTaints, taintExists } from '../../controller/taints';
 import { markPodsNotReady } from './mark-pods-not-ready';
 import { checkNodeHealth, getNodeCondition, type NodeCondition, type NodeHealthData } from './node-health';
 import { managedNoScheduleTaints, noScheduleTaintsFor, NOT_READY_TAINT_TEMPLATE, removeTaintOffNode, swapNodeControllerTaint, taintSetDiff, UNREACHABLE_TAINT_TEMPLATE } from './node-taints';

@@ -1,6 +1,6 @@
 import type { KubeObject } from '@kubelab/client';
+import type { Taint } from '@kubelab/component-helpers';
 import { describe, expect, it } from 'vitest';
-import type { Taint } from '../../controller/taints';
 import { managedNoScheduleTaints, noScheduleTaintsFor, taintSetDiff } from './node-taints';
 
 const node = (conditions: Record<string, string>, spec: Record<string, unknown> = {}): KubeObject => ({

@@ -1,6 +1,6 @@
 import { isConflict, Resources, type KubeObject, type ObjectsClient } from '@kubelab/client';
+import { matchTaint, nodeTaints, taintExists, type Taint } from '@kubelab/component-helpers';
 import { timestamp } from '../../controller/pod-util';
-import { matchTaint, nodeTaints, taintExists, type Taint } from '../../controller/taints';
 import type { NodeCondition } from './node-health';
 
 /** The taints the node lifecycle controller owns (core/v1 well-known taints). */

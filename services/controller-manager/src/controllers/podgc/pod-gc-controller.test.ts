@@ -1,33 +1,17 @@
 import { Resources, type KubeObject } from '@kubelab/client';
+import type { Taint } from '@kubelab/component-helpers';
 import { afterEach, describe, expect, it } from 'vitest';
 import { timestamp } from '../../controller/pod-util';
-import type { Taint } from '../../controller/taints';
 import { emulateDeletion, type DeleteCall } from '../../controller/testing-deletion';
-import { testEnv, type TestEnv } from '../../controller/testing';
+import { startController, testEnv, type Fixture, type TestEnv } from '../../controller/testing';
+import { nodeFixture, podFixture } from '../../controller/testing-objects';
 import { byEvictionAndCreationTimestamp, PodGCController } from './pod-gc-controller';
 
 const T0 = Date.parse('2026-01-01T00:00:00Z');
 
-const node = (name: string, ready: string, taints: Taint[] = []): KubeObject => ({
-  apiVersion: 'v1',
-  kind: 'Node',
-  metadata: { name, uid: `uid-${name}` },
-  spec: taints.length ? { taints } : {},
-  status: { conditions: [{ type: 'Ready', status: ready }] },
-});
-const pod = (name: string, options: { nodeName?: string; phase?: string; reason?: string; terminating?: boolean; createdMs?: number } = {}): KubeObject => ({
-  apiVersion: 'v1',
-  kind: 'Pod',
-  metadata: {
-    name,
-    namespace: 'default',
-    uid: `uid-${name}`,
-    creationTimestamp: timestamp(options.createdMs ?? T0),
-    ...(options.terminating ? { deletionTimestamp: timestamp(T0), deletionGracePeriodSeconds: 30 } : {}),
-  },
-  spec: options.nodeName ? { nodeName: options.nodeName } : {},
-  status: { phase: options.phase ?? 'Running', ...(options.reason ? { reason: options.reason } : {}) },
-});
+const node = (name: string, ready: string, taints: Taint[] = []) => nodeFixture(name, { ready, taints });
+const pod = (name: string, options: { nodeName?: string; phase?: string; reason?: string; terminating?: boolean; createdMs?: number } = {}) =>
+  podFixture(name, { nodeName: options.nodeName, phase: options.phase ?? 'Running', reason: options.reason, deleting: options.terminating, created: timestamp(options.createdMs ?? T0) });
 
 let env: TestEnv | undefined;
 afterEach(async () => {
@@ -35,13 +19,10 @@ afterEach(async () => {
   env = undefined;
 });
 
-async function start(fixtures: Array<[typeof Resources.nodes, KubeObject]>, threshold?: number): Promise<{ env: TestEnv; gc: PodGCController; deletes: DeleteCall[] }> {
+async function start(fixtures: Fixture[], threshold?: number): Promise<{ env: TestEnv; gc: PodGCController; deletes: DeleteCall[] }> {
   env = await testEnv({ startMs: T0 });
-  for (const [resource, o] of fixtures) env.server.write(resource, 'ADDED', o);
   const deletes = emulateDeletion(env);
-  const gc = new PodGCController(env.ctx, threshold);
-  env.ctx.informers.start();
-  await env.ctx.informers.waitForSync();
+  const gc = await startController(env, (ctx) => new PodGCController(ctx, threshold), fixtures);
   return { env, gc, deletes };
 }
 

@@ -1,7 +1,7 @@
 import { isNotFound, Resources, sleep, type Informer, type KubeObject } from '@kubelab/client';
 import type { Logger } from '@kubelab/component-base';
+import { nodeTaints } from '@kubelab/component-helpers';
 import type { Controller, ControllerContext } from '../../controller/context';
-import { nodeTaints } from '../../controller/taints';
 import { updatePodCondition, type PodCondition } from '../../controller/update-pod-condition';
 
 /** How often the pod GC looks (gcCheckPeriod). */

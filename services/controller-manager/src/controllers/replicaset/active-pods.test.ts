@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { deletesBefore, deletionCost, podsToDelete, type RankedPod } from './active-pods';
-import { podFixture, type PodFixture } from './testing';
+import { podFixture, type PodFixture } from '../../controller/testing-objects';
 
 const NOW = Date.parse('2026-01-01T12:00:00Z');
 /** A time `seconds` before NOW. */

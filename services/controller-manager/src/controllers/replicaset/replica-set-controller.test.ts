@@ -1,23 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApiError, failureStatus } from '@kubelab/apimachinery';
-import { Resources, type GroupVersionResource, type KubeObject } from '@kubelab/client';
-import { testEnv, type TestEnv } from '../../controller/testing';
+import { Resources } from '@kubelab/client';
+import { caughtUp, markRunningReady, startController, testEnv, withQueueProbe, type Fixture, type TestEnv } from '../../controller/testing';
+import { podFixture } from '../../controller/testing-objects';
+import { replicaSetFixture } from '../../controller/testing-workloads';
 import { ReplicaSetController } from './replica-set-controller';
-import { caughtUp, markReady, podFixture, replicaSetFixture } from './testing';
 
-/** The controller, with a look at its queue. */
-class ProbedReplicaSetController extends ReplicaSetController {
-  queued(): number {
-    return this.queue.len();
-  }
-  async drain(): Promise<void> {
-    while (this.queue.len() > 0) await this.processNextItem();
-  }
-}
+const ProbedReplicaSetController = withQueueProbe(ReplicaSetController);
 
 describe('ReplicaSetController', () => {
   let env: TestEnv;
-  let controller: ProbedReplicaSetController;
+  let controller: InstanceType<typeof ProbedReplicaSetController>;
   const pods = () => env.objects('/pods', 'default');
   const rsStatus = (name = 'web') => env.server.objects.get(`apps/replicasets/default/${name}`)!.status;
 
@@ -28,18 +21,15 @@ describe('ReplicaSetController', () => {
     await env.close();
   });
 
-  async function start(...fixtures: Array<[GroupVersionResource, KubeObject]>): Promise<void> {
-    for (const [resource, object] of fixtures) env.server.write(resource, 'ADDED', object);
-    controller = new ProbedReplicaSetController(env.ctx);
-    env.ctx.informers.start();
-    await env.ctx.informers.waitForSync();
+  async function start(...fixtures: Fixture[]): Promise<void> {
+    controller = await startController(env, (ctx) => new ProbedReplicaSetController(ctx), fixtures);
   }
   const settle = () => caughtUp(env, Resources.pods, Resources.replicasets);
   /** Processes keys until nothing is left to do and every write has come back through the informers. */
   async function quiesce(): Promise<void> {
     for (;;) {
       await settle();
-      if (controller.queued() === 0) return;
+      if (controller.pending() === 0) return;
       await controller.drain();
     }
   }
@@ -117,7 +107,7 @@ describe('ReplicaSetController', () => {
     expect(rsStatus()).toEqual({ replicas: 1, fullyLabeledReplicas: 1, readyReplicas: 1, observedGeneration: 1 });
     env.clock.step(10_000);
     // The requeue after minReadySeconds is all that wakes it.
-    expect(controller.queued()).toBe(1);
+    expect(controller.pending()).toBe(1);
     await quiesce();
     expect(rsStatus()).toEqual({ replicas: 1, fullyLabeledReplicas: 1, readyReplicas: 1, availableReplicas: 1, observedGeneration: 1 });
   });
@@ -128,12 +118,12 @@ describe('ReplicaSetController', () => {
     const running = { owner: rs, nodeName: 'node-1', phase: 'Running' };
     await start([Resources.replicasets, rs], [Resources.pods, podFixture('web-a', running)], [Resources.pods, podFixture('web-b', running)]);
     await quiesce();
-    env.server.write(Resources.pods, 'MODIFIED', markReady(env.server.objects.get('/pods/default/web-a')!, new Date(env.clock.now()).toISOString()));
+    markRunningReady(env, env.server.objects.get('/pods/default/web-a')!, new Date(env.clock.now()).toISOString());
     await quiesce();
     env.clock.step(5_000);
-    expect(controller.queued()).toBe(0);
+    expect(controller.pending()).toBe(0);
     env.clock.step(1_000);
-    expect(controller.queued()).toBe(1);
+    expect(controller.pending()).toBe(1);
     await quiesce();
     expect(rsStatus()).toMatchObject({ readyReplicas: 1, availableReplicas: 1 });
   });

@@ -1,7 +1,8 @@
 import { isConflict, isNotFound, metaNamespaceKey, NAMESPACE_INDEX, Resources, type EventRecorder, type Informer, type KubeObject } from '@kubelab/client';
-import { labelSelectorAsSelector, type LabelSelector, type LabelSelectorObject } from '@kubelab/apimachinery';
+import { labelSelectorAsSelector, type LabelSelector, type LabelSelectorObject, type OwnerReference } from '@kubelab/apimachinery';
 import type { ControllerContext } from '../../controller/context';
-import { controllerOf, newControllerRef, resolveControllerRef, type OwnerReference } from '../../controller/controller-ref';
+import { ControllerLister } from '../../controller/controller-lister';
+import { controllerOf, newControllerRef } from '../../controller/controller-ref';
 import { ControllerExpectations } from '../../controller/expectations';
 import { ControllerRefManager, recheckDeletionTimestamp } from '../../controller/controller-ref-manager';
 import { hasNamespaceTerminatingCause } from '../../controller/namespace-terminating';
@@ -39,13 +40,15 @@ function controllerUIDs(rs: KubeObject): string[] {
  */
 export class ReplicaSetController extends QueueController {
   private readonly rsInformer: Informer<KubeObject>;
+  private readonly rsLister: ControllerLister<KubeObject>;
   private readonly podInformer: Informer<KubeObject>;
   private readonly recorder: EventRecorder;
   private readonly expectations: UIDTrackingExpectations;
 
   constructor(ctx: ControllerContext) {
-    super('replicaset-controller', ctx, CONCURRENT_SYNCS);
+    super('replicaset-controller', ctx, { concurrentSyncs: CONCURRENT_SYNCS });
     this.rsInformer = ctx.informers.informer(Resources.replicasets, { [CONTROLLER_UID_INDEX]: controllerUIDs });
+    this.rsLister = new ControllerLister(this.rsInformer.indexer, KIND);
     this.podInformer = ctx.informers.informer(Resources.pods);
     this.recorder = ctx.recorder('replicaset-controller');
     this.expectations = new UIDTrackingExpectations(new ControllerExpectations(ctx.clock));
@@ -226,69 +229,32 @@ export class ReplicaSetController extends QueueController {
       this.podDeleted(pod);
       return;
     }
-    const ref = controllerOf(pod);
-    if (ref) {
-      const rs = this.resolve(pod.metadata.namespace, ref);
-      if (!rs) return;
-      this.expectations.creationObserved(metaNamespaceKey(rs));
-      this.enqueue(rs);
-      return;
-    }
-    // An orphan: every ReplicaSet that selects it may want to adopt it. No one expects it.
-    for (const rs of this.replicaSetsSelecting(pod)) this.enqueue(rs);
+    // An orphan was expected by no one; every ReplicaSet that selects it may want to adopt it.
+    const rs = this.rsLister.controllerOf(pod);
+    if (rs) this.expectations.creationObserved(metaNamespaceKey(rs));
+    for (const toSync of this.rsLister.toSyncOnAdd(pod)) this.enqueue(toSync);
   }
 
   private podUpdated(old: KubeObject, cur: KubeObject): void {
-    const labelsChanged = JSON.stringify(old.metadata.labels ?? {}) !== JSON.stringify(cur.metadata.labels ?? {});
     if (cur.metadata.deletionTimestamp) {
       // Graceful deletion: act now, not when the kubelet finally removes the pod.
+      const labelsChanged = JSON.stringify(old.metadata.labels ?? {}) !== JSON.stringify(cur.metadata.labels ?? {});
       this.podDeleted(cur);
       if (labelsChanged) this.podDeleted(old);
       return;
     }
-    const [oldRef, curRef] = [controllerOf(old), controllerOf(cur)];
-    const refChanged = JSON.stringify(oldRef ?? null) !== JSON.stringify(curRef ?? null);
-    if (refChanged && oldRef) {
-      const rs = this.resolve(old.metadata.namespace, oldRef);
-      if (rs) this.enqueue(rs);
-    }
-    if (curRef) {
-      const rs = this.resolve(cur.metadata.namespace, curRef);
-      if (!rs) return;
-      this.enqueue(rs);
-      const minReadySeconds = Number(rs.spec?.minReadySeconds ?? 0);
-      // Ready now, available later: come back then (and a second more for clock skew).
-      if (!isPodReady(old) && isPodReady(cur) && minReadySeconds > 0) this.enqueueAfter(rs, (minReadySeconds + 1) * 1000);
-      return;
-    }
-    if (labelsChanged || refChanged) for (const rs of this.replicaSetsSelecting(cur)) this.enqueue(rs);
+    for (const rs of this.rsLister.toSyncOnUpdate(old, cur)) this.enqueue(rs);
+    // Ready now, available later: come back then (and a second more for clock skew).
+    const rs = this.rsLister.controllerOf(cur);
+    const minReadySeconds = Number(rs?.spec?.minReadySeconds ?? 0);
+    if (rs && !isPodReady(old) && isPodReady(cur) && minReadySeconds > 0) this.enqueueAfter(rs, (minReadySeconds + 1) * 1000);
   }
 
   private podDeleted(pod: KubeObject): void {
-    const ref = controllerOf(pod);
-    if (!ref) return;
-    const rs = this.resolve(pod.metadata.namespace, ref);
+    const rs = this.rsLister.controllerOf(pod);
     if (!rs) return;
     const key = metaNamespaceKey(rs);
     this.expectations.deletionObserved(key, metaNamespaceKey(pod));
     this.enqueue(key);
-  }
-
-  private resolve(namespace: string | undefined, ref: OwnerReference): KubeObject | undefined {
-    return resolveControllerRef(ref, KIND, (name) => this.rsInformer.indexer.get(namespace, name));
-  }
-
-  /** GetPodReplicaSets: the ReplicaSets of the pod's namespace whose (non-empty) selector matches it. */
-  private replicaSetsSelecting(pod: KubeObject): KubeObject[] {
-    const labels = pod.metadata.labels ?? {};
-    if (!Object.keys(labels).length) return [];
-    return this.rsInformer.indexer.byIndex(NAMESPACE_INDEX, pod.metadata.namespace ?? '').filter((rs) => {
-      try {
-        const selector = labelSelectorAsSelector(rs.spec?.selector as LabelSelectorObject);
-        return !selector.isEmpty() && selector.matches(labels);
-      } catch {
-        return false;
-      }
-    });
   }
 }

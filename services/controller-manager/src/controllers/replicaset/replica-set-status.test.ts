@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '@kubelab/client';
 import { calculateStatus, statusUpToDate } from './replica-set-status';
-import { podFixture, replicaSetFixture } from './testing';
+import { podFixture } from '../../controller/testing-objects';
+import { replicaSetFixture } from '../../controller/testing-workloads';
 
 const NOW = Date.parse('2026-01-01T12:00:00Z');
 const ago = (seconds: number) => new Date(NOW - seconds * 1000).toISOString().replace(/\.\d+Z$/, 'Z');

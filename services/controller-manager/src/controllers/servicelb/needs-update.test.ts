@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '@kubelab/client';
-import { serviceFixture } from '../../controller/testing-services';
+import { serviceFixture } from '../../controller/testing-objects';
 import { LOAD_BALANCER_CLEANUP_FINALIZER, needsCleanup, needsUpdate, wantsLoadBalancer } from './needs-update';
 
 const lb = serviceFixture('web', { type: 'LoadBalancer' });

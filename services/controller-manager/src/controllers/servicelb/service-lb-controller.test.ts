@@ -1,28 +1,18 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Resources, type KubeObject } from '@kubelab/client';
 import { waitFor } from '@kubelab/component-base';
-import { testEnv, type TestEnv } from '../../controller/testing';
-import { caughtUp, serviceFixture } from '../../controller/testing-services';
+import { caughtUp, startController, testEnv, withQueueProbe, type TestEnv } from '../../controller/testing';
+import { serviceFixture } from '../../controller/testing-objects';
 import { LOAD_BALANCER_CLEANUP_FINALIZER } from './needs-update';
 import { ServiceLBController } from './service-lb-controller';
 
-class ProbedServiceLBController extends ServiceLBController {
-  pending(): number {
-    return this.queue.len();
-  }
-  waiting(): number {
-    return this.queue.waitingLen();
-  }
-  async drain(): Promise<void> {
-    while (this.queue.len() > 0) await this.processNextItem();
-  }
-}
+const ProbedServiceLBController = withQueueProbe(ServiceLBController);
 
 const ENSURED = ['Normal EnsuringLoadBalancer Ensuring load balancer', 'Normal EnsuredLoadBalancer Ensured load balancer'];
 
 describe('ServiceLBController', () => {
   let env: TestEnv;
-  let controller: ProbedServiceLBController;
+  let controller: InstanceType<typeof ProbedServiceLBController>;
   const service = (name: string) => env.server.objects.get(`/services/default/${name}`);
   const ingress = (name: string) => (service(name)?.status?.loadBalancer as { ingress?: unknown[] } | undefined)?.ingress;
 
@@ -34,10 +24,11 @@ describe('ServiceLBController', () => {
   });
 
   async function start(...services: KubeObject[]): Promise<void> {
-    for (const object of services) env.server.write(Resources.services, 'ADDED', object);
-    controller = new ProbedServiceLBController(env.ctx);
-    env.ctx.informers.start();
-    await env.ctx.informers.waitForSync();
+    controller = await startController(
+      env,
+      (ctx) => new ProbedServiceLBController(ctx),
+      services.map((service) => [Resources.services, service]),
+    );
   }
   const settle = () => caughtUp(env, Resources.services);
 

@@ -8,6 +8,8 @@ import { lbSpec, LOAD_BALANCER_CLEANUP_FINALIZER, needsCleanup, needsUpdate, wan
 /** The service controller retries a failed sync after 5 s, doubling to 5 min (minRetryDelay, maxRetryDelay). */
 const MIN_RETRY_DELAY_MS = 5_000;
 const MAX_RETRY_DELAY_MS = 300_000;
+/** The cloud provider's --concurrent-service-syncs default. */
+const CONCURRENT_SYNCS = 1;
 
 interface LoadBalancerIngress {
   ip?: string;
@@ -26,13 +28,12 @@ interface LoadBalancerIngress {
 export class ServiceLBController extends QueueController {
   private readonly serviceInformer: Informer<KubeObject>;
   private readonly recorder: EventRecorder;
-  private readonly retries = new ItemExponentialFailureRateLimiter<string>(MIN_RETRY_DELAY_MS, MAX_RETRY_DELAY_MS);
   /** What this controller handed out, by Service key: the cache may not show it yet. */
   private readonly assigned = new Map<string, string>();
 
   constructor(ctx: ControllerContext) {
-    // --concurrent-service-syncs is 1: one allocation at a time, so two Services never get the same address.
-    super('service-lb-controller', ctx);
+    // Two workers never hand out one address twice: an allocation is made and recorded in one synchronous step.
+    super('service-lb-controller', ctx, { concurrentSyncs: CONCURRENT_SYNCS, rateLimiter: new ItemExponentialFailureRateLimiter<string>(MIN_RETRY_DELAY_MS, MAX_RETRY_DELAY_MS) });
     this.serviceInformer = ctx.informers.informer(Resources.services);
     this.recorder = ctx.recorder('service-controller');
     this.serviceInformer.addEventHandler({
@@ -56,22 +57,18 @@ export class ServiceLBController extends QueueController {
     return [this.serviceInformer];
   }
 
-  /** syncService; a failure is reported and retried after the service controller's own back-off. */
+  /** syncService; a failure is reported, then retried after the service controller's own back-off. */
   async reconcile(key: string): Promise<void> {
     const service = this.serviceInformer.indexer.getByKey(key);
     if (!service) {
       this.release(key);
-      this.retries.forget(key);
       return;
     }
     try {
       await this.syncLoadBalancerIfNeeded(key, service);
-      this.retries.forget(key);
     } catch (error) {
       this.recorder.event(service, 'Warning', 'SyncLoadBalancerFailed', `Error syncing load balancer: ${(error as Error).message}`);
-      const delay = this.retries.when(key);
-      this.log.info({ key, err: (error as Error).message, retryInMs: delay }, 'load balancer sync failed');
-      this.enqueueAfter(key, delay);
+      throw error;
     }
   }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { getEndOrdinal, getStartOrdinal, identityMatches, isMemberOf, newStatefulSetPod, newVersionedStatefulSetPod, parentNameAndOrdinal, podInOrdinalRange } from './stateful-pod';
 import { applyRevision, newRevision } from './stateful-set-revisions';
-import { statefulSetFixture } from './testing';
+import { statefulSetFixture } from '../../controller/testing-workloads';
 import type { Pod, StatefulSetSpec } from './types';
 
 const named = (name: string, labels: Record<string, string> = {}): Pod => ({ metadata: { name, namespace: 'default', labels } });

@@ -1,5 +1,6 @@
 import type { KubeObject } from '@kubelab/client';
-import { newControllerRef, type OwnerReference } from '../../controller/controller-ref';
+import type { OwnerReference } from '@kubelab/apimachinery';
+import { newControllerRef } from '../../controller/controller-ref';
 import { isPodAvailable, isPodReady, podFromTemplate } from '../../controller/pod-util';
 import type { Pod, StatefulSet } from './types';
 

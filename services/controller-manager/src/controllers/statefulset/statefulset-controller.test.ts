@@ -1,10 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Resources } from '@kubelab/client';
 import type { ControllerRevision } from '../../controller/controller-history';
-import { cachesCaughtUp } from '../../controller/testing-cache';
-import { testEnv, type TestEnv } from '../../controller/testing';
+import { admitNewPods, caughtUp, editSpec, markRunningReady, startController, testEnv, type Fixture, type TestEnv } from '../../controller/testing';
+import { statefulSetFixture } from '../../controller/testing-workloads';
 import { StatefulSetController } from './statefulset-controller';
-import { admitNewPods, markRunningReady, statefulSetFixture } from './testing';
 import type { Pod, StatefulSet, StatefulSetSpec } from './types';
 
 const KEY = 'default/web';
@@ -16,19 +15,14 @@ afterEach(async () => env?.close());
 
 async function start(set: StatefulSet, pods: Pod[] = []): Promise<StatefulSetController> {
   env = await testEnv({ startMs: Date.parse('2026-01-01T01:00:00Z') });
-  env.server.write(Resources.statefulsets, 'ADDED', set);
-  for (const pod of pods) env.server.write(Resources.pods, 'ADDED', pod);
-  const controller = new StatefulSetController(env.ctx);
-  env.ctx.informers.start();
-  await env.ctx.informers.waitForSync();
-  return controller;
+  return startController(env, (ctx) => new StatefulSetController(ctx), [[Resources.statefulsets, set], ...pods.map((pod): Fixture => [Resources.pods, pod])]);
 }
 
 /** Reconciles; the apiserver gives new pods their Pending phase; the caches catch up. */
 async function sync(controller: StatefulSetController): Promise<void> {
   await controller.reconcile(KEY);
   admitNewPods(env);
-  await cachesCaughtUp(env, ...WATCHED);
+  await caughtUp(env, ...WATCHED);
 }
 
 const pods = () => (env.objects('/pods') as Pod[]).sort((a, b) => a.metadata.name!.localeCompare(b.metadata.name!));
@@ -41,7 +35,7 @@ const events = async () => (await env.events()).filter((e) => !e.startsWith('Nor
 
 async function ready(...podNames: string[]): Promise<void> {
   for (const name of podNames) markRunningReady(env, pod(name), READY);
-  await cachesCaughtUp(env, Resources.pods);
+  await caughtUp(env, Resources.pods);
 }
 
 /** Creates every pod in order, making each Running and Ready. */
@@ -53,12 +47,7 @@ async function rollOut(controller: StatefulSetController, replicas = 3): Promise
   await sync(controller);
 }
 
-function edit(change: (s: StatefulSet) => void): void {
-  const edited = structuredClone(set());
-  change(edited);
-  edited.metadata.generation = (edited.metadata.generation ?? 1) + 1;
-  env.server.write(Resources.statefulsets, 'MODIFIED', edited);
-}
+const edit = (change: (s: StatefulSet) => void) => editSpec(env, Resources.statefulsets, set(), change);
 
 const newImage = (image: string) => (s: StatefulSet) => (s.spec.template!.spec = { containers: [{ name: 'nginx', image }] });
 
@@ -114,10 +103,10 @@ describe('StatefulSetController', () => {
     await rollOut(controller);
     // Bound pods terminate gracefully: they stay, being deleted, until the kubelet is done.
     for (const name of ['web-0', 'web-1', 'web-2']) markRunningReady(env, pod(name), READY, 'worker-1');
-    await cachesCaughtUp(env, Resources.pods);
+    await caughtUp(env, Resources.pods);
 
     edit((s) => (s.spec.replicas = 1));
-    await cachesCaughtUp(env, Resources.statefulsets);
+    await caughtUp(env, Resources.statefulsets);
     await sync(controller);
     expect(pod('web-2').metadata.deletionTimestamp).toBeDefined();
     expect(pod('web-1').metadata.deletionTimestamp).toBeUndefined();
@@ -125,7 +114,7 @@ describe('StatefulSetController', () => {
     expect(pod('web-1').metadata.deletionTimestamp).toBeUndefined();
 
     env.server.write(Resources.pods, 'DELETED', pod('web-2'));
-    await cachesCaughtUp(env, Resources.pods);
+    await caughtUp(env, Resources.pods);
     await sync(controller);
     expect(pod('web-1').metadata.deletionTimestamp).toBeDefined();
     expect((await events()).slice(-2)).toEqual(['Normal SuccessfulDelete delete Pod web-2 in StatefulSet web successful', 'Normal SuccessfulDelete delete Pod web-1 in StatefulSet web successful']);
@@ -135,7 +124,7 @@ describe('StatefulSetController', () => {
     const controller = await start(statefulSetFixture('web', { podManagementPolicy: 'Parallel' }));
     await sync(controller);
     edit((s) => (s.spec.replicas = 1));
-    await cachesCaughtUp(env, Resources.statefulsets);
+    await caughtUp(env, Resources.statefulsets);
     await sync(controller);
     expect(names()).toEqual(['web-0']);
   });
@@ -145,7 +134,7 @@ describe('StatefulSetController', () => {
     await rollOut(controller);
     const failed = pod('web-1');
     env.server.write(Resources.pods, 'MODIFIED', { ...failed, status: { phase: 'Failed' } });
-    await cachesCaughtUp(env, Resources.pods);
+    await caughtUp(env, Resources.pods);
     await sync(controller);
     expect(names()).toEqual(['web-0', 'web-2']);
     await sync(controller);
@@ -161,7 +150,7 @@ describe('StatefulSetController', () => {
     const controller = await start(statefulSetFixture('web'));
     await rollOut(controller);
     env.server.write(Resources.pods, 'DELETED', pod('web-0'));
-    await cachesCaughtUp(env, Resources.pods);
+    await caughtUp(env, Resources.pods);
     await sync(controller);
     expect(names()).toEqual(['web-0', 'web-1', 'web-2']);
   });
@@ -172,7 +161,7 @@ describe('StatefulSetController', () => {
     const oldRevision = set().status?.currentRevision;
 
     edit(newImage('nginx:1.28'));
-    await cachesCaughtUp(env, Resources.statefulsets);
+    await caughtUp(env, Resources.statefulsets);
     await sync(controller);
     const updateRevision = revisions().find((r) => r.revision === 2)!.metadata.name;
     expect(set().status).toMatchObject({ currentRevision: oldRevision, updateRevision, observedGeneration: 2 });
@@ -200,7 +189,7 @@ describe('StatefulSetController', () => {
     await rollOut(controller);
     const oldRevision = set().status?.currentRevision;
     edit(newImage('nginx:1.28'));
-    await cachesCaughtUp(env, Resources.statefulsets);
+    await caughtUp(env, Resources.statefulsets);
     await sync(controller);
     await sync(controller);
     await ready('web-2');
@@ -216,13 +205,13 @@ describe('StatefulSetController', () => {
     await rollOut(controller);
     const oldRevision = set().status?.currentRevision;
     edit(newImage('nginx:1.28'));
-    await cachesCaughtUp(env, Resources.statefulsets);
+    await caughtUp(env, Resources.statefulsets);
     await sync(controller);
     await sync(controller);
     expect(pods().map(revisionOf)).toEqual([oldRevision, oldRevision, oldRevision]);
 
     env.server.write(Resources.pods, 'DELETED', pod('web-1'));
-    await cachesCaughtUp(env, Resources.pods);
+    await caughtUp(env, Resources.pods);
     await sync(controller);
     expect(revisionOf(pod('web-1'))).toBe(set().status?.updateRevision);
     expect(set().status?.updateRevision).not.toBe(oldRevision);
@@ -232,7 +221,7 @@ describe('StatefulSetController', () => {
     const controller = await start(statefulSetFixture('web', { minReadySeconds: 10, replicas: 2 }));
     await sync(controller);
     markRunningReady(env, pod('web-0'), '2026-01-01T00:59:55Z');
-    await cachesCaughtUp(env, Resources.pods);
+    await caughtUp(env, Resources.pods);
     await sync(controller);
     expect(names()).toEqual(['web-0']);
     expect(set().status).toMatchObject({ readyReplicas: 1, availableReplicas: 0 });
@@ -257,19 +246,19 @@ describe('StatefulSetController', () => {
     await sync(controller);
     const first = revisions()[0]!.metadata.name;
     edit(newImage('nginx:1.28'));
-    await cachesCaughtUp(env, Resources.statefulsets);
+    await caughtUp(env, Resources.statefulsets);
     await sync(controller);
     edit(newImage('nginx:1.27'));
-    await cachesCaughtUp(env, Resources.statefulsets);
+    await caughtUp(env, Resources.statefulsets);
     await sync(controller);
     expect(Object.fromEntries(revisions().map((r) => [r.metadata.name, r.revision]))).toMatchObject({ [first!]: 3 });
     expect(revisions()).toHaveLength(2);
 
     edit(newImage('nginx:1.29'));
-    await cachesCaughtUp(env, Resources.statefulsets);
+    await caughtUp(env, Resources.statefulsets);
     await sync(controller);
     edit(newImage('nginx:1.30'));
-    await cachesCaughtUp(env, Resources.statefulsets);
+    await caughtUp(env, Resources.statefulsets);
     await sync(controller);
     // Kept: current (what web-0 runs, revision 3), update (1.30), and one more (1.29).
     expect(revisions().map((r) => r.revision).sort()).toEqual([3, 4, 5]);

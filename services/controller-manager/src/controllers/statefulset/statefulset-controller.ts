@@ -2,7 +2,8 @@ import { Resources, splitMetaNamespaceKey, type Informer, type KubeObject } from
 import { labelSelectorAsSelector, type LabelSelector } from '@kubelab/apimachinery';
 import type { ControllerContext } from '../../controller/context';
 import { ControllerHistory, type ControllerRevision } from '../../controller/controller-history';
-import { controllerOf, resolveControllerRef, type OwnerReference } from '../../controller/controller-ref';
+import { ControllerLister } from '../../controller/controller-lister';
+import { controllerOf } from '../../controller/controller-ref';
 import { ControllerRefManager, recheckDeletionTimestamp } from '../../controller/controller-ref-manager';
 import { isPodReady } from '../../controller/pod-util';
 import { QueueController } from '../../controller/queue-controller';
@@ -10,6 +11,9 @@ import { isMemberOf, replicasOf, setRef } from './stateful-pod';
 import { StatefulPodControl } from './stateful-pod-control';
 import { StatefulSetControl } from './stateful-set-control';
 import type { Pod, StatefulSet } from './types';
+
+/** kube-controller-manager's --concurrent-statefulset-syncs default. */
+const CONCURRENT_SYNCS = 5;
 
 /**
  * The StatefulSet controller (pkg/controller/statefulset): pods with stable names `<set>-0`,
@@ -21,15 +25,16 @@ import type { Pod, StatefulSet } from './types';
  */
 export class StatefulSetController extends QueueController {
   private readonly sets: Informer<StatefulSet>;
+  private readonly setLister: ControllerLister<StatefulSet>;
   private readonly pods: Informer<Pod>;
   private readonly revisions: Informer<ControllerRevision>;
   private readonly history: ControllerHistory;
   private readonly control: StatefulSetControl;
 
-  /** --concurrent-statefulset-syncs defaults to 5. */
-  constructor(ctx: ControllerContext, workers = 5) {
-    super('statefulset-controller', ctx, workers);
+  constructor(ctx: ControllerContext) {
+    super('statefulset-controller', ctx, { concurrentSyncs: CONCURRENT_SYNCS });
     this.sets = ctx.informers.informer<StatefulSet>(Resources.statefulsets);
+    this.setLister = new ControllerLister(this.sets.indexer, 'StatefulSet');
     this.pods = ctx.informers.informer<Pod>(Resources.pods);
     this.revisions = ctx.informers.informer<ControllerRevision>(Resources.controllerrevisions);
     this.history = new ControllerHistory(ctx.client, this.revisions.indexer);
@@ -87,57 +92,21 @@ export class StatefulSetController extends QueueController {
     for (const revision of orphans) await this.history.adoptControllerRevision(setRef(set), revision);
   }
 
-  private resolve(namespace: string | undefined, ref: OwnerReference | undefined): StatefulSet | undefined {
-    return resolveControllerRef(ref, 'StatefulSet', (name) => this.sets.indexer.get(namespace, name));
-  }
-
-  /** The sets in the pod's namespace whose (non-empty) selector matches it (GetPodStatefulSets). */
-  private setsSelecting(pod: Pod): StatefulSet[] {
-    return this.sets.indexer.byIndex('namespace', pod.metadata.namespace ?? '').filter((set) => {
-      try {
-        const selector = labelSelectorAsSelector(set.spec.selector);
-        return !selector.isEmpty() && selector.matches(pod.metadata.labels ?? {});
-      } catch {
-        return false;
-      }
-    });
-  }
-
   private addPod(pod: Pod): void {
     if (pod.metadata.deletionTimestamp) return this.deletePod(pod);
-    const ref = controllerOf(pod);
-    if (ref) {
-      const set = this.resolve(pod.metadata.namespace, ref);
-      if (set) this.enqueue(set);
-      return;
-    }
-    for (const set of this.setsSelecting(pod)) this.enqueue(set);
+    for (const set of this.setLister.toSyncOnAdd(pod)) this.enqueue(set);
   }
 
   private updatePod(old: Pod, cur: Pod): void {
-    if (old.metadata.resourceVersion === cur.metadata.resourceVersion) return;
-    const labelsChanged = JSON.stringify(old.metadata.labels ?? {}) !== JSON.stringify(cur.metadata.labels ?? {});
-    const curRef = controllerOf(cur);
-    const oldRef = controllerOf(old);
-    const refChanged = JSON.stringify(curRef) !== JSON.stringify(oldRef);
-    if (refChanged && oldRef) {
-      const previous = this.resolve(old.metadata.namespace, oldRef);
-      if (previous) this.enqueue(previous);
-    }
-    if (curRef) {
-      const set = this.resolve(cur.metadata.namespace, curRef);
-      if (!set) return;
-      this.enqueue(set);
-      // Ready now, available minReadySeconds later.
-      const minReadySeconds = set.spec.minReadySeconds ?? 0;
-      if (!isPodReady(old) && isPodReady(cur) && minReadySeconds > 0) this.enqueueAfter(set, minReadySeconds * 1000);
-      return;
-    }
-    if (labelsChanged || refChanged) for (const set of this.setsSelecting(cur)) this.enqueue(set);
+    for (const set of this.setLister.toSyncOnUpdate(old, cur)) this.enqueue(set);
+    // Ready now, available minReadySeconds later.
+    const set = this.setLister.controllerOf(cur);
+    const minReadySeconds = set?.spec.minReadySeconds ?? 0;
+    if (set && !isPodReady(old) && isPodReady(cur) && minReadySeconds > 0) this.enqueueAfter(set, minReadySeconds * 1000);
   }
 
   private deletePod(pod: Pod): void {
-    const set = this.resolve(pod.metadata.namespace, controllerOf(pod));
+    const set = this.setLister.controllerOf(pod);
     if (set) this.enqueue(set);
   }
 }

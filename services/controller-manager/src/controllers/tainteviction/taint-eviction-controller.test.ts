@@ -1,9 +1,10 @@
-import { Resources, type KubeObject } from '@kubelab/client';
+import { Resources } from '@kubelab/client';
 import { waitFor } from '@kubelab/component-base';
+import type { Taint, Toleration } from '@kubelab/component-helpers';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { Taint, Toleration } from '../../controller/taints';
 import { emulateDeletion, type DeleteCall } from '../../controller/testing-deletion';
-import { testEnv, type TestEnv } from '../../controller/testing';
+import { startController, testEnv, type Fixture, type TestEnv } from '../../controller/testing';
+import { CREATED, nodeFixture, podFixture } from '../../controller/testing-objects';
 import { TaintEvictionController } from './taint-eviction-controller';
 
 const T0 = Date.parse('2026-01-01T00:00:00Z');
@@ -15,14 +16,8 @@ const defaultTolerations: Toleration[] = [
   { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
 ];
 
-const node = (name: string, taints: Taint[] = []): KubeObject => ({ apiVersion: 'v1', kind: 'Node', metadata: { name, uid: `uid-${name}` }, spec: taints.length ? { taints } : {} });
-const pod = (name: string, tolerations: Toleration[], nodeName = 'worker-1'): KubeObject => ({
-  apiVersion: 'v1',
-  kind: 'Pod',
-  metadata: { name, namespace: 'default', uid: `uid-${name}` },
-  spec: { nodeName, tolerations },
-  status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] },
-});
+const node = (name: string, taints: Taint[] = []) => nodeFixture(name, { taints });
+const pod = (name: string, tolerations: Toleration[], nodeName = 'worker-1') => podFixture(name, { nodeName, tolerations, phase: 'Running', readySince: CREATED });
 
 interface World {
   env: TestEnv;
@@ -38,19 +33,23 @@ afterEach(async () => {
   env = undefined;
 });
 
-async function start(fixtures: Array<[typeof Resources.nodes, KubeObject]>): Promise<World> {
+async function start(fixtures: Fixture[]): Promise<World> {
   env = await testEnv({ startMs: T0 });
-  for (const [resource, o] of fixtures) env.server.write(resource, 'ADDED', o);
   const deletes = emulateDeletion(env);
-  const controller = new TaintEvictionController(env.ctx);
   const queued: string[] = [];
-  const enqueue = controller.enqueue.bind(controller);
-  vi.spyOn(controller, 'enqueue').mockImplementation((key) => {
-    queued.push(typeof key === 'string' ? key : `${key.metadata.namespace}/${key.metadata.name}`);
-    enqueue(key);
-  });
-  env.ctx.informers.start();
-  await env.ctx.informers.waitForSync();
+  const controller = await startController(
+    env,
+    (ctx) => {
+      const c = new TaintEvictionController(ctx);
+      const enqueue = c.enqueue.bind(c);
+      vi.spyOn(c, 'enqueue').mockImplementation((key) => {
+        queued.push(typeof key === 'string' ? key : `${key.metadata.namespace}/${key.metadata.name}`);
+        enqueue(key);
+      });
+      return c;
+    },
+    fixtures,
+  );
   return { env, controller, deletes, queued };
 }
 

@@ -1,8 +1,8 @@
 import { isNotFound, Resources, splitMetaNamespaceKey, type EventRecorder, type Informer, type KubeObject } from '@kubelab/client';
+import { nodeTaints, podTolerations, type Taint, type Toleration } from '@kubelab/component-helpers';
 import type { ControllerContext } from '../../controller/context';
 import { POD_NODE_NAME_INDEX, podNodeNameIndex } from '../../controller/pod-node-name-index';
 import { QueueController } from '../../controller/queue-controller';
-import { nodeTaints, podTolerations, type Taint, type Toleration } from '../../controller/taints';
 import { updatePodCondition } from '../../controller/update-pod-condition';
 import { TimedWorkerQueue } from './timed-workers';
 import { noExecuteTaints, tolerationTimeMs } from './toleration-time';

@@ -1,5 +1,5 @@
+import type { Taint, Toleration } from '@kubelab/component-helpers';
 import { describe, expect, it } from 'vitest';
-import type { Taint, Toleration } from '../../controller/taints';
 import { noExecuteTaints, tolerationTimeMs } from './toleration-time';
 
 const unreachable: Taint = { key: 'node.kubernetes.io/unreachable', effect: 'NoExecute' };

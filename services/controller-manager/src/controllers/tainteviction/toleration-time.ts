@@ -1,4 +1,4 @@
-import { getMatchingTolerations, type Taint, type Toleration } from '../../controller/taints';
+import { getMatchingTolerations, type Taint, type Toleration } from '@kubelab/component-helpers';
 
 /** The taints that evict running pods. */
 export function noExecuteTaints(taints: readonly Taint[]): Taint[] {

@@ -1,9 +1,17 @@
-import type { KubeObject } from '@kubelab/client';
+import type { KubeObject } from '@kubelab/apimachinery';
+
+/**
+ * Taints and tolerations as both the scheduler and the controllers match them
+ * (core/v1 Toleration.ToleratesTaint, k8s.io/component-helpers/scheduling/corev1 and v1helper):
+ * one copy, so a pod the scheduler places on a tainted node is a pod the DaemonSet and taint
+ * eviction controllers agree may be there.
+ */
 
 /** core/v1 Taint. */
 export interface Taint {
   key: string;
   value?: string;
+  /** NoSchedule, PreferNoSchedule or NoExecute. */
   effect: string;
   /** RFC 3339; set on taints the node lifecycle controller adds (when the taint appeared). */
   timeAdded?: string;
@@ -15,16 +23,19 @@ export interface Toleration {
   /** "Equal" (the default) or "Exists". */
   operator?: string;
   value?: string;
+  /** Empty: every effect. */
   effect?: string;
   /** For NoExecute taints: how long the pod may stay once the taint is there; unset: forever. */
   tolerationSeconds?: number;
 }
 
-export function nodeTaints(node: KubeObject): Taint[] {
+/** A node's spec.taints. */
+export function nodeTaints(node: Pick<KubeObject, 'spec'>): Taint[] {
   return (node.spec?.taints as Taint[] | undefined) ?? [];
 }
 
-export function podTolerations(pod: KubeObject): Toleration[] {
+/** A pod's spec.tolerations. */
+export function podTolerations(pod: Pick<KubeObject, 'spec'>): Toleration[] {
   return (pod.spec?.tolerations as Toleration[] | undefined) ?? [];
 }
 
@@ -38,7 +49,7 @@ export function taintExists(taints: readonly Taint[], taint: Taint): boolean {
   return taints.some((t) => matchTaint(t, taint));
 }
 
-/** Toleration.ToleratesTaint: an empty effect or key matches any; "Exists" ignores the value. */
+/** Toleration.ToleratesTaint: an empty effect or key matches any (an empty key with Exists: every taint); "Exists" ignores the value. */
 export function toleratesTaint(toleration: Toleration, taint: Taint): boolean {
   if (toleration.effect && toleration.effect !== taint.effect) return false;
   if (toleration.key && toleration.key !== taint.key) return false;
@@ -51,6 +62,21 @@ export function toleratesTaint(toleration: Toleration, taint: Taint): boolean {
     default:
       return false;
   }
+}
+
+/** Whether one of the tolerations tolerates the taint (corev1.TolerationsTolerateTaint). */
+export function tolerationsTolerateTaint(tolerations: readonly Toleration[], taint: Taint): boolean {
+  return tolerations.some((t) => toleratesTaint(t, taint));
+}
+
+/** The taints that keep a pod off a node; PreferNoSchedule is only a preference (DoNotScheduleTaintsFilterFunc). */
+export function doNotScheduleTaint(taint: Taint): boolean {
+  return taint.effect === 'NoSchedule' || taint.effect === 'NoExecute';
+}
+
+/** The first taint (in the node's order) that `inclusionFilter` selects and no toleration tolerates (corev1.FindMatchingUntoleratedTaint). */
+export function findMatchingUntoleratedTaint(taints: readonly Taint[], tolerations: readonly Toleration[], inclusionFilter: (taint: Taint) => boolean): Taint | undefined {
+  return taints.find((taint) => inclusionFilter(taint) && !tolerationsTolerateTaint(tolerations, taint));
 }
 
 /**

@@ -1,0 +1,43 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { expect } from 'vitest';
+import { kubectl } from '@kubelab/testkit';
+
+/**
+ * The scenario manifests live in ../shared beside the repository (as in CI); a clone on its own
+ * uses the copies in test/fixtures.
+ */
+const SHARED = path.resolve(__dirname, '../../../shared/scenarios/manifests');
+
+export function scenarioManifest(name: string): string {
+  const shared = path.join(SHARED, name);
+  return fs.existsSync(shared) ? shared : path.resolve(__dirname, '../fixtures', name);
+}
+
+/** The rows of a kubectl table as arrays of cells (columns split on runs of 2+ spaces). */
+export function table(text: string): string[][] {
+  return text
+    .trim()
+    .split('\n')
+    .map((line) => line.trim().split(/\s{2,}/));
+}
+
+/** The real kubectl against one apiserver, with the helpers every scenario uses. */
+export function kubectlSession(kubeconfig: () => string) {
+  const k = (...args: string[]) => kubectl(kubeconfig(), args);
+  /** Runs kubectl and fails the test on anything on stderr. */
+  const ok = (...args: string[]) => {
+    const r = k(...args);
+    expect(r.stderr, `kubectl ${args.join(' ')}`).toBe('');
+    return r.stdout;
+  };
+  /** `kubectl apply -f -` of a manifest. */
+  const apply = (yaml: string) => {
+    const r = kubectl(kubeconfig(), ['apply', '-f', '-'], { input: yaml });
+    expect(r.stderr).toBe('');
+    return r.stdout;
+  };
+  /** A table's rows; [] when kubectl says "No resources found". */
+  const rows = (...args: string[]) => table(k(...args).stdout).filter((r) => r[0]);
+  return { k, ok, apply, rows };
+}
