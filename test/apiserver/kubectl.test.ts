@@ -60,6 +60,10 @@ describe.each([
     const svc = table(ok(['get', 'services']));
     expect(svc[0]).toEqual(['NAME', 'TYPE', 'CLUSTER-IP', 'EXTERNAL-IP', 'PORT(S)', 'AGE']);
     expect(svc[1]!.slice(0, 5)).toEqual(['kubernetes', 'ClusterIP', '10.96.0.1', '<none>', '443/TCP']);
+    // The Service's endpoints are the apiserver itself.
+    const port = new URL(apiserver.url).port;
+    expect(table(ok(['get', 'endpoints', 'kubernetes']))[1]!.slice(0, 2)).toEqual(['kubernetes', `127.0.0.1:${port}`]);
+    expect(table(ok(['get', 'endpointslices', 'kubernetes']))[1]!.slice(0, 4)).toEqual(['kubernetes', 'IPv4', port, '127.0.0.1']);
     expect(table(ok(['get', 'priorityclasses'])).map((row) => row.slice(0, 3))).toEqual([
       ['NAME', 'VALUE', 'GLOBAL-DEFAULT'],
       ['system-cluster-critical', '2000000000', 'false'],

@@ -1,6 +1,8 @@
 import type { Logger } from '@kubelab/component-base';
 import { ApiError } from './errors';
 import type { GenericRegistry } from './registry/generic-registry';
+import { endpoints } from './registry/resources/endpoints';
+import { endpointslices } from './registry/resources/endpointslices';
 import { namespaces } from './registry/resources/namespaces';
 import { priorityclasses } from './registry/resources/priorityclasses';
 import { services } from './registry/resources/services';
@@ -8,7 +10,9 @@ import type { KubeObject, ResourceType } from './registry/types';
 
 /**
  * What a fresh cluster has before anyone asks (the apiserver's bootstrap controllers): the four
- * system namespaces, the `kubernetes` Service, and the two system PriorityClasses. Safe to run
+ * system namespaces, the `kubernetes` Service with its Endpoints and EndpointSlice (the apiserver
+ * itself: the Service has no selector, so no controller fills them), and the two system
+ * PriorityClasses. Safe to run
  * on every start: what exists is left alone.
  */
 export async function bootstrap(registry: GenericRegistry, advertise: { address: string; port: number }, log: Logger): Promise<void> {
@@ -35,6 +39,17 @@ export async function bootstrap(registry: GenericRegistry, advertise: { address:
   await ensure(services, 'default', {
     metadata: { name: 'kubernetes', labels: { component: 'apiserver', provider: 'kubernetes' } },
     spec: { type: 'ClusterIP', clusterIP: '10.96.0.1', ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: advertise.port }], sessionAffinity: 'None' },
+  });
+  const port = { name: 'https', port: advertise.port, protocol: 'TCP' };
+  await ensure(endpoints, 'default', {
+    metadata: { name: 'kubernetes', labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' } },
+    subsets: [{ addresses: [{ ip: advertise.address }], ports: [port] }],
+  });
+  await ensure(endpointslices, 'default', {
+    metadata: { name: 'kubernetes', labels: { 'kubernetes.io/service-name': 'kubernetes' } },
+    addressType: 'IPv4',
+    endpoints: [{ addresses: [advertise.address], conditions: { ready: true } }],
+    ports: [port],
   });
   await ensure(priorityclasses, undefined, {
     metadata: { name: 'system-cluster-critical' },
