@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ObjectsClient, Resources } from '@kubelab/client';
 import { startKubelabApiserver, startKubelabComponent, startKubelabStore, type ApiserverProcess, type ServerProcess } from '@kubelab/testkit';
 import { withDeadline } from './deadline';
@@ -102,21 +103,22 @@ async function runWorkload(workload: Workload, options: SchedulerBenchOptions): 
   let bindings: BindingWatch | undefined;
   try {
     apiserver = await startKubelabApiserver(store.endpoint);
-    client = new ObjectsClient(apiserver.grpcEndpoint);
-    const zones = await registerNodes(client, options.nodes);
-    bindings = await BindingWatch.open(client, `bench=${workload.label}`, zones);
+    const objects = (client = new ObjectsClient(apiserver.grpcEndpoint));
+    const zones = await registerNodes(objects, options.nodes);
+    bindings = await BindingWatch.open(objects, `bench=${workload.label}`, zones);
 
     const createsStarted = performance.now();
-    await inParallel(options.pods, (i) => client!.create(Resources.pods, workload.pod(i, options.nodes)).then(() => undefined));
+    await inParallel(options.pods, async (i) => void (await objects.create(Resources.pods, workload.pod(i, options.nodes))));
     const createsPerSecond = options.pods / ((performance.now() - createsStarted) / 1000);
 
     scheduler = await startKubelabComponent('scheduler', apiserver, ['--leader-elect', 'false']);
     const synced = await withDeadline(logLine(scheduler, 'caches synced'), 60_000, 'the scheduler to sync its caches');
     if (!synced.includes(`"nodes":${options.nodes}`)) throw new Error(`the scheduler synced without all ${options.nodes} nodes: ${synced}`);
-    const cpu = (pid: number | undefined) => cpuSeconds(pid!);
-    const before = { scheduler: cpu(scheduler.child.pid), apiserver: cpu(apiserver.child.pid) };
+    const [schedulerPid, apiserverPid] = [scheduler.child.pid!, apiserver.child.pid!];
+    const cpu = () => ({ scheduler: cpuSeconds(schedulerPid), apiserver: cpuSeconds(apiserverPid) });
+    const before = cpu();
     await withDeadline(bindings.untilBound(options.pods), Math.max(60_000, options.pods * 100), `all ${options.pods} pods to be bound`);
-    const after = { scheduler: cpu(scheduler.child.pid), apiserver: cpu(apiserver.child.pid) };
+    const after = cpu();
     const times = [...bindings.boundAt.values()];
     const podsPerSecond = (times.length - 1) / ((Math.max(...times) - Math.min(...times)) / 1000);
 
@@ -124,7 +126,7 @@ async function runWorkload(workload: Workload, options: SchedulerBenchOptions): 
     for (let i = options.pods; i < options.pods + latencyPodCount(options); i++) {
       const pod = workload.pod(i, options.nodes);
       const sent = performance.now();
-      await client.create(Resources.pods, pod);
+      await objects.create(Resources.pods, pod);
       await withDeadline(bindings.untilPodBound(pod.metadata.name!), 30_000, `pod ${pod.metadata.name} to be bound`);
       latency.record(bindings.boundAt.get(pod.metadata.name!)! - sent);
     }
@@ -135,7 +137,7 @@ async function runWorkload(workload: Workload, options: SchedulerBenchOptions): 
       createsPerSecond,
       latency,
       bound: bindings.bound,
-      attempts: await scheduleAttempts(scheduler),
+      attempts: await scheduleAttempts(scheduler, bindings.bound),
       violations: workload.violations(bindings.placements),
       schedulerCpuMs: ((after.scheduler - before.scheduler) / options.pods) * 1000,
       apiserverCpuMs: ((after.apiserver - before.apiserver) / options.pods) * 1000,
@@ -159,11 +161,19 @@ async function registerNodes(client: ObjectsClient, count: number): Promise<Map<
   return zones;
 }
 
-/** scheduler_schedule_attempts_total by result, from the scheduler's /metrics. */
-async function scheduleAttempts(scheduler: ServerProcess): Promise<WorkloadResult['attempts']> {
-  const text = await (await fetch(`http://${scheduler.endpoint}/metrics`)).text();
-  const count = (result: string) => Number(new RegExp(`^scheduler_schedule_attempts_total\\{[^}]*result="${result}"[^}]*\\} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
-  return { scheduled: count('scheduled'), unschedulable: count('unschedulable'), error: count('error') };
+/**
+ * scheduler_schedule_attempts_total by result, from the scheduler's /metrics, once it counts the
+ * `bound` pods: it counts a binding when the apiserver's answer is back, which can be after the
+ * bench's watch has seen it.
+ */
+async function scheduleAttempts(scheduler: ServerProcess, bound: number): Promise<WorkloadResult['attempts']> {
+  for (let tries = 0; ; tries++) {
+    const text = await (await fetch(`http://${scheduler.endpoint}/metrics`)).text();
+    const count = (result: string) => Number(new RegExp(`^scheduler_schedule_attempts_total\\{[^}]*result="${result}"[^}]*\\} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
+    const attempts = { scheduled: count('scheduled'), unschedulable: count('unschedulable'), error: count('error') };
+    if (attempts.scheduled >= bound || tries === 50) return attempts;
+    await sleep(100);
+  }
 }
 
 /** Runs `task(0..count-1)` with CREATORS calls in flight. */

@@ -1,7 +1,7 @@
 import type { KubeObject } from '@kubelab/client';
 
 /** The zones simulated nodes are spread over, round robin (scheduler_perf's moon-1..3). */
-export const ZONES = ['zone-a', 'zone-b', 'zone-c'];
+const ZONES = ['zone-a', 'zone-b', 'zone-c'];
 
 /** Pods of one group (the replicas of one Deployment) keep away from each other; at most this many. */
 const GROUP_SIZE = 10;

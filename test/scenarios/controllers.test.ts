@@ -51,6 +51,10 @@ describe('scenarios 01, 02, 06: controllers turn desired state into actual state
     await waitFor(() => /^127\.0\.200\.\d+$/.test(rows('get', 'service', 'p4app')[1]?.[3] ?? ''), { timeoutMs: 15_000, what: 'an EXTERNAL-IP' });
     expect(ok('scale', 'deployment', 'p4app', '--replicas=2')).toBe('deployment.apps/p4app scaled\n');
     await waitFor(() => rows('get', 'deployments', 'p4app')[1]?.[1] === '2/2', { timeoutMs: 20_000, what: 'p4app 2/2' });
+    // 06, step 8: the controller says which generation of the spec it has acted on.
+    const [generation, observed] = ok('get', 'deployment', 'p4app', '-o', 'jsonpath={.metadata.generation} {.status.observedGeneration}').split(' ');
+    expect(Number(generation)).toBeGreaterThan(1);
+    expect(observed).toBe(generation);
     const ips = ok('get', 'pods', '-l', 'app=p4app', '-o', 'jsonpath={.items[*].status.podIP}').split(' ').sort();
     await waitFor(() => (rows('get', 'endpoints', 'p4app')[1]?.[1] ?? '').split(',').length === 2, { timeoutMs: 15_000, what: 'two endpoints' });
     expect(rows('get', 'endpoints', 'p4app')[1]![1]!.split(',').sort()).toEqual(ips.map((ip) => `${ip}:8080`));

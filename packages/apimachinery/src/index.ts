@@ -18,6 +18,7 @@ export * from './validation/labels';
 export * from './validation/label-selector';
 export * from './validation/label-selector-parser';
 export * from './validation/label-selector-object';
+export { compileLabelSelector, type LabelsMatcher } from './validation/label-selector-matcher';
 export * from './validation/field-selector';
 export * from './validation/ports';
 // Quantities: resource.Quantity and the ways kubectl prints amounts.

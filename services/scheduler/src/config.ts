@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { addLeaderElectionFlags, leaderElectionFlags, type LeaderElectionFlags } from '@kubelab/component-base';
+import { addLeaderElectionFlags, leaderElectionFlags, portFlag, type LeaderElectionFlags } from '@kubelab/component-base';
 
 export interface SchedulerConfig {
   /** The apiserver's object API (gRPC), host:port. */
@@ -24,7 +24,7 @@ export function parseSchedulerFlags(argv: string[]): Readonly<SchedulerConfig> {
       .exitOverride()
       .option('--master <host:port>', "the apiserver's object API (gRPC)", '127.0.0.1:6444')
       .option('--bind-address <ip>', 'the address to serve /healthz and /metrics on', '127.0.0.1')
-      .option('--port <port>', 'the port to serve /healthz and /metrics on (0: any free port)', port, 10259)
+      .option('--port <port>', 'the port to serve /healthz and /metrics on (0: any free port)', portFlag, 10259)
       .option('--scheduler-name <name>', 'schedule the pods whose spec.schedulerName is this', 'default-scheduler')
       .option('--pod-initial-backoff-seconds <n>', 'the back-off of a pod after its first failed attempt; it doubles with each', seconds, 1)
       .option('--pod-max-backoff-seconds <n>', 'the longest back-off of a pod', seconds, 10)
@@ -48,11 +48,6 @@ export function parseSchedulerFlags(argv: string[]): Readonly<SchedulerConfig> {
   });
 }
 
-function port(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError(`"${value}" is not a port number`);
-  return n;
-}
 
 function seconds(value: string): number {
   const n = Number(value);

@@ -10,6 +10,15 @@ import { DEFAULT_PLUGINS } from './plugins/registry';
 import { SchedulingQueue } from './queue/scheduling-queue';
 import { scheduleOne } from './schedule-one';
 
+/**
+ * The loop runs scheduling cycles back to back, up to this many or for up to this long, before it
+ * lets informer events and binding answers in. An event-loop turn after every cycle costs about
+ * as much as a cycle on 1,000 nodes, and answers read and requests written together cost less;
+ * the pods bound meanwhile are in the cache already (assumed).
+ */
+const MAX_CYCLES_BETWEEN_YIELDS = 16;
+const MAX_MS_BETWEEN_YIELDS = 10;
+
 export interface SchedulerInformers {
   /** Every pod not Succeeded or Failed (pending ones queue, assigned ones fill the cache). */
   pods: Informer;
@@ -100,6 +109,8 @@ export class Scheduler {
     this.queue.run();
     this.metrics?.watchQueue(this.queue);
     try {
+      let cycles = 0;
+      let batchStart = this.clock.now();
       while (!signal.aborted) {
         const pInfo = await this.queue.pop(signal);
         if (!pInfo) break;
@@ -111,8 +122,12 @@ export class Scheduler {
           if (!this.queue.whereIs(pInfo.podInfo.pod)) this.queue.addUnschedulableIfNotPresent(pInfo);
           this.queue.done(pInfo.podInfo.pod);
         }
-        // Let informer events and binding answers in between two cycles.
-        await yieldToEventLoop();
+        // Let informer events and binding answers in, once a batch of cycles is done.
+        if (++cycles >= MAX_CYCLES_BETWEEN_YIELDS || this.clock.now() - batchStart >= MAX_MS_BETWEEN_YIELDS) {
+          await yieldToEventLoop();
+          cycles = 0;
+          batchStart = this.clock.now();
+        }
       }
     } finally {
       this.queue.close();

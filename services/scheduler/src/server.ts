@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import * as os from 'node:os';
-import { EventRecorder, Informer, InformerFactory, ObjectsClient, Resources, realClock, runAsLeader, type Clock } from '@kubelab/client';
+import { campaign, EventRecorder, Informer, InformerFactory, ObjectsClient, Resources, realClock, type Clock } from '@kubelab/client';
 import { connectNats, startHealthServer, type Logger, type NatsLink } from '@kubelab/component-base';
 import { Registry } from 'prom-client';
 import type { SchedulerConfig } from './config';
@@ -72,30 +72,7 @@ export async function startScheduler(config: SchedulerConfig, log: Logger, clock
     }
   };
 
-  const running = (async () => {
-    while (!stopping.signal.aborted) {
-      try {
-        await runAsLeader(
-          {
-            client,
-            leaderElect: config.leaderElection.leaderElect,
-            leaseNamespace: config.leaderElection.resourceNamespace,
-            leaseName: config.leaderElection.resourceName,
-            identity,
-            leaseDurationMs: config.leaderElection.leaseDurationMs,
-            renewDeadlineMs: config.leaderElection.renewDeadlineMs,
-            retryPeriodMs: config.leaderElection.retryPeriodMs,
-            clock,
-            log,
-            run: term,
-          },
-          stopping.signal,
-        );
-      } catch (error) {
-        log.warn({ err: (error as Error).message }, 'leader election lost; campaigning again');
-      }
-    }
-  })();
+  const running = campaign({ client, election: config.leaderElection, identity, clock, log, run: term }, stopping.signal);
 
   return {
     healthUrl: health.url,

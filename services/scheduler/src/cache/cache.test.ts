@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { silentLogger } from '@kubelab/client';
-import { node, pod } from '../testing/fixtures';
+import { labelSelectorAsSelector } from '@kubelab/apimachinery';
+import { silentLogger, type KubeObject } from '@kubelab/client';
+import { hasScoringAffinityTerms } from '../framework/pod-info';
+import { node, pod, type PodAffinityTerm } from '../testing/fixtures';
 import { SchedulerCache } from './cache';
+import { ExistingAntiAffinityTerms } from './existing-anti-affinity-terms';
 import { ClusterSnapshot } from './snapshot';
 
 const podsOn = (snapshot: ClusterSnapshot, name: string) => snapshot.get(name)?.pods.map((p) => p.pod.metadata.name);
@@ -75,11 +78,71 @@ describe('SchedulerCache', () => {
     const snapshot = refresh();
     expect({
       affinity: snapshot.havePodsWithAffinity().map((n) => n.name),
-      anti: snapshot.havePodsWithRequiredAntiAffinity().map((n) => n.name),
+      anti: [...snapshot.existingAntiAffinityTerms()].map((t) => Object.fromEntries(t.counts)),
       labels: snapshot.namespaceLabels('team'),
       unknown: snapshot.namespaceLabels('other'),
-    }).toEqual({ affinity: ['b'], anti: ['b'], labels: { tier: 'front' }, unknown: {} });
+    }).toEqual({ affinity: ['b'], anti: [{ b: 1 }], labels: { tier: 'front' }, unknown: {} });
     cache.removePod(anti);
-    expect(refresh().havePodsWithAffinity()).toEqual([]);
+    expect({ affinity: refresh().havePodsWithAffinity(), anti: [...refresh().existingAntiAffinityTerms()] }).toEqual({ affinity: [], anti: [] });
+  });
+
+  it('keeps its indexes as they would be rebuilt from scratch, through pods and nodes coming, moving and going', () => {
+    const nodeNames = ['a', 'b', 'c', 'd'];
+    const { cache, refresh } = setup(...nodeNames);
+    const apps = ['web', 'db', 'cache'];
+    const terms: PodAffinityTerm[] = [
+      { labelSelector: { matchLabels: { app: 'web' } }, topologyKey: 'kubernetes.io/hostname' },
+      { labelSelector: { matchLabels: { app: 'db' } }, topologyKey: 'zone' },
+    ];
+    // A fixed pseudo-random walk, so that a failure is the same on every run.
+    let seed = 11;
+    const next = (n: number) => (seed = (seed * 48271) % 2147483647) % n;
+    const placed = new Map<string, KubeObject>();
+    const selectors = [...apps.map((app) => labelSelectorAsSelector({ matchLabels: { app } })), labelSelectorAsSelector({ matchExpressions: [{ key: 'app', operator: 'Exists' }] })];
+    for (let step = 0; step < 400; step++) {
+      const name = `p${next(30)}`;
+      const current = placed.get(name);
+      const op = next(10);
+      if (op < 2 && current) {
+        cache.removePod(current);
+        placed.delete(name);
+      } else if (op < 3) {
+        const n = nodeNames[next(nodeNames.length)]!;
+        cache.updateNode(node(n).obj(), node(n).labels({ zone: `z${next(2)}` }).obj());
+      } else {
+        let p = pod(name).labels({ app: apps[next(apps.length)]! }).nodeName(nodeNames[next(nodeNames.length)]!);
+        if (next(2)) p = p.podAffinityTerm('podAntiAffinity', terms[next(terms.length)]!);
+        if (!next(4)) p = p.preferredPodAffinityTerm('podAffinity', 1, terms[0]!);
+        const updated = { ...p.obj(), metadata: { ...p.obj().metadata, uid: `uid-${name}` } };
+        if (current) cache.updatePod(current, updated);
+        else cache.addPod(updated);
+        placed.set(name, updated);
+      }
+      if (next(3)) continue;
+      const snapshot = refresh();
+      const nodeInfos = snapshot.nodeInfos();
+      const rebuilt = new ExistingAntiAffinityTerms();
+      for (const n of nodeInfos) rebuilt.addNode(n);
+      const counted = (all: Iterable<{ term: { key: string }; counts: ReadonlyMap<string, number> }>) => [...all].map((t) => `${t.term.key} ${JSON.stringify([...t.counts].sort())}`).sort();
+      const candidates = (i: number) => {
+        const seen: string[] = [];
+        snapshot.forEachCandidatePod(selectors[i]!, (p, n) => {
+          if (selectors[i]!.matches(p.pod.metadata.labels ?? {})) seen.push(`${p.pod.metadata.name}@${n.name}`);
+        });
+        return seen.sort();
+      };
+      const scanned = (i: number) => nodeInfos.flatMap((n) => n.pods.filter((p) => selectors[i]!.matches(p.pod.metadata.labels ?? {})).map((p) => `${p.pod.metadata.name}@${n.name}`)).sort();
+      expect({
+        terms: counted(snapshot.existingAntiAffinityTerms()),
+        candidates: selectors.map((_, i) => candidates(i)),
+        scoring: snapshot.numPodsWithScoringAffinity(),
+        withAffinity: snapshot.havePodsWithAffinity(),
+      }).toEqual({
+        terms: counted(rebuilt.terms()),
+        candidates: selectors.map((_, i) => scanned(i)),
+        scoring: nodeInfos.flatMap((n) => n.pods).filter(hasScoringAffinityTerms).length,
+        withAffinity: nodeInfos.filter((n) => n.podsWithAffinity.length > 0),
+      });
+    }
   });
 });

@@ -143,20 +143,24 @@ export class SchedulerCache {
     let rebuildAffinity = false;
     for (const name of this.dirty) {
       const state = this.nodes.get(name);
-      const old = snapshot.nodeInfoMap.get(name);
       if (!state?.hasNode) {
-        if (old) {
-          snapshot.nodeInfoMap.delete(name);
-          rebuildList = true;
-        }
+        if (snapshot.deleteNodeInfo(name)) rebuildList = true;
         continue;
       }
       const copy = state.info.clone();
-      snapshot.nodeInfoMap.set(name, copy);
-      if (!old) rebuildList = true;
-      else {
-        snapshot.nodeInfoList[snapshot.nodeIndex.get(name)!] = copy;
-        if (old.podsWithAffinity.length || copy.podsWithAffinity.length) rebuildAffinity = true;
+      const old = snapshot.setNodeInfo(copy);
+      if (!old) {
+        rebuildList = true;
+        continue;
+      }
+      snapshot.nodeInfoList[snapshot.nodeIndex.get(name)!] = copy;
+      // A node that stays in podsWithAffinityList has its copy replaced there; one that joins or leaves it rebuilds it.
+      const hadAffinity = old.podsWithAffinity.length > 0;
+      if (hadAffinity !== copy.podsWithAffinity.length > 0) rebuildAffinity = true;
+      else if (hadAffinity && !rebuildAffinity) {
+        const at = snapshot.podsWithAffinityList.indexOf(old);
+        if (at < 0) rebuildAffinity = true;
+        else snapshot.podsWithAffinityList[at] = copy;
       }
     }
     this.dirty.clear();
@@ -169,10 +173,7 @@ export class SchedulerCache {
         snapshot.nodeInfoList.push(snapshot.nodeInfoMap.get(name)!);
       }
     }
-    if (rebuildList || rebuildAffinity) {
-      snapshot.podsWithAffinityList = snapshot.nodeInfoList.filter((n) => n.podsWithAffinity.length > 0);
-      snapshot.podsWithRequiredAntiAffinityList = snapshot.nodeInfoList.filter((n) => n.podsWithRequiredAntiAffinity.length > 0);
-    }
+    if (rebuildList || rebuildAffinity) snapshot.podsWithAffinityList = snapshot.nodeInfoList.filter((n) => n.podsWithAffinity.length > 0);
     snapshot.namespaces = this.namespaces;
   }
 

@@ -37,7 +37,7 @@ export interface FrameworkOptions {
   plugins: readonly PluginEntry[];
   /** The snapshot each cycle works on (refreshed in place by the cache before the cycle). */
   snapshot: Snapshot;
-  nominator: { nominatedPodsForNode(nodeName: string): PodInfo[] };
+  nominator: { nominatedPodsForNode(nodeName: string): readonly PodInfo[] };
   client: ObjectsClient;
   recorder: Pick<EventRecorder, 'event'>;
   clock: Clock;
@@ -73,6 +73,10 @@ export class Framework implements FrameworkHandle {
   private readonly postFilterPlugins: PostFilterPlugin[] = [];
   private readonly preScorePlugins: PreScorePlugin[] = [];
   private readonly scorePlugins: Array<{ plugin: ScorePlugin; weight: number }> = [];
+  /** Per cycle state, the Filter plugins it runs (filterPluginsToRun). */
+  private readonly filterPluginsByState = new WeakMap<CycleState, { skipped: number; plugins: FilterPlugin[] }>();
+  /** Per Score plugin, the NodeScores runScorePlugins fills in. */
+  private readonly nodeScores: NodeScore[][] = [];
 
   constructor(private readonly options: FrameworkOptions) {
     this.profileName = options.profileName;
@@ -159,14 +163,28 @@ export class Framework implements FrameworkHandle {
 
   /** Filter: Success, or the first plugin's rejection (with that plugin's name on it). */
   runFilterPlugins(state: CycleState, pod: Pod, nodeInfo: NodeInfo): Status {
-    for (const plugin of this.filterPlugins) {
-      if (state.skipFilterPlugins.has(plugin.name)) continue;
+    for (const plugin of this.filterPluginsToRun(state)) {
       const status = plugin.filter(state, pod, nodeInfo);
       if (status.isSuccess()) continue;
       if (!status.isRejected()) return Status.error(`running "${plugin.name}" filter plugin: ${status.message()}`).withPlugin(plugin.name);
       return status.withPlugin(plugin.name);
     }
     return Status.success();
+  }
+
+  /**
+   * The Filter plugins that the state's PreFilter did not skip, worked out once per state rather
+   * than once per node. PreFilter only ever adds to skipFilterPlugins, so its size tells whether
+   * the list is still right.
+   */
+  private filterPluginsToRun(state: CycleState): readonly FilterPlugin[] {
+    const skip = state.skipFilterPlugins;
+    let run = this.filterPluginsByState.get(state);
+    if (!run || run.skipped !== skip.size) {
+      run = { skipped: skip.size, plugins: this.filterPlugins.filter((plugin) => !skip.has(plugin.name)) };
+      this.filterPluginsByState.set(state, run);
+    }
+    return run.plugins;
   }
 
   /**
@@ -185,6 +203,7 @@ export class Framework implements FrameworkHandle {
 
   private addNominatedPods(state: CycleState, pod: Pod, nodeInfo: NodeInfo): { state: CycleState; nodeInfo: NodeInfo } | Status | undefined {
     const nominated = this.options.nominator.nominatedPodsForNode(nodeInfo.name);
+    if (nominated.length === 0) return undefined;
     const priority = podPriority(pod);
     const relevant = nominated.filter((p) => podPriority(p.pod) >= priority && p.pod.metadata.uid !== pod.metadata.uid);
     if (!relevant.length) return undefined;
@@ -250,14 +269,16 @@ export class Framework implements FrameworkHandle {
   /** Score: each plugin scores every node, normalizes, and adds score × weight to the node's total. */
   runScorePlugins(state: CycleState, pod: Pod, nodes: NodeInfo[]): { status: Status; totals: number[] } {
     const totals = new Array<number>(nodes.length).fill(0);
-    for (const { plugin, weight } of this.scorePlugins) {
+    for (const [p, { plugin, weight }] of this.scorePlugins.entries()) {
       if (state.skipScorePlugins.has(plugin.name)) continue;
-      const scores: NodeScore[] = new Array(nodes.length);
+      const scores = this.reusedNodeScores(p, nodes.length);
       for (let i = 0; i < nodes.length; i++) {
         const node = nodes[i]!;
         const result = plugin.score(state, pod, node);
         if (!result.status.isSuccess()) return { status: Status.error(`running Score plugin "${plugin.name}": ${result.status.message()}`).withPlugin(plugin.name), totals };
-        scores[i] = { name: node.name, score: result.score };
+        const nodeScore = scores[i]!;
+        nodeScore.name = node.name;
+        nodeScore.score = result.score;
       }
       if (plugin.normalizeScore) {
         const status = plugin.normalizeScore(state, pod, scores);
@@ -270,6 +291,17 @@ export class Framework implements FrameworkHandle {
       }
     }
     return { status: Status.success(), totals };
+  }
+
+  /**
+   * The Score plugin's list of `length` NodeScores, the same objects every cycle: a cycle scores
+   * hundreds of nodes per plugin, and nothing keeps the list past the cycle.
+   */
+  private reusedNodeScores(plugin: number, length: number): NodeScore[] {
+    const scores = (this.nodeScores[plugin] ??= []);
+    while (scores.length < length) scores.push({ name: '', score: 0 });
+    scores.length = length;
+    return scores;
   }
 
   /**
@@ -300,7 +332,7 @@ export class Framework implements FrameworkHandle {
     this.options.recorder.event(victim, 'Normal', 'Preempted', `Preempted by pod ${preemptor.metadata.uid ?? ''} on node ${nodeName}`);
   }
 
-  nominatedPodsForNode(nodeName: string): PodInfo[] {
+  nominatedPodsForNode(nodeName: string): readonly PodInfo[] {
     return this.options.nominator.nominatedPodsForNode(nodeName);
   }
 }

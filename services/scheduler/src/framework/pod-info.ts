@@ -1,4 +1,4 @@
-import { labelSelectorAsSelector, type LabelSelectorObject } from '@kubelab/apimachinery';
+import { compileLabelSelector, labelSelectorAsSelector, type LabelSelector, type LabelSelectorObject } from '@kubelab/apimachinery';
 import type { AffinityTerm, Pod, PodInfo, WeightedAffinityTerm } from './types';
 
 interface PodAffinityTermSpec {
@@ -13,6 +13,14 @@ interface PodAffinityTermSpec {
 /** spec.priority, which the Priority admission plugin set from the pod's PriorityClass (0 without one). */
 export function podPriority(pod: Pod): number {
   return Number(pod.spec?.priority ?? 0);
+}
+
+/**
+ * Whether the pod's terms score other pods in InterPodAffinity's PreScore: its required affinity
+ * (at hardPodAffinityWeight) and its preferred terms do; its required anti-affinity only filters.
+ */
+export function hasScoringAffinityTerms(podInfo: PodInfo): boolean {
+  return podInfo.requiredAffinityTerms.length > 0 || podInfo.preferredAffinityTerms.length > 0 || podInfo.preferredAntiAffinityTerms.length > 0;
 }
 
 /** Parses a pod's (anti-)affinity terms once, when it enters the scheduler (framework.NewPodInfo). */
@@ -41,12 +49,20 @@ function affinityTerm(pod: Pod, spec: PodAffinityTermSpec): AffinityTerm {
   const selectorSpec = spec.labelSelector ? { ...spec.labelSelector, matchExpressions: exprs } : exprs.length ? { matchExpressions: exprs } : null;
   const selector = labelSelectorAsSelector(selectorSpec);
   const namespaces = new Set(spec.namespaces ?? []);
-  const term: AffinityTerm = { namespaces, selector: (l) => selector.matches(l), topologyKey: spec.topologyKey };
-  if (spec.namespaceSelector) {
-    const nsSelector = labelSelectorAsSelector(spec.namespaceSelector);
-    term.namespaceSelector = (l) => nsSelector.matches(l);
-  } else if (namespaces.size === 0) {
-    namespaces.add(pod.metadata.namespace ?? 'default');
-  }
+  const nsSelector = spec.namespaceSelector ? labelSelectorAsSelector(spec.namespaceSelector) : undefined;
+  if (!nsSelector && namespaces.size === 0) namespaces.add(pod.metadata.namespace ?? 'default');
+  const term: AffinityTerm = { namespaces, selector, matches: compileLabelSelector(selector), topologyKey: spec.topologyKey, key: termKey(spec.topologyKey, namespaces, selector, nsSelector) };
+  if (nsSelector) term.namespaceSelector = compileLabelSelector(nsSelector);
   return term;
+}
+
+/**
+ * What makes two terms the same: topology key, namespaces, and both selectors in their string
+ * form (requirements sorted, as Kubernetes prints them; valid keys and values cannot make two
+ * selectors print alike). A selector that matches nothing prints as one that matches everything,
+ * so it is told apart.
+ */
+function termKey(topologyKey: string, namespaces: Set<string>, selector: LabelSelector, nsSelector: LabelSelector | undefined): string {
+  const text = (s: LabelSelector) => (s.isNothing() ? null : s.toString());
+  return JSON.stringify([topologyKey, [...namespaces].sort(), text(selector), nsSelector ? text(nsSelector) : false]);
 }

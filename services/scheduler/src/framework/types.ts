@@ -1,3 +1,4 @@
+import type { LabelSelector, LabelsMatcher } from '@kubelab/apimachinery';
 import type { InformerFactory, KubeObject } from '@kubelab/client';
 import type { ClusterEventWithHint } from './cluster-event';
 import type { CycleState } from './cycle-state';
@@ -94,15 +95,30 @@ export interface PodInfo {
 export interface AffinityTerm {
   /** Where the term looks: the pod's namespace when the term names none. */
   namespaces: Set<string>;
-  /** Matches pods by labels (labelSelector, plus matchLabelKeys). */
-  selector: (labels: Record<string, string>) => boolean;
+  /** Matches pods by labels (labelSelector, plus matchLabelKeys / mismatchLabelKeys). */
+  selector: LabelSelector;
+  /** selector.matches, compiled: it runs against many pods every cycle. */
+  matches: LabelsMatcher;
   topologyKey: string;
   /** namespaceSelector: null matches none beyond `namespaces`; {} matches every namespace. */
-  namespaceSelector?: (namespaceLabels: Record<string, string>) => boolean;
+  namespaceSelector?: LabelsMatcher;
+  /**
+   * The same for terms that match the same pods in the same domains (the replicas of one
+   * Deployment carry one term): the snapshot counts existing pods per distinct term.
+   */
+  key: string;
 }
 
 export interface WeightedAffinityTerm extends AffinityTerm {
   weight: number;
+}
+
+/** One distinct required anti-affinity term of the pods in a snapshot, and where those pods are. */
+export interface CountedAntiAffinityTerm {
+  /** The term as the first pod that brought it has it (the others' are the same). */
+  readonly term: AffinityTerm;
+  /** Value of the node's `term.topologyKey` label → pods holding the term on nodes with that value. */
+  readonly counts: ReadonlyMap<string, number>;
 }
 
 /** A pod waiting in the scheduling queue. */
@@ -125,9 +141,17 @@ export interface QueuedPodInfo {
 export interface Snapshot {
   nodeInfos(): NodeInfo[];
   get(nodeName: string): NodeInfo | undefined;
-  /** Nodes with at least one pod that has (anti-)affinity terms: InterPodAffinity only scans these. */
+  /** Nodes with at least one pod that has (anti-)affinity terms: InterPodAffinity's PreScore only scans these. */
   havePodsWithAffinity(): NodeInfo[];
-  havePodsWithRequiredAntiAffinity(): NodeInfo[];
+  /** Pods whose terms score other pods (hasScoringAffinityTerms): with none, InterPodAffinity's PreScore need not scan at all. */
+  numPodsWithScoringAffinity(): number;
+  /** The required anti-affinity terms of the pods on these nodes, each distinct term once, counted per topology domain. */
+  existingAntiAffinityTerms(): Iterable<CountedAntiAffinityTerm>;
+  /**
+   * Calls `visit` for each pod `selector` may match, with its node: the pods carrying a label
+   * value it requires, or every pod when it requires none. The caller still matches each one.
+   */
+  forEachCandidatePod(selector: LabelSelector, visit: (podInfo: PodInfo, nodeInfo: NodeInfo) => void): void;
   /** Labels of a namespace, for namespaceSelector ({} when unknown). */
   namespaceLabels(namespace: string): Record<string, string>;
 }
@@ -152,7 +176,7 @@ export interface FrameworkHandle {
   /** Deletes a preemption victim through the API, with a Preempted event and DisruptionTarget condition. */
   evict(victim: Pod, preemptor: Pod, nodeName: string): Promise<void>;
   /** Pods nominated to a node by an earlier preemption, not yet bound (they hold room on it). */
-  nominatedPodsForNode(nodeName: string): PodInfo[];
+  nominatedPodsForNode(nodeName: string): readonly PodInfo[];
   /**
    * The scheduler's shared informers (Handle.SharedInformerFactory), for plugins that read other
    * objects: PodTopologySpread's system-default spreading groups pods by the Services, ReplicaSets

@@ -5,6 +5,7 @@ import { newPodInfo, podPriority } from '../framework/pod-info';
 import { podRequests } from '../framework/resource';
 import { Status } from '../framework/status';
 import type { FilterPlugin, FrameworkHandle, NodeToStatus, Pod, PodInfo, PreFilterPlugin, Snapshot } from '../framework/types';
+import { snapshotOf } from '../testing/framework';
 import { DefaultPreemption } from './default-preemption';
 import { InterPodAffinity } from './inter-pod-affinity';
 import { PodTopologySpread } from './pod-topology-spread';
@@ -96,13 +97,7 @@ class FakeFramework implements FrameworkHandle {
     private readonly nominated: Record<string, Pod[]> = {},
   ) {
     this.nodeInfos = nodes.map((n) => new NodeInfo(n, pods.filter((p) => p.spec?.nodeName === n.metadata.name)));
-    this.snap = {
-      nodeInfos: () => this.nodeInfos,
-      get: (name) => this.nodeInfos.find((n) => n.name === name),
-      havePodsWithAffinity: () => this.nodeInfos.filter((n) => n.podsWithAffinity.length),
-      havePodsWithRequiredAntiAffinity: () => this.nodeInfos.filter((n) => n.podsWithRequiredAntiAffinity.length),
-      namespaceLabels: () => ({}),
-    };
+    this.snap = snapshotOf(this.nodeInfos);
     const ipa = new InterPodAffinity(this);
     const pts = new PodTopologySpread(this);
     this.preFilterPlugins = [ipa, pts];

@@ -55,7 +55,7 @@ export function processExistingPod(
   namespaceLabels: NamespaceLabels,
   hardPodAffinityWeight: number,
 ): void {
-  if (Object.keys(existingNode.metadata.labels ?? {}).length === 0) return;
+  if (!hasLabels(existingNode)) return;
   scores.processTerms(incoming.preferredAffinityTerms, existing.pod, existingNode, namespaceLabels, 1);
   scores.processTerms(incoming.preferredAntiAffinityTerms, existing.pod, existingNode, namespaceLabels, -1);
   if (hardPodAffinityWeight > 0) {
@@ -63,4 +63,9 @@ export function processExistingPod(
   }
   scores.processTerms(existing.preferredAffinityTerms, incoming.pod, existingNode, namespaceLabels, 1);
   scores.processTerms(existing.preferredAntiAffinityTerms, incoming.pod, existingNode, namespaceLabels, -1);
+}
+
+function hasLabels(node: Node): boolean {
+  for (const _key in node.metadata.labels) return true;
+  return false;
 }

@@ -27,7 +27,11 @@ export class TopologyPairCounts {
   /** Adds `delta` to the node's domain for `topologyKey`; a node without that label is in no domain. */
   update(node: Node, topologyKey: string, delta: number): void {
     const value = node.metadata.labels?.[topologyKey];
-    if (value === undefined) return;
+    if (value !== undefined) this.add(topologyKey, value, delta);
+  }
+
+  /** Adds `delta` to the domain `topologyKey` = `value`. */
+  add(topologyKey: string, value: string, delta: number): void {
     let values = this.byKey.get(topologyKey);
     if (!values) {
       values = new Map();

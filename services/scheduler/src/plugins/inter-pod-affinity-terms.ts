@@ -32,7 +32,7 @@ export function namespaceOf(pod: Pod): string {
 export function termMatches(term: AffinityTerm, pod: Pod, namespaceLabels: NamespaceLabels): boolean {
   const namespace = namespaceOf(pod);
   const inScope = term.namespaces.has(namespace) || (term.namespaceSelector !== undefined && term.namespaceSelector(namespaceLabels(namespace)));
-  return inScope && term.selector(pod.metadata.labels ?? {});
+  return inScope && term.matches(pod.metadata.labels ?? {});
 }
 
 /**

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { CycleState } from '../framework/cycle-state';
 import { NodeInfo } from '../framework/node-info';
 import { newPodInfo } from '../framework/pod-info';
-import type { Status } from '../framework/status';
-import type { FrameworkHandle, Node, NodeScore, Pod, Snapshot } from '../framework/types';
+import type { Node, NodeScore, Pod } from '../framework/types';
+import { filterVerdicts, pluginHandle, snapshotOf } from '../testing/framework';
 import {
   ERR_REASON_AFFINITY_RULES_NOT_MATCH as AFFINITY,
   ERR_REASON_ANTI_AFFINITY_RULES_NOT_MATCH as ANTI,
@@ -15,7 +15,7 @@ const HOST = 'kubernetes.io/hostname';
 const ZONE = 'topology.kubernetes.io/zone';
 
 interface Term {
-  labelSelector?: { matchLabels?: Record<string, string> };
+  labelSelector?: { matchLabels?: Record<string, string>; matchExpressions?: Array<{ key: string; operator: string; values?: string[] }> };
   topologyKey: string;
   namespaces?: string[];
   namespaceSelector?: { matchLabels?: Record<string, string> };
@@ -55,39 +55,11 @@ const NODES: Node[] = [
   { metadata: { name: 'n4', labels: { [HOST]: 'n4' } } },
 ];
 
-function snapshotOf(nodeInfos: NodeInfo[], namespaces: Record<string, Record<string, string>> = {}): Snapshot {
-  return {
-    nodeInfos: () => nodeInfos,
-    get: (name) => nodeInfos.find((n) => n.name === name),
-    havePodsWithAffinity: () => nodeInfos.filter((n) => n.podsWithAffinity.length > 0),
-    havePodsWithRequiredAntiAffinity: () => nodeInfos.filter((n) => n.podsWithRequiredAntiAffinity.length > 0),
-    namespaceLabels: (ns) => namespaces[ns] ?? {},
-  };
-}
-
 /** The cluster: NODES with `existing` placed by spec.nodeName. */
 function cluster(existing: Pod[], namespaces: Record<string, Record<string, string> | undefined> = {}) {
   const nodeInfos = NODES.map((n) => new NodeInfo(n, existing.filter((p) => p.spec?.nodeName === n.metadata.name)));
-  const snapshot = snapshotOf(nodeInfos, namespaces as Record<string, Record<string, string>>);
-  const notUsed = () => {
-    throw new Error('not used by InterPodAffinity');
-  };
-  const handle: FrameworkHandle = {
-    snapshot: () => snapshot,
-    runFilterPlugins: notUsed,
-    runFilterPluginsWithNominatedPods: notUsed,
-    runPreFilterExtensionAddPod: notUsed,
-    runPreFilterExtensionRemovePod: notUsed,
-    evict: notUsed,
-    nominatedPodsForNode: notUsed,
-  };
-  return { nodeInfos, snapshot, plugin: new InterPodAffinity(handle) };
-}
-
-/** Filter's verdict per node: 'ok', or "<code>: <reasons>". */
-function verdicts(plugin: InterPodAffinity, state: CycleState, incoming: Pod, nodeInfos: NodeInfo[]): Record<string, string> {
-  const describe = (s: Status) => (s.isSuccess() ? 'ok' : `${s.code}: ${s.message()}`);
-  return Object.fromEntries(nodeInfos.map((n) => [n.name, describe(plugin.filter(state, incoming, n))]));
+  const snapshot = snapshotOf(nodeInfos, namespaces);
+  return { nodeInfos, snapshot, plugin: new InterPodAffinity(pluginHandle(snapshot)) };
 }
 
 const U = (reason: string) => `Unschedulable: ${reason}`;
@@ -179,11 +151,36 @@ describe('InterPodAffinity filter', () => {
       namespaces: { shop: { team: 'shop' } },
       want: { n1: U(EXISTING), n2: 'ok', n3: 'ok', n4: 'ok' },
     },
+    {
+      name: "replicas of one Deployment carry the same term: each replica's node is out",
+      existing: [
+        pod('web-0', { labels: { app: 'web' }, node: 'n1', antiAffinity: [term({ app: 'web' })] }),
+        pod('web-1', { labels: { app: 'web' }, node: 'n3', antiAffinity: [term({ app: 'web' })] }),
+        pod('web-2', { labels: { app: 'web' }, node: 'n3', antiAffinity: [term({ app: 'web' })] }),
+      ],
+      incoming: pod('probe', { labels: { app: 'web' } }),
+      want: { n1: U(EXISTING), n2: 'ok', n3: U(EXISTING), n4: 'ok' },
+    },
+    {
+      name: 'the same term written in two namespaces looks in each pod’s own',
+      existing: [
+        pod('web-0', { labels: { app: 'web' }, node: 'n1', antiAffinity: [term({ app: 'web' })] }),
+        pod('web-1', { labels: { app: 'web' }, namespace: 'other', node: 'n2', antiAffinity: [term({ app: 'web' })] }),
+      ],
+      incoming: pod('probe', { labels: { app: 'web' }, namespace: 'other' }),
+      want: { n1: 'ok', n2: U(EXISTING), n3: 'ok', n4: 'ok' },
+    },
+    {
+      name: 'anti-affinity without a value to look up (Exists) checks every pod',
+      existing: [pod('a', { labels: { tier: 'x' }, node: 'n1' }), pod('b', { labels: { other: 'y' }, node: 'n3' })],
+      incoming: pod('web', { antiAffinity: [{ labelSelector: { matchExpressions: [{ key: 'tier', operator: 'Exists' }] }, topologyKey: HOST } as Term] }),
+      want: { n1: U(ANTI), n2: 'ok', n3: 'ok', n4: 'ok' },
+    },
   ])('$name', ({ existing, incoming, namespaces, want }) => {
     const { nodeInfos, snapshot, plugin } = cluster(existing, namespaces);
     const state = new CycleState();
     expect(plugin.preFilter(state, incoming, snapshot).status.isSuccess()).toBe(true);
-    expect(verdicts(plugin, state, incoming, nodeInfos)).toEqual(want);
+    expect(filterVerdicts(plugin, state, incoming, nodeInfos)).toEqual(want);
   });
 
   it('skips Filter when neither the pod nor any existing pod has required (anti-)affinity', () => {
@@ -285,6 +282,9 @@ describe('InterPodAffinity score', () => {
   it('skips scoring when no term anywhere applies', () => {
     const { nodeInfos, plugin } = cluster([pod('db', { labels: { app: 'db' }, node: 'n1' })]);
     expect(plugin.preScore(new CycleState(), pod('web'), nodeInfos).isSkip()).toBe(true);
+    // Existing pods' required anti-affinity filters, it does not score.
+    const guarded = cluster([pod('guard', { labels: { app: 'guard' }, node: 'n1', antiAffinity: [term({ app: 'web' })] })]);
+    expect(guarded.plugin.preScore(new CycleState(), pod('web', { labels: { app: 'web' } }), guarded.nodeInfos).isSkip()).toBe(true);
     expect(plugin.preScore(new CycleState(), pod('web', { preferredAffinity: [[1, term({ app: 'db' })]] }), []).isSkip()).toBe(true);
   });
 });

@@ -1,7 +1,7 @@
 import { ActionType, type ClusterEventWithHint, type QueueingHint } from '../framework/cluster-event';
 import type { CycleState } from '../framework/cycle-state';
 import type { NodeInfo } from '../framework/node-info';
-import { newPodInfo } from '../framework/pod-info';
+import { hasScoringAffinityTerms, newPodInfo } from '../framework/pod-info';
 import { Status } from '../framework/status';
 import {
   MAX_NODE_SCORE,
@@ -15,6 +15,7 @@ import {
   type ScorePlugin,
   type Snapshot,
 } from '../framework/types';
+import { missingState } from './helper/missing-state';
 import { processExistingPod, TopologyScores } from './inter-pod-affinity-scoring';
 import { InterPodAffinityPreFilterState, TopologyPairCounts } from './inter-pod-affinity-state';
 import { namespaceLabelsOf, podMatchesAllTerms, termMatches, type NamespaceLabels } from './inter-pod-affinity-terms';
@@ -61,21 +62,26 @@ export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScore
       return { status: Status.unresolvable(`parsing pod: ${(err as Error).message}`) };
     }
     const namespaceLabels = namespaceLabelsOf(snapshot);
+    // Each distinct term of the existing pods is matched once, and counts for all the pods that hold it.
     const existingAntiAffinityCounts = new TopologyPairCounts();
-    for (const nodeInfo of snapshot.havePodsWithRequiredAntiAffinity()) {
-      for (const existing of nodeInfo.podsWithRequiredAntiAffinity) {
-        existingAntiAffinityCounts.updateWithAntiAffinityTerms(existing.requiredAntiAffinityTerms, pod, nodeInfo.node, namespaceLabels, 1);
-      }
+    for (const { term, counts } of snapshot.existingAntiAffinityTerms()) {
+      if (!termMatches(term, pod, namespaceLabels)) continue;
+      for (const [value, count] of counts) existingAntiAffinityCounts.add(term.topologyKey, value, count);
     }
+    // The incoming pod's terms against the existing pods their selectors may match. A pod must match
+    // every affinity term to count, so the first term's candidates are enough for all of them.
     const affinityCounts = new TopologyPairCounts();
+    const affinityTerms = podInfo.requiredAffinityTerms;
+    if (affinityTerms.length) {
+      snapshot.forEachCandidatePod(affinityTerms[0]!.selector, (existing, nodeInfo) => {
+        affinityCounts.updateWithAffinityTerms(affinityTerms, existing.pod, nodeInfo.node, namespaceLabels, 1);
+      });
+    }
     const antiAffinityCounts = new TopologyPairCounts();
-    if (podInfo.requiredAffinityTerms.length || podInfo.requiredAntiAffinityTerms.length) {
-      for (const nodeInfo of snapshot.nodeInfos()) {
-        for (const existing of nodeInfo.pods) {
-          affinityCounts.updateWithAffinityTerms(podInfo.requiredAffinityTerms, existing.pod, nodeInfo.node, namespaceLabels, 1);
-          antiAffinityCounts.updateWithAntiAffinityTerms(podInfo.requiredAntiAffinityTerms, existing.pod, nodeInfo.node, namespaceLabels, 1);
-        }
-      }
+    for (const term of podInfo.requiredAntiAffinityTerms) {
+      snapshot.forEachCandidatePod(term.selector, (existing, nodeInfo) => {
+        if (termMatches(term, existing.pod, namespaceLabels)) antiAffinityCounts.update(nodeInfo.node, term.topologyKey, 1);
+      });
     }
     if (existingAntiAffinityCounts.size === 0 && !podInfo.requiredAffinityTerms.length && !podInfo.requiredAntiAffinityTerms.length) {
       return { status: Status.skip() };
@@ -107,18 +113,22 @@ export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScore
    */
   preScore(state: CycleState, pod: Pod, nodes: NodeInfo[]): Status {
     if (nodes.length === 0) return Status.skip();
-    let podInfo: PodInfo;
+    // PreFilter parsed the same pod this cycle, unless it skipped.
+    let podInfo = state.read<InterPodAffinityPreFilterState>(PRE_FILTER_STATE_KEY)?.podInfo;
     try {
-      podInfo = newPodInfo(pod);
+      podInfo ??= newPodInfo(pod);
     } catch (err) {
       return Status.error(`failed to parse pod: ${(err as Error).message}`);
     }
     const snapshot = this.handle.snapshot();
     const hasConstraints = podInfo.preferredAffinityTerms.length > 0 || podInfo.preferredAntiAffinityTerms.length > 0;
+    // Without preferred terms of its own, only the existing pods' scoring terms count: with none, nothing would.
+    if (!hasConstraints && snapshot.numPodsWithScoringAffinity() === 0) return Status.skip();
     const namespaceLabels = namespaceLabelsOf(snapshot);
     const scores = new TopologyScores();
     for (const nodeInfo of hasConstraints ? snapshot.nodeInfos() : snapshot.havePodsWithAffinity()) {
       for (const existing of hasConstraints ? nodeInfo.pods : nodeInfo.podsWithAffinity) {
+        if (!hasConstraints && !hasScoringAffinityTerms(existing)) continue;
         processExistingPod(scores, podInfo, existing, nodeInfo.node, namespaceLabels, HARD_POD_AFFINITY_WEIGHT);
       }
     }
@@ -212,8 +222,4 @@ function isSchedulableAfterPodChange(pod: Pod, oldPod: Pod | undefined, newPod: 
   } catch {
     return 'Queue';
   }
-}
-
-function missingState(key: string): Status {
-  return Status.error(`error reading "${key}" from cycleState: not found`);
 }

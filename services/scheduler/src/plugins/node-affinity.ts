@@ -1,10 +1,10 @@
+import { getRequiredNodeAffinity, OBJECT_NAME_FIELD, podNodeAffinity, PreferredSchedulingTerms, type RequiredNodeAffinity } from '@kubelab/component-helpers';
 import { ActionType, type ClusterEventWithHint } from '../framework/cluster-event';
 import type { CycleState } from '../framework/cycle-state';
 import type { NodeInfo } from '../framework/node-info';
 import { Status } from '../framework/status';
 import { MAX_NODE_SCORE, type FilterPlugin, type NodeScore, type Pod, type PreFilterPlugin, type PreScorePlugin, type ScorePlugin, type Snapshot } from '../framework/types';
 import { defaultNormalizeScore } from './helper/normalize-score';
-import { PreferredNodeAffinity, RequiredNodeAffinity, preferredSchedulingTerms, requiredNodeSelectorTerms } from './helper/node-selector';
 
 export const ERR_REASON_POD = "node(s) didn't match Pod's node affinity/selector";
 /** Every term pins the pod to node names (matchFields metadata.name) and no name is left. */
@@ -24,15 +24,16 @@ export class NodeAffinity implements PreFilterPlugin, FilterPlugin, PreScorePlug
   readonly name = NodeAffinity.NAME;
 
   preFilter(state: CycleState, pod: Pod, _snapshot: Snapshot): { status: Status; nodeNames?: Set<string> } {
-    const terms = requiredNodeSelectorTerms(pod);
-    if (!terms && !pod.spec?.nodeSelector) return { status: Status.skip() };
-    state.write(PRE_FILTER_KEY, new RequiredNodeAffinity(pod));
-    if (!terms?.length) return { status: Status.success() };
+    const required = podNodeAffinity(pod)?.requiredDuringSchedulingIgnoredDuringExecution;
+    if (!required && !pod.spec?.nodeSelector) return { status: Status.skip() };
+    state.write(PRE_FILTER_KEY, getRequiredNodeAffinity(pod));
+    const terms = required?.nodeSelectorTerms ?? [];
+    if (!terms.length) return { status: Status.success() };
     let nodeNames: Set<string> | undefined;
     for (const term of terms) {
       let termNames: Set<string> | undefined;
       for (const r of term.matchFields ?? []) {
-        if (r.key !== 'metadata.name' || r.operator !== 'In') continue;
+        if (r.key !== OBJECT_NAME_FIELD || r.operator !== 'In') continue;
         // Requirements of a term are ANDed: intersect.
         const names = new Set(r.values ?? []);
         termNames = termNames ? new Set([...termNames].filter((n) => names.has(n))) : names;
@@ -46,19 +47,19 @@ export class NodeAffinity implements PreFilterPlugin, FilterPlugin, PreScorePlug
   }
 
   filter(state: CycleState, pod: Pod, nodeInfo: NodeInfo): Status {
-    const required = state.read<RequiredNodeAffinity>(PRE_FILTER_KEY) ?? new RequiredNodeAffinity(pod);
+    const required = state.read<RequiredNodeAffinity>(PRE_FILTER_KEY) ?? getRequiredNodeAffinity(pod);
     return required.match(nodeInfo.node) ? Status.success() : Status.unresolvable(ERR_REASON_POD);
   }
 
   preScore(state: CycleState, pod: Pod): Status {
-    const preferred = new PreferredNodeAffinity(preferredSchedulingTerms(pod));
-    if (preferred.empty) return Status.skip();
+    const preferred = preferredSchedulingTerms(pod);
+    if (preferred.isEmpty()) return Status.skip();
     state.write(PRE_SCORE_KEY, preferred);
     return Status.success();
   }
 
   score(state: CycleState, pod: Pod, nodeInfo: NodeInfo): { score: number; status: Status } {
-    const preferred = state.read<PreferredNodeAffinity>(PRE_SCORE_KEY) ?? new PreferredNodeAffinity(preferredSchedulingTerms(pod));
+    const preferred = state.read<PreferredSchedulingTerms>(PRE_SCORE_KEY) ?? preferredSchedulingTerms(pod);
     return { score: preferred.score(nodeInfo.node), status: Status.success() };
   }
 
@@ -73,10 +74,14 @@ export class NodeAffinity implements PreFilterPlugin, FilterPlugin, PreScorePlug
         event: { resource: 'Node', actionType: ActionType.Add | ActionType.UpdateNodeLabel, label: 'NodeAdd|NodeLabelChange' },
         // Queue when the node matches now and did not before.
         queueingHint: (pod, oldNode, newNode) => {
-          const required = new RequiredNodeAffinity(pod);
+          const required = getRequiredNodeAffinity(pod);
           return newNode && required.match(newNode) && !(oldNode && required.match(oldNode)) ? 'Queue' : 'QueueSkip';
         },
       },
     ];
   }
+}
+
+function preferredSchedulingTerms(pod: Pod): PreferredSchedulingTerms {
+  return new PreferredSchedulingTerms(podNodeAffinity(pod)?.preferredDuringSchedulingIgnoredDuringExecution ?? []);
 }

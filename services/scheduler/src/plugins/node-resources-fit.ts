@@ -83,21 +83,34 @@ function leastRequestedScore(requested: number, capacity: number): number {
   return Math.trunc(((capacity - requested) * MAX_NODE_SCORE) / capacity);
 }
 
+/** Nothing lacking: what fitsRequest answers for almost every node, shared so that a fit allocates nothing. */
+const NOTHING_LACKING: readonly InsufficientResource[] = Object.freeze([]);
+
 /** What the node lacks for the pod (noderesources.fitsRequest), in Kubernetes' order: pods, cpu, memory, ephemeral-storage, extended. */
-export function fitsRequest(request: Resource, nodeInfo: NodeInfo): InsufficientResource[] {
-  const out: InsufficientResource[] = [];
+export function fitsRequest(request: Resource, nodeInfo: NodeInfo): readonly InsufficientResource[] {
+  let out: InsufficientResource[] | undefined;
   const alloc = nodeInfo.allocatable;
   const used = nodeInfo.requested;
   if (nodeInfo.pods.length + 1 > alloc.allowedPodNumber) {
-    out.push({ resourceName: 'pods', reason: 'Too many pods', requested: 1, used: nodeInfo.pods.length, capacity: alloc.allowedPodNumber, unresolvable: false });
+    out = [{ resourceName: 'pods', reason: 'Too many pods', requested: 1, used: nodeInfo.pods.length, capacity: alloc.allowedPodNumber, unresolvable: false }];
   }
-  if (request.milliCPU === 0 && request.memory === 0 && request.ephemeralStorage === 0 && request.scalar.size === 0) return out;
-  const check = (resourceName: string, requested: number, usedAmount: number, capacity: number) => {
-    if (requested > 0 && requested > capacity - usedAmount) out.push({ resourceName, reason: `Insufficient ${resourceName}`, requested, used: usedAmount, capacity, unresolvable: requested > capacity });
-  };
-  check('cpu', request.milliCPU, used.milliCPU, alloc.milliCPU);
-  check('memory', request.memory, used.memory, alloc.memory);
-  check('ephemeral-storage', request.ephemeralStorage, used.ephemeralStorage, alloc.ephemeralStorage);
-  for (const [name, amount] of request.scalar) check(name, amount, used.scalar.get(name) ?? 0, alloc.scalar.get(name) ?? 0);
-  return out;
+  if (request.milliCPU === 0 && request.memory === 0 && request.ephemeralStorage === 0 && request.scalar.size === 0) return out ?? NOTHING_LACKING;
+  if (lacks(request.milliCPU, used.milliCPU, alloc.milliCPU)) (out ??= []).push(insufficient('cpu', request.milliCPU, used.milliCPU, alloc.milliCPU));
+  if (lacks(request.memory, used.memory, alloc.memory)) (out ??= []).push(insufficient('memory', request.memory, used.memory, alloc.memory));
+  if (lacks(request.ephemeralStorage, used.ephemeralStorage, alloc.ephemeralStorage)) (out ??= []).push(insufficient('ephemeral-storage', request.ephemeralStorage, used.ephemeralStorage, alloc.ephemeralStorage));
+  if (request.scalar.size === 0) return out ?? NOTHING_LACKING;
+  for (const [name, amount] of request.scalar) {
+    const usedAmount = used.scalar.get(name) ?? 0;
+    const capacity = alloc.scalar.get(name) ?? 0;
+    if (lacks(amount, usedAmount, capacity)) (out ??= []).push(insufficient(name, amount, usedAmount, capacity));
+  }
+  return out ?? NOTHING_LACKING;
+}
+
+function lacks(requested: number, used: number, capacity: number): boolean {
+  return requested > 0 && requested > capacity - used;
+}
+
+function insufficient(resourceName: string, requested: number, used: number, capacity: number): InsufficientResource {
+  return { resourceName, reason: `Insufficient ${resourceName}`, requested, used, capacity, unresolvable: requested > capacity };
 }

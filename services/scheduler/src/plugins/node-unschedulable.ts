@@ -3,7 +3,7 @@ import type { CycleState } from '../framework/cycle-state';
 import type { NodeInfo } from '../framework/node-info';
 import { Status } from '../framework/status';
 import type { FilterPlugin, Node, Pod } from '../framework/types';
-import { tolerationsOf, tolerationsTolerateTaint } from './helper/taints';
+import { podTolerations, tolerationsTolerateTaint } from '@kubelab/component-helpers';
 
 export const ERR_REASON_UNSCHEDULABLE = 'node(s) were unschedulable';
 
@@ -31,5 +31,5 @@ export class NodeUnschedulable implements FilterPlugin {
 }
 
 function fits(pod: Pod, node: Node): boolean {
-  return !node.spec?.unschedulable || tolerationsTolerateTaint(tolerationsOf(pod), UNSCHEDULABLE_TAINT);
+  return !node.spec?.unschedulable || tolerationsTolerateTaint(podTolerations(pod), UNSCHEDULABLE_TAINT);
 }

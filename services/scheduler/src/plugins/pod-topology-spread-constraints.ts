@@ -1,7 +1,6 @@
-import { LabelSelector, labelSelectorAsSelector, Requirement, type LabelSelectorObject } from '@kubelab/apimachinery';
+import { compileLabelSelector, LabelSelector, labelSelectorAsSelector, Requirement, type LabelSelectorObject, type LabelsMatcher } from '@kubelab/apimachinery';
+import { doNotScheduleTaint, findMatchingUntoleratedTaint, nodeTaints, podTolerations, type RequiredNodeAffinity } from '@kubelab/component-helpers';
 import type { Node, Pod, PodInfo } from '../framework/types';
-import type { RequiredNodeAffinity } from './helper/node-selector';
-import { doNotScheduleTaint, findMatchingUntoleratedTaint, taintsOf, tolerationsOf } from './helper/taints';
 import { namespaceOf } from './inter-pod-affinity-terms';
 
 export type WhenUnsatisfiable = 'DoNotSchedule' | 'ScheduleAnyway';
@@ -24,6 +23,8 @@ export interface TopologySpreadConstraint {
   maxSkew: number;
   topologyKey: string;
   selector: LabelSelector;
+  /** selector.matches, compiled: it runs against every pod of the cluster. */
+  matches: LabelsMatcher;
   minDomains: number;
   nodeAffinityPolicy: NodeInclusionPolicy;
   nodeTaintsPolicy: NodeInclusionPolicy;
@@ -62,6 +63,7 @@ export function filterTopologySpreadConstraints(
       maxSkew: c.maxSkew,
       topologyKey: c.topologyKey,
       selector,
+      matches: compileLabelSelector(selector),
       minDomains: c.minDomains ?? 1,
       nodeAffinityPolicy: c.nodeAffinityPolicy ?? 'Honor',
       nodeTaintsPolicy: c.nodeTaintsPolicy ?? 'Ignore',
@@ -73,7 +75,8 @@ export function filterTopologySpreadConstraints(
 /** Whether the node carries every constraint's topology key. */
 export function nodeLabelsMatchSpreadConstraints(node: Node, constraints: readonly TopologySpreadConstraint[]): boolean {
   const labels = node.metadata.labels ?? {};
-  return constraints.every((c) => c.topologyKey in labels);
+  for (const c of constraints) if (!(c.topologyKey in labels)) return false;
+  return true;
 }
 
 /**
@@ -83,7 +86,7 @@ export function nodeLabelsMatchSpreadConstraints(node: Node, constraints: readon
  */
 export function matchNodeInclusionPolicies(c: TopologySpreadConstraint, pod: Pod, node: Node, requiredNodeAffinity: RequiredNodeAffinity): boolean {
   if (c.nodeAffinityPolicy === 'Honor' && !requiredNodeAffinity.match(node)) return false;
-  if (c.nodeTaintsPolicy === 'Honor' && findMatchingUntoleratedTaint(taintsOf(node), tolerationsOf(pod), doNotScheduleTaint)) return false;
+  if (c.nodeTaintsPolicy === 'Honor' && findMatchingUntoleratedTaint(nodeTaints(node), podTolerations(pod), doNotScheduleTaint)) return false;
   return true;
 }
 
@@ -92,12 +95,14 @@ export function matchNodeInclusionPolicies(c: TopologySpreadConstraint, pod: Pod
  * terminating, labels matched. An empty selector (labelSelector `{}`) counts none, as Kubernetes'
  * countPodsMatchSelector does.
  */
-export function countPodsMatchSelector(pods: readonly PodInfo[], selector: LabelSelector, namespace: string): number {
-  if (selector.isEmpty()) return 0;
+export function countPodsMatchSelector(pods: readonly PodInfo[], constraint: TopologySpreadConstraint, namespace: string): number {
   let count = 0;
-  for (const { pod } of pods) {
-    if (pod.metadata.deletionTimestamp || namespaceOf(pod) !== namespace) continue;
-    if (selector.matches(pod.metadata.labels ?? {})) count++;
-  }
+  for (const { pod } of pods) if (podCountsFor(pod, constraint, namespace)) count++;
   return count;
+}
+
+/** Whether one pod counts for the constraint, as countPodsMatchSelector counts it. */
+export function podCountsFor(pod: Pod, constraint: TopologySpreadConstraint, namespace: string): boolean {
+  if (constraint.selector.isEmpty() || pod.metadata.deletionTimestamp || namespaceOf(pod) !== namespace) return false;
+  return constraint.matches(pod.metadata.labels ?? {});
 }

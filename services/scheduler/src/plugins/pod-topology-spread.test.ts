@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { CycleState } from '../framework/cycle-state';
 import { NodeInfo } from '../framework/node-info';
 import { newPodInfo } from '../framework/pod-info';
-import type { Status } from '../framework/status';
-import type { FrameworkHandle, Node, NodeScore, Pod, Snapshot } from '../framework/types';
+import type { Node, NodeScore, Pod } from '../framework/types';
+import { filterVerdicts, pluginHandle, snapshotOf } from '../testing/framework';
 import type { TopologySpreadConstraintSpec } from './pod-topology-spread-constraints';
 import { ERR_REASON_CONSTRAINTS_NOT_MATCH as SKEW, ERR_REASON_NODE_LABEL_NOT_MATCH as NO_LABEL, PodTopologySpread } from './pod-topology-spread';
 
@@ -61,36 +61,12 @@ const NODES: Node[] = [
 
 function cluster(existing: Pod[], objects: { services?: KubeObject[]; replicaSets?: KubeObject[] } = {}) {
   const nodeInfos = NODES.map((n) => new NodeInfo(n, existing.filter((p) => p.spec?.nodeName === n.metadata.name)));
-  const snapshot: Snapshot = {
-    nodeInfos: () => nodeInfos,
-    get: (name) => nodeInfos.find((n) => n.name === name),
-    havePodsWithAffinity: () => [],
-    havePodsWithRequiredAntiAffinity: () => [],
-    namespaceLabels: () => ({}),
-  };
+  const snapshot = snapshotOf(nodeInfos);
   // Informers that are never started: their caches are filled by hand.
   const factory = new InformerFactory({ client: {} as ObjectsClient });
   for (const s of objects.services ?? []) factory.informer(Resources.services).indexer.update(s);
   for (const rs of objects.replicaSets ?? []) factory.informer(Resources.replicasets).indexer.update(rs);
-  const notUsed = () => {
-    throw new Error('not used by PodTopologySpread');
-  };
-  const handle: FrameworkHandle = {
-    snapshot: () => snapshot,
-    runFilterPlugins: notUsed,
-    runFilterPluginsWithNominatedPods: notUsed,
-    runPreFilterExtensionAddPod: notUsed,
-    runPreFilterExtensionRemovePod: notUsed,
-    evict: notUsed,
-    nominatedPodsForNode: notUsed,
-    sharedInformerFactory: factory,
-  };
-  return { nodeInfos, snapshot, plugin: new PodTopologySpread(handle) };
-}
-
-function verdicts(plugin: PodTopologySpread, state: CycleState, incoming: Pod, nodeInfos: NodeInfo[]): Record<string, string> {
-  const describe = (s: Status) => (s.isSuccess() ? 'ok' : `${s.code}: ${s.message()}`);
-  return Object.fromEntries(nodeInfos.map((n) => [n.name, describe(plugin.filter(state, incoming, n))]));
+  return { nodeInfos, snapshot, plugin: new PodTopologySpread(pluginHandle(snapshot, factory)) };
 }
 
 const U = `Unschedulable: ${SKEW}`;
@@ -180,7 +156,7 @@ describe('PodTopologySpread filter (DoNotSchedule)', () => {
     const { nodeInfos, snapshot, plugin } = cluster(existing);
     const state = new CycleState();
     expect(plugin.preFilter(state, incoming, snapshot).status.isSuccess()).toBe(true);
-    expect(verdicts(plugin, state, incoming, nodeInfos)).toEqual(want);
+    expect(filterVerdicts(plugin, state, incoming, nodeInfos)).toEqual(want);
   });
 
   it('skips Filter for a pod without DoNotSchedule constraints (system defaults are ScheduleAnyway)', () => {

@@ -1,4 +1,6 @@
+import { compileLabelSelector } from '@kubelab/apimachinery';
 import { Resources } from '@kubelab/client';
+import { getRequiredNodeAffinity } from '@kubelab/component-helpers';
 import { ActionType, type ClusterEventWithHint, type QueueingHint } from '../framework/cluster-event';
 import type { CycleState } from '../framework/cycle-state';
 import type { NodeInfo } from '../framework/node-info';
@@ -16,11 +18,12 @@ import {
   type ScorePlugin,
   type Snapshot,
 } from '../framework/types';
-import { RequiredNodeAffinity } from './helper/node-selector';
+import { missingState } from './helper/missing-state';
 import { namespaceOf } from './inter-pod-affinity-terms';
 import {
   countPodsMatchSelector,
   filterTopologySpreadConstraints,
+  podCountsFor,
   LABEL_HOSTNAME,
   matchNodeInclusionPolicies,
   nodeLabelsMatchSpreadConstraints,
@@ -81,16 +84,28 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, PreScor
     }
     if (constraints.length === 0) return { status: Status.skip() };
     const namespace = namespaceOf(pod);
-    const requiredNodeAffinity = new RequiredNodeAffinity(pod);
+    const requiredNodeAffinity = getRequiredNodeAffinity(pod);
+    const eligible = (c: TopologySpreadConstraint, node: Node) => nodeLabelsMatchSpreadConstraints(node, constraints) && matchNodeInclusionPolicies(c, pod, node, requiredNodeAffinity);
+    // Every domain of an eligible node counts, with no matching pods too (it may be the minimum)...
     const tpValueToMatchNum = constraints.map(() => new Map<string, number>());
-    for (const nodeInfo of snapshot.nodeInfos()) {
-      const node = nodeInfo.node;
+    for (const { node } of snapshot.nodeInfos()) {
       if (!nodeLabelsMatchSpreadConstraints(node, constraints)) continue;
-      constraints.forEach((c, i) => {
-        if (!matchNodeInclusionPolicies(c, pod, node, requiredNodeAffinity)) return;
+      for (let i = 0; i < constraints.length; i++) {
+        const c = constraints[i]!;
+        if (!matchNodeInclusionPolicies(c, pod, node, requiredNodeAffinity)) continue;
         const value = node.metadata.labels![c.topologyKey]!;
         const counts = tpValueToMatchNum[i]!;
-        counts.set(value, (counts.get(value) ?? 0) + countPodsMatchSelector(nodeInfo.pods, c.selector, namespace));
+        if (!counts.has(value)) counts.set(value, 0);
+      }
+    }
+    // ...then the matching pods on eligible nodes, from those the selector may match.
+    for (let i = 0; i < constraints.length; i++) {
+      const c = constraints[i]!;
+      const counts = tpValueToMatchNum[i]!;
+      snapshot.forEachCandidatePod(c.selector, ({ pod: existing }, { node }) => {
+        if (!podCountsFor(existing, c, namespace) || !eligible(c, node)) return;
+        const value = node.metadata.labels![c.topologyKey]!;
+        counts.set(value, counts.get(value)! + 1);
       });
     }
     const criticalPaths = tpValueToMatchNum.map((counts) => {
@@ -116,10 +131,11 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, PreScor
     if (!s) return missingState(PRE_FILTER_STATE_KEY);
     const labels = nodeInfo.node.metadata.labels ?? {};
     const podLabels = pod.metadata.labels ?? {};
-    for (const [i, c] of s.constraints.entries()) {
+    for (let i = 0; i < s.constraints.length; i++) {
+      const c = s.constraints[i]!;
       const value = labels[c.topologyKey];
       if (value === undefined) return Status.unresolvable(ERR_REASON_NODE_LABEL_NOT_MATCH);
-      const selfMatchNum = c.selector.matches(podLabels) ? 1 : 0;
+      const selfMatchNum = c.matches(podLabels) ? 1 : 0;
       const matchNum = s.tpValueToMatchNum[i]!.get(value) ?? 0;
       if (matchNum + selfMatchNum - s.minMatchNum(i) > c.maxSkew) return Status.unschedulable(ERR_REASON_CONSTRAINTS_NOT_MATCH);
     }
@@ -158,7 +174,7 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, PreScor
     );
 
     const namespace = namespaceOf(pod);
-    const requiredNodeAffinity = new RequiredNodeAffinity(pod);
+    const requiredNodeAffinity = getRequiredNodeAffinity(pod);
     for (const { node, pods } of allNodes) {
       if (requireAllTopologies && !nodeLabelsMatchSpreadConstraints(node, constraints)) continue;
       constraints.forEach((c, i) => {
@@ -167,7 +183,7 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, PreScor
         const value = node.metadata.labels?.[c.topologyKey] ?? '';
         // Only domains of candidate nodes are counted; hostname is counted per node in Score.
         const count = counts.get(value);
-        if (count !== undefined) counts.set(value, count + countPodsMatchSelector(pods, c.selector, namespace));
+        if (count !== undefined) counts.set(value, count + countPodsMatchSelector(pods, c, namespace));
       });
     }
     state.write(PRE_SCORE_STATE_KEY, s);
@@ -184,7 +200,7 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, PreScor
     s.constraints.forEach((c, i) => {
       const value = node.metadata.labels?.[c.topologyKey];
       if (value === undefined) return;
-      const count = c.topologyKey === LABEL_HOSTNAME ? countPodsMatchSelector(nodeInfo.pods, c.selector, namespaceOf(pod)) : (s.topologyValueToPodCounts[i]!.get(value) ?? 0);
+      const count = c.topologyKey === LABEL_HOSTNAME ? countPodsMatchSelector(nodeInfo.pods, c, namespaceOf(pod)) : (s.topologyValueToPodCounts[i]!.get(value) ?? 0);
       score += count * s.topologyNormalizingWeight[i]! + (c.maxSkew - 1);
     });
     return { score: Math.round(score), status: Status.success() };
@@ -232,7 +248,7 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, PreScor
     } catch {
       return 'Queue';
     }
-    const matches = (c: TopologySpreadConstraint, p: Pod) => c.selector.matches(p.metadata.labels ?? {});
+    const matches = (c: TopologySpreadConstraint, p: Pod) => c.matches(p.metadata.labels ?? {});
     if (oldPod && newPod) return constraints.some((c) => matches(c, oldPod) !== matches(c, newPod)) ? 'Queue' : 'QueueSkip';
     const changed = newPod ?? oldPod;
     return changed && constraints.some((c) => matches(c, changed)) ? 'Queue' : 'QueueSkip';
@@ -247,7 +263,8 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, PreScor
     if (defaults.length === 0) return [];
     const selector = defaultSelector(pod, this.listers);
     if (selector.isEmpty()) return [];
-    return defaults.map((c) => ({ ...c, selector }));
+    const matches = compileLabelSelector(selector);
+    return defaults.map((c) => ({ ...c, selector, matches }));
   }
 
   /** Counts `updated` (on `node`) in or out of the pre-filter counts, for preemption's what-ifs. */
@@ -255,10 +272,10 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, PreScor
     const s = state.read<PodTopologySpreadPreFilterState>(PRE_FILTER_STATE_KEY);
     if (!s) return missingState(PRE_FILTER_STATE_KEY);
     if (namespaceOf(updated) !== namespaceOf(preemptor) || !nodeLabelsMatchSpreadConstraints(node, s.constraints)) return Status.success();
-    const requiredNodeAffinity = new RequiredNodeAffinity(preemptor);
+    const requiredNodeAffinity = getRequiredNodeAffinity(preemptor);
     const labels = updated.metadata.labels ?? {};
     s.constraints.forEach((c, i) => {
-      if (!c.selector.matches(labels) || !matchNodeInclusionPolicies(c, preemptor, node, requiredNodeAffinity)) return;
+      if (!c.matches(labels) || !matchNodeInclusionPolicies(c, preemptor, node, requiredNodeAffinity)) return;
       s.update(i, node.metadata.labels![c.topologyKey]!, delta);
     });
     return Status.success();
@@ -267,8 +284,4 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, PreScor
 
 function ownConstraints(pod: Pod): TopologySpreadConstraintSpec[] {
   return (pod.spec?.topologySpreadConstraints ?? []) as TopologySpreadConstraintSpec[];
-}
-
-function missingState(key: string): Status {
-  return Status.error(`error reading "${key}" from cycleState: not found`);
 }

@@ -1,10 +1,10 @@
+import { doNotScheduleTaint, findMatchingUntoleratedTaint, nodeTaints, podTolerations, tolerationsTolerateTaint, type Toleration } from '@kubelab/component-helpers';
 import { ActionType, type ClusterEventWithHint } from '../framework/cluster-event';
 import type { CycleState } from '../framework/cycle-state';
 import type { NodeInfo } from '../framework/node-info';
 import { Status } from '../framework/status';
 import { MAX_NODE_SCORE, type FilterPlugin, type Node, type NodeScore, type Pod, type PreScorePlugin, type ScorePlugin } from '../framework/types';
 import { defaultNormalizeScore } from './helper/normalize-score';
-import { doNotScheduleTaint, findMatchingUntoleratedTaint, taintsOf, tolerationsOf, tolerationsTolerateTaint, type Toleration } from './helper/taints';
 
 const PRE_SCORE_KEY = 'PreScoreTaintToleration';
 
@@ -18,22 +18,25 @@ export class TaintToleration implements FilterPlugin, PreScorePlugin, ScorePlugi
   readonly name = TaintToleration.NAME;
 
   filter(_state: CycleState, pod: Pod, nodeInfo: NodeInfo): Status {
-    const taint = findMatchingUntoleratedTaint(taintsOf(nodeInfo.node), tolerationsOf(pod), doNotScheduleTaint);
+    // Most nodes have no taints: nothing to look for (Filter runs for hundreds of nodes a cycle).
+    if (!hasTaints(nodeInfo.node)) return Status.success();
+    const taint = findMatchingUntoleratedTaint(nodeTaints(nodeInfo.node), podTolerations(pod), doNotScheduleTaint);
     if (!taint) return Status.success();
     return Status.unresolvable(`node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}`);
   }
 
   preScore(state: CycleState, pod: Pod): Status {
     // Tolerations with no effect tolerate PreferNoSchedule taints too.
-    state.write(PRE_SCORE_KEY, tolerationsOf(pod).filter((t) => !t.effect || t.effect === 'PreferNoSchedule'));
+    state.write(PRE_SCORE_KEY, podTolerations(pod).filter((t) => !t.effect || t.effect === 'PreferNoSchedule'));
     return Status.success();
   }
 
   /** The count of PreferNoSchedule taints the pod does not tolerate (more is worse: normalizeScore reverses it). */
   score(state: CycleState, pod: Pod, nodeInfo: NodeInfo): { score: number; status: Status } {
-    const tolerations = state.read<Toleration[]>(PRE_SCORE_KEY) ?? tolerationsOf(pod);
+    if (!hasTaints(nodeInfo.node)) return { score: 0, status: Status.success() };
+    const tolerations = state.read<Toleration[]>(PRE_SCORE_KEY) ?? podTolerations(pod);
     let intolerable = 0;
-    for (const taint of taintsOf(nodeInfo.node)) if (taint.effect === 'PreferNoSchedule' && !tolerationsTolerateTaint(tolerations, taint)) intolerable++;
+    for (const taint of nodeTaints(nodeInfo.node)) if (taint.effect === 'PreferNoSchedule' && !tolerationsTolerateTaint(tolerations, taint)) intolerable++;
     return { score: intolerable, status: Status.success() };
   }
 
@@ -53,6 +56,10 @@ export class TaintToleration implements FilterPlugin, PreScorePlugin, ScorePlugi
   }
 }
 
+function hasTaints(node: Node): boolean {
+  return ((node.spec?.taints as unknown[] | undefined)?.length ?? 0) > 0;
+}
+
 function tolerates(pod: Pod, node: Node): boolean {
-  return !findMatchingUntoleratedTaint(taintsOf(node), tolerationsOf(pod), doNotScheduleTaint);
+  return !findMatchingUntoleratedTaint(nodeTaints(node), podTolerations(pod), doNotScheduleTaint);
 }

@@ -4,6 +4,8 @@
  */
 export class Heap<T> {
   private readonly items: T[] = [];
+  /** keys[i] is keyOf(items[i]), kept beside it: moving an item must not build its key again. */
+  private readonly keys: string[] = [];
   private readonly positions = new Map<string, number>();
 
   constructor(
@@ -35,6 +37,7 @@ export class Heap<T> {
       return;
     }
     this.items.push(item);
+    this.keys.push(key);
     this.positions.set(key, this.items.length - 1);
     this.up(this.items.length - 1);
   }
@@ -46,6 +49,7 @@ export class Heap<T> {
     const last = this.items.length - 1;
     if (at !== last) this.swap(at, last);
     this.items.pop();
+    this.keys.pop();
     this.positions.delete(key);
     if (at !== last) this.fix(at);
     return item;
@@ -57,7 +61,7 @@ export class Heap<T> {
 
   pop(): T | undefined {
     const top = this.items[0];
-    if (top !== undefined) this.delete(this.keyOf(top));
+    if (top !== undefined) this.delete(this.keys[0]!);
     return top;
   }
 
@@ -93,9 +97,13 @@ export class Heap<T> {
   private swap(i: number, j: number): void {
     const a = this.items[i]!;
     const b = this.items[j]!;
+    const keyA = this.keys[i]!;
+    const keyB = this.keys[j]!;
     this.items[i] = b;
     this.items[j] = a;
-    this.positions.set(this.keyOf(b), i);
-    this.positions.set(this.keyOf(a), j);
+    this.keys[i] = keyB;
+    this.keys[j] = keyA;
+    this.positions.set(keyB, i);
+    this.positions.set(keyA, j);
   }
 }

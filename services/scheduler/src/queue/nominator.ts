@@ -7,6 +7,8 @@ export interface NominatingInfo {
   nominatedNodeName: string;
 }
 
+const NONE: readonly PodInfo[] = Object.freeze([]);
+
 function nominatedNodeName(pod: Pod): string {
   return (pod.status?.nominatedNodeName as string | undefined) ?? '';
 }
@@ -62,7 +64,9 @@ export class Nominator {
     this.addNominatedPod(newPodInfo, nominatingInfo);
   }
 
-  nominatedPodsForNode(nodeName: string): PodInfo[] {
-    return [...(this.nominatedPods.get(nodeName) ?? [])];
+  /** A copy of the node's nominated pods; the one shared empty list when there are none (the common case, asked for every node Filter runs on). */
+  nominatedPodsForNode(nodeName: string): readonly PodInfo[] {
+    const list = this.nominatedPods.size ? this.nominatedPods.get(nodeName) : undefined;
+    return list ? [...list] : NONE;
   }
 }

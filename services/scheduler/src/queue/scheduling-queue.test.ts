@@ -118,6 +118,26 @@ describe('SchedulingQueue', () => {
     expect(queue.whereIs(p)).toBe('activeQ');
   });
 
+  it("events are kept for the oldest pod in flight, whichever pod is done first", async () => {
+    const { clock, queue } = setup();
+    const [a, b, c] = [pod('a').nodeSelector({ disktype: 'ssd' }).obj(), pod('b').obj(), pod('c').obj()];
+    queue.add(a);
+    const aInfo = (await queue.pop())!;
+    // An event while only a is in flight; then b and c are popped, and c is bound while a and b are still in flight.
+    queue.moveAllToActiveOrBackoffQueue(ClusterEvents.NodeLabelChange, node('w').obj(), node('w').labels({ disktype: 'ssd' }).obj());
+    queue.add(b);
+    queue.add(c);
+    await queue.pop();
+    await queue.pop();
+    queue.done(c);
+    aInfo.unschedulablePlugins.add('NodeAffinity');
+    queue.addUnschedulableIfNotPresent(aInfo);
+    queue.done(a);
+    expect(queue.whereIs(a)).toBe('backoffQ');
+    clock.step(1_000);
+    expect(queue.whereIs(a)).toBe('activeQ');
+  });
+
   it('pods unschedulable for 5 minutes are retried at the next 30 s flush', async () => {
     const { clock, queue, fail } = setup();
     const p = pod('p').obj();

@@ -51,7 +51,7 @@ export class SchedulingQueue {
   private readonly activeQ: Heap<QueuedPodInfo>;
   private readonly backoffQ: Heap<QueuedPodInfo>;
   private readonly unschedulablePods = new Map<string, QueuedPodInfo>();
-  /** Pods popped and not yet done → the sequence number of the last event before their pop. */
+  /** Pods popped and not yet done → the sequence number of the last event before their pop; in that order. */
   private readonly inFlightPods = new Map<string, number>();
   /** In-flight pods whose own spec or labels changed while they were scheduled. */
   private readonly updatedInFlight = new Set<string>();
@@ -160,6 +160,8 @@ export class SchedulingQueue {
     const pInfo = this.activeQ.pop()!;
     pInfo.attempts++;
     pInfo.unschedulablePlugins.clear();
+    // Re-inserted, so that inFlightPods stays in the order of its sequence numbers.
+    this.inFlightPods.delete(keyOf(pInfo));
     this.inFlightPods.set(keyOf(pInfo), this.eventSeq);
     return pInfo;
   }
@@ -169,11 +171,15 @@ export class SchedulingQueue {
     const key = metaNamespaceKey(pod);
     this.inFlightPods.delete(key);
     this.updatedInFlight.delete(key);
-    if (!this.inFlightPods.size) this.inFlightEvents = [];
-    else {
-      const oldest = Math.min(...this.inFlightPods.values());
-      this.inFlightEvents = this.inFlightEvents.filter((e) => e.seq > oldest);
+    // The first pod in flight is the oldest; the events before it matter to none (they are in seq order too).
+    const oldest = this.inFlightPods.values().next();
+    if (oldest.done) {
+      this.inFlightEvents = [];
+      return;
     }
+    let seen = 0;
+    while (seen < this.inFlightEvents.length && this.inFlightEvents[seen]!.seq <= oldest.value) seen++;
+    if (seen > 0) this.inFlightEvents.splice(0, seen);
   }
 
   /**

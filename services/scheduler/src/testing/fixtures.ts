@@ -1,10 +1,18 @@
 import type { KubeObject } from '@kubelab/client';
-import type { NodeSelectorRequirement, NodeSelectorTerm } from '../plugins/helper/node-selector';
-import type { Taint, Toleration } from '../plugins/helper/taints';
+import type { NodeSelectorRequirement, NodeSelectorTerm, Taint, Toleration } from '@kubelab/component-helpers';
 
 let uids = 0;
 
 type Resources = Record<string, string>;
+
+/** spec.affinity.podAffinity / podAntiAffinity term, as the API has it. */
+export interface PodAffinityTerm {
+  labelSelector?: { matchLabels?: Record<string, string>; matchExpressions?: Array<{ key: string; operator: string; values?: string[] }> } | null;
+  topologyKey: string;
+  namespaces?: string[];
+  namespaceSelector?: { matchLabels?: Record<string, string> } | null;
+  matchLabelKeys?: string[];
+}
 
 /**
  * Fixture builders for plugin and scheduler tests, after Kubernetes' st.MakePod() / st.MakeNode():
@@ -80,6 +88,20 @@ export class PodBuilder {
   preferred(weight: number, preference: NodeSelectorTerm): this {
     const na = this.nodeAffinity();
     ((na.preferredDuringSchedulingIgnoredDuringExecution as unknown[] | undefined) ??= []).push({ weight, preference });
+    return this;
+  }
+
+  /** A required pod anti-affinity term (`podAntiAffinity`) or affinity term (`podAffinity`). */
+  podAffinityTerm(kind: 'podAffinity' | 'podAntiAffinity', term: PodAffinityTerm): this {
+    const affinity = ((this.pod.spec.affinity as Record<string, Record<string, unknown[]>> | undefined) ??= {});
+    ((affinity[kind] ??= {}).requiredDuringSchedulingIgnoredDuringExecution ??= []).push(term);
+    return this;
+  }
+
+  /** A preferred pod affinity (`podAffinity`) or anti-affinity (`podAntiAffinity`) term. */
+  preferredPodAffinityTerm(kind: 'podAffinity' | 'podAntiAffinity', weight: number, term: PodAffinityTerm): this {
+    const affinity = ((this.pod.spec.affinity as Record<string, Record<string, unknown[]>> | undefined) ??= {});
+    ((affinity[kind] ??= {}).preferredDuringSchedulingIgnoredDuringExecution ??= []).push({ weight, podAffinityTerm: term });
     return this;
   }
 
