@@ -79,32 +79,37 @@ export class HollowNodeProcesses {
  * in this process.
  */
 export async function startControlPlane(options: { nodes?: HollowNodeSpec[]; replicas?: number; tolerationSeconds?: number; controllerManagerArgs?: string[] } = {}): Promise<ControlPlane> {
-  const store = await startKubelabStore();
-  const seconds = String(options.tolerationSeconds ?? 300);
-  const apiserver = await startKubelabApiserver(store.endpoint, { args: ['--default-not-ready-toleration-seconds', seconds, '--default-unreachable-toleration-seconds', seconds] });
-  const replicas = options.replicas ?? 1;
-  const schedulers: ServerProcess[] = [];
-  const controllerManagers: ServerProcess[] = [];
-  for (let i = 0; i < replicas; i++) {
-    schedulers.push(await startKubelabComponent('scheduler', apiserver, FAST_LEADER_ELECTION));
-    controllerManagers.push(await startKubelabComponent('controller-manager', apiserver, [...FAST_LEADER_ELECTION, ...FAST_NODE_MONITOR, ...(options.controllerManagerArgs ?? [])]));
+  const started: Array<{ stop(): Promise<void> }> = [];
+  // Whatever started is stopped again if a later step fails: no process outlives a failed setup.
+  const track = <T extends { stop(): Promise<void> }>(p: T): T => (started.push(p), p);
+  try {
+    const store = track(await startKubelabStore());
+    const seconds = String(options.tolerationSeconds ?? 300);
+    const apiserver = track(await startKubelabApiserver(store.endpoint, { args: ['--default-not-ready-toleration-seconds', seconds, '--default-unreachable-toleration-seconds', seconds] }));
+    const replicas = options.replicas ?? 1;
+    const schedulers: ServerProcess[] = [];
+    const controllerManagers: ServerProcess[] = [];
+    for (let i = 0; i < replicas; i++) {
+      schedulers.push(track(await startKubelabComponent('scheduler', apiserver, FAST_LEADER_ELECTION)));
+      controllerManagers.push(track(await startKubelabComponent('controller-manager', apiserver, [...FAST_LEADER_ELECTION, ...FAST_NODE_MONITOR, ...(options.controllerManagerArgs ?? [])])));
+    }
+    const client = new ObjectsClient(apiserver.grpcEndpoint);
+    started.push({ stop: async () => client.close() });
+    const nodes = track(new HollowNodeProcesses(apiserver.grpcEndpoint, options.nodes ?? MULTINODE));
+    await nodes.start();
+    return {
+      store,
+      apiserver,
+      schedulers,
+      controllerManagers,
+      client,
+      nodes,
+      async stop() {
+        for (const p of started.reverse()) await p.stop();
+      },
+    };
+  } catch (error) {
+    for (const p of started.reverse()) await p.stop().catch(() => undefined);
+    throw error;
   }
-  const client = new ObjectsClient(apiserver.grpcEndpoint);
-  const nodes = new HollowNodeProcesses(apiserver.grpcEndpoint, options.nodes ?? MULTINODE);
-  await nodes.start();
-  return {
-    store,
-    apiserver,
-    schedulers,
-    controllerManagers,
-    client,
-    nodes,
-    async stop() {
-      await nodes.stop();
-      client.close();
-      for (const p of [...schedulers, ...controllerManagers]) await p.stop();
-      await apiserver.stop();
-      await store.stop();
-    },
-  };
 }
