@@ -31,7 +31,9 @@ async function portFree(port: number): Promise<boolean> {
 /** A base port with the lab's eight consecutive ports free (NATS, its monitor, store, store metrics, apiserver, its gRPC, scheduler, controller-manager). */
 async function freeBasePort(): Promise<number> {
   for (;;) {
-    const base = 20_000 + Math.floor(Math.random() * 30_000);
+    // Below Linux's ephemeral range (32768-60999): the ports other tests take with port 0 never
+    // land here while this lab is down between two `up`s.
+    const base = 20_000 + Math.floor(Math.random() * 12_000);
     const free = await Promise.all([0, 1, 2, 3, 4, 5, 6, 7].map((i) => portFree(base + i)));
     if (free.every(Boolean)) return base;
   }
@@ -125,7 +127,8 @@ describe('kubelab up / status / down', () => {
     expect(kubelab('status', '--dir', dir).stdout).toContain('no lab in');
     expect(kubelab('kubeconfig', '--dir', dir).stderr).toContain('start a lab first with `kubelab up`');
     // The data survives: a new lab on the same folder finds the key again.
-    expect(kubelab('up', '--dir', dir, '--base-port', String(base)).status).toBe(0);
+    const again = kubelab('up', '--dir', dir, '--base-port', String(base));
+    expect(again.status, again.stderr).toBe(0);
     expect(etcdctl(`127.0.0.1:${base + 2}`, ['get', '/kubelab-test/key', '--print-value-only']).stdout).toBe('x\n');
     expect(kubelab('down', '--dir', dir).status).toBe(0);
   });
