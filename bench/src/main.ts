@@ -33,35 +33,31 @@ async function main(argv: string[]): Promise<void> {
     if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} needs a positive whole number, not "${raw}"`);
     return value;
   };
-  const suite = positionals[0];
-  if ((suite !== 'store' && suite !== 'apiserver' && suite !== 'scheduler') || positionals.length !== 1) {
+  const out = values.out ?? BENCHMARKS_MD;
+  const suites = new Map<string, () => Promise<string>>([
+    [
+      'store',
+      () =>
+        runStoreBench(
+          {
+            operations: number('operations', STORE_DEFAULTS.operations),
+            concurrency: number('concurrency', STORE_DEFAULTS.concurrency),
+            valueBytes: number('value-bytes', STORE_DEFAULTS.valueBytes),
+            watchRate: number('watch-rate', STORE_DEFAULTS.watchRate),
+            watchSeconds: number('watch-seconds', STORE_DEFAULTS.watchSeconds),
+          },
+          out,
+        ),
+    ],
+    ['apiserver', () => runApiserverBench({ creates: number('creates', APISERVER_DEFAULTS.creates), clients: number('clients', APISERVER_DEFAULTS.clients), listPods: number('list-pods', APISERVER_DEFAULTS.listPods) }, out)],
+    ['scheduler', () => runSchedulerBench({ nodes: number('nodes', SCHEDULER_DEFAULTS.nodes), pods: number('pods', SCHEDULER_DEFAULTS.pods) }, out)],
+  ]);
+  const run = positionals.length === 1 ? suites.get(positionals[0]!) : undefined;
+  if (!run) {
     console.error(USAGE);
     process.exit(2);
   }
-  const out = values.out ?? BENCHMARKS_MD;
-  if (suite === 'scheduler') {
-    const markdown = await runSchedulerBench({ nodes: number('nodes', SCHEDULER_DEFAULTS.nodes), pods: number('pods', SCHEDULER_DEFAULTS.pods) }, out);
-    console.log(`${markdown}\n\n(written to ${out})`);
-    return;
-  }
-  if (suite === 'apiserver') {
-    const markdown = await runApiserverBench(
-      { creates: number('creates', APISERVER_DEFAULTS.creates), clients: number('clients', APISERVER_DEFAULTS.clients), listPods: number('list-pods', APISERVER_DEFAULTS.listPods) },
-      out,
-    );
-    console.log(`${markdown}\n\n(written to ${out})`);
-    return;
-  }
-  const markdown = await runStoreBench(
-    {
-      operations: number('operations', STORE_DEFAULTS.operations),
-      concurrency: number('concurrency', STORE_DEFAULTS.concurrency),
-      valueBytes: number('value-bytes', STORE_DEFAULTS.valueBytes),
-      watchRate: number('watch-rate', STORE_DEFAULTS.watchRate),
-      watchSeconds: number('watch-seconds', STORE_DEFAULTS.watchSeconds),
-    },
-    out,
-  );
+  const markdown = await run();
   console.log(`${markdown}\n\n(written to ${out})`);
 }
 

@@ -1,4 +1,4 @@
-import type { KubeObject } from '@kubelab/client';
+import { metaTime, type KubeObject } from '@kubelab/client';
 
 /** The zones simulated nodes are spread over, round robin (scheduler_perf's moon-1..3). */
 const ZONES = ['zone-a', 'zone-b', 'zone-c'];
@@ -12,7 +12,7 @@ const ZONE = 'topology.kubernetes.io/zone';
 /** A Node as a kubelet registers it, Ready, with room for 110 pods; no process stands behind it. */
 export function simulatedNode(index: number): KubeObject {
   const name = `node-${String(index).padStart(4, '0')}`;
-  const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  const now = metaTime(Date.now());
   const capacity = { cpu: '32', memory: '64Gi', pods: '110' };
   return {
     apiVersion: 'v1',

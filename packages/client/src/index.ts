@@ -29,12 +29,13 @@ export type { RateLimiter } from './workqueue/rate-limiter';
 // Leader election on Leases.
 export { LeaderElector } from './leader-election';
 export type { LeaderCallbacks, LeaderElectionConfig } from './leader-election';
-export { LeaseLock, fromLeaseSpec, microTime, toLeaseSpec } from './lease-lock';
+export { LeaseLock, fromLeaseSpec, toLeaseSpec } from './lease-lock';
 export type { LeaderElectionRecord, ResourceLock } from './lease-lock';
 
 // Time, injected.
 export { FakeClock, realClock, sleep } from './clock';
 export type { Clock, ClockTimer } from './clock';
+export { metaTime, microTime } from './meta-time';
 
 // Shared informers for a process with many controllers.
 export { InformerFactory } from './informer-factory';
@@ -48,4 +49,4 @@ export type { CoreEvent, ObjectReference } from './record/event-correlator';
 // An in-memory object API for unit tests of controllers.
 export { FakeObjectsServer } from './testing/fake-objects-server';
 export { campaign, runAsLeader } from './leader-election-run';
-export type { ElectionSettings, RunAsLeaderOptions } from './leader-election-run';
+export type { RunAsLeaderOptions } from './leader-election-run';

@@ -58,7 +58,7 @@ export class Informer<T extends KubeObject = KubeObject> {
   /** Adds a handler; one added after the first list hears every cached object as an add first. */
   addEventHandler(handler: ResourceEventHandler<T>): void {
     this.handlers.push(handler);
-    if (this.synced) for (const object of this.indexer.list()) this.call(handler, 'onAdd', () => handler.onAdd?.(object, true));
+    if (this.synced) for (const object of this.indexer.list()) this.call('onAdd', () => handler.onAdd?.(object, true));
   }
 
   /** Starts listing and watching in the background (idempotent). */
@@ -139,10 +139,10 @@ export class Informer<T extends KubeObject = KubeObject> {
   }
 
   private notify(what: keyof ResourceEventHandler<T>, fn: (handler: ResourceEventHandler<T>) => void): void {
-    for (const handler of this.handlers) this.call(handler, what, () => fn(handler));
+    for (const handler of this.handlers) this.call(what, () => fn(handler));
   }
 
-  private call(_handler: ResourceEventHandler<T>, what: string, fn: () => void): void {
+  private call(what: string, fn: () => void): void {
     try {
       fn();
     } catch (error) {

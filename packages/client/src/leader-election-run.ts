@@ -1,23 +1,14 @@
+import type { LeaderElectionFlags } from '@kubelab/component-base';
 import type { Clock } from './clock';
 import { LeaderElector } from './leader-election';
 import { LeaseLock } from './lease-lock';
 import type { ObjectsClient } from './objects-client';
 import { silentLogger, type ClientLogger } from './types';
 
-/** How a component elects its leader: its --leader-elect* flags (component-base's LeaderElectionFlags). */
-export interface ElectionSettings {
-  /** false: no election, run at once (a single replica, as `--leader-elect=false`). */
-  leaderElect: boolean;
-  resourceNamespace: string;
-  resourceName: string;
-  leaseDurationMs: number;
-  renewDeadlineMs: number;
-  retryPeriodMs: number;
-}
-
 export interface RunAsLeaderOptions {
   client: ObjectsClient;
-  election: ElectionSettings;
+  /** The component's --leader-elect* flags; `leaderElect` false: no election, run at once. */
+  election: LeaderElectionFlags;
   /** This replica: "<hostname>_<uuid>" as Kubernetes' components name themselves. */
   identity: string;
   clock?: Clock;

@@ -1,4 +1,5 @@
 import { isNotFound } from '@kubelab/apimachinery';
+import { microTime } from './meta-time';
 import type { ObjectsClient } from './objects-client';
 import { Resources, type KubeObject } from './types';
 
@@ -86,9 +87,4 @@ export function fromLeaseSpec(spec: Record<string, unknown>): LeaderElectionReco
     renewTime: time(spec.renewTime),
     leaseTransitions: typeof spec.leaseTransitions === 'number' ? spec.leaseTransitions : 0,
   };
-}
-
-/** `2024-05-01T10:00:00.123000Z`: Go's RFC3339Micro, what a Lease's times look like in kubectl. */
-export function microTime(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
 }

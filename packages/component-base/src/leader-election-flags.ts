@@ -3,6 +3,7 @@ import { durationFlag as duration } from './flags';
 
 /** component-base's LeaderElectionConfiguration: the flags kube-scheduler and kube-controller-manager share. */
 export interface LeaderElectionFlags {
+  /** false (`--leader-elect=false`): a single replica, no election; it works at once. */
   leaderElect: boolean;
   leaseDurationMs: number;
   renewDeadlineMs: number;

@@ -7,9 +7,9 @@ import { HollowNodes, type HollowNodeSpec } from './hollow-nodes';
  * and so that SIGSTOP / SIGCONT pause it as a dead and revived kubelet.
  */
 async function main(): Promise<void> {
-  const [target, specJson, renewMs] = process.argv.slice(2);
+  const [target, specJson] = process.argv.slice(2);
   const client = new ObjectsClient(target!);
-  const nodes = new HollowNodes(client, [JSON.parse(specJson!) as HollowNodeSpec], Number(renewMs ?? 1000));
+  const nodes = new HollowNodes(client, [JSON.parse(specJson!) as HollowNodeSpec]);
   await nodes.start();
   process.stdout.write('ready\n');
   process.once('SIGTERM', () => {

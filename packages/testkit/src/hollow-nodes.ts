@@ -1,4 +1,4 @@
-import { Informer, ObjectsClient, Resources, isNotFound, type KubeObject } from '@kubelab/client';
+import { Informer, isAlreadyExists, isNotFound, metaTime, microTime, ObjectsClient, Resources, type KubeObject } from '@kubelab/client';
 
 export interface HollowNodeSpec {
   name: string;
@@ -13,12 +13,11 @@ export interface HollowNodeSpec {
  * Nodes without processes, for tests of the control plane before (or without) real kubelets,
  * as Kubernetes' kubemark "hollow nodes": each registers its Node, renews its Lease in
  * kube-node-lease, reports the pods bound to it Running and Ready (with a made-up pod IP), and
- * finishes their deletion at once. `stop(name)` silences one node, as a kubelet that died.
+ * finishes their deletion at once. HollowNodeProcesses runs each in a process of its own.
  */
 export class HollowNodes {
   private readonly informer: Informer;
   private readonly timers = new Map<string, NodeJS.Timeout>();
-  private readonly silenced = new Set<string>();
   private ips = 0;
 
   constructor(
@@ -36,19 +35,6 @@ export class HollowNodes {
     await this.informer.waitForSync(30_000);
   }
 
-  /** Stops heartbeats and pod handling of one node (its kubelet died); `resume` brings it back. */
-  silence(name: string): void {
-    this.silenced.add(name);
-    clearInterval(this.timers.get(name));
-    this.timers.delete(name);
-  }
-
-  async resume(name: string): Promise<void> {
-    this.silenced.delete(name);
-    await this.register(this.specs.find((s) => s.name === name)!);
-    for (const pod of this.informer.indexer.list()) void this.tend(pod);
-  }
-
   async stop(): Promise<void> {
     for (const timer of this.timers.values()) clearInterval(timer);
     this.timers.clear();
@@ -63,7 +49,7 @@ export class HollowNodes {
     try {
       await this.client.create(Resources.nodes, node);
     } catch (error) {
-      if (!(error as { status?: { code?: number } }).status || (error as { status: { code: number } }).status.code !== 409) throw error;
+      if (!isAlreadyExists(error)) throw error;
     }
     await this.heartbeat(spec.name, capacity);
     this.timers.set(
@@ -73,9 +59,8 @@ export class HollowNodes {
   }
 
   private async heartbeat(name: string, capacity: Record<string, string>): Promise<void> {
-    if (this.silenced.has(name)) return;
-    const now = new Date().toISOString();
-    const seconds = now.replace(/\.\d+Z$/, 'Z');
+    const now = Date.now();
+    const seconds = metaTime(now);
     const node = await this.client.get(Resources.nodes, undefined, name);
     const condition = (type: string, status: string, reason: string, message: string) => ({ type, status, lastHeartbeatTime: seconds, lastTransitionTime: seconds, reason, message });
     await this.client.updateStatus(Resources.nodes, {
@@ -96,7 +81,7 @@ export class HollowNodes {
         nodeInfo: { kubeletVersion: 'v1.32.0', kubeProxyVersion: 'v1.32.0', operatingSystem: 'linux', architecture: 'amd64', containerRuntimeVersion: 'hollow://1.0', osImage: 'hollow node', kernelVersion: '', machineID: '', systemUUID: '', bootID: '' },
       },
     });
-    const lease = { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name, namespace: 'kube-node-lease' }, spec: { holderIdentity: name, leaseDurationSeconds: 40, renewTime: now.replace('Z', '000Z') } };
+    const lease = { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name, namespace: 'kube-node-lease' }, spec: { holderIdentity: name, leaseDurationSeconds: 40, renewTime: microTime(now) } };
     try {
       const current = await this.client.get(Resources.leases, 'kube-node-lease', name);
       await this.client.update(Resources.leases, { ...current, spec: lease.spec });
@@ -109,14 +94,14 @@ export class HollowNodes {
   /** What a kubelet would do for a pod bound to one of our nodes. */
   private async tend(pod: KubeObject): Promise<void> {
     const nodeName = (pod.spec as { nodeName?: string } | undefined)?.nodeName;
-    if (!nodeName || this.silenced.has(nodeName) || !this.specs.some((s) => s.name === nodeName)) return;
+    if (!nodeName || !this.specs.some((s) => s.name === nodeName)) return;
     try {
       if (pod.metadata.deletionTimestamp) {
         await this.client.delete(Resources.pods, pod.metadata.namespace, pod.metadata.name!, { gracePeriodSeconds: 0, preconditions: { uid: pod.metadata.uid } });
         return;
       }
       if (pod.status?.phase !== 'Pending') return;
-      const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+      const now = metaTime(Date.now());
       const ready = (type: string) => ({ type, status: 'True', lastProbeTime: null, lastTransitionTime: now });
       const containers = (pod.spec?.containers ?? []) as Array<{ name: string; image: string }>;
       this.ips++;

@@ -3,5 +3,5 @@ export { kubectl, kubectlAsync } from './kubectl';
 export { freePort } from './ports';
 export { KUBELAB, ROOT, startEtcd, startKubelabApiserver, startKubelabStore, tempDir, type ApiserverProcess, type ServerProcess } from './servers';
 export { startKubelabComponent } from './servers';
-export { HollowNodes, type HollowNodeSpec } from './hollow-nodes';
+export type { HollowNodeSpec } from './hollow-nodes';
 export { FAST_LEADER_ELECTION, FAST_NODE_MONITOR, HollowNodeProcesses, MULTINODE, startControlPlane, type ControlPlane } from './control-plane';

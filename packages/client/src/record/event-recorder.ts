@@ -1,5 +1,6 @@
 import { realClock, sleep, type Clock } from '../clock';
 import { isApiserverUnavailable } from '../errors';
+import { metaTime } from '../meta-time';
 import { isNotFound } from '@kubelab/apimachinery';
 import type { ObjectsClient } from '../objects-client';
 import { Resources, silentLogger, type ClientLogger, type KubeObject } from '../types';
@@ -68,9 +69,9 @@ export class EventRecorder {
   }
 
   private build(ref: ObjectReference, type: EventType, reason: string, message: string): CoreEvent {
-    const now = new Date(this.clock.now());
-    const timestamp = now.toISOString().replace(/\.\d+Z$/, 'Z');
-    const nanos = BigInt(now.getTime()) * 1_000_000n + BigInt(Math.floor(Math.random() * 1_000_000));
+    const now = new Date(this.clock.now()).getTime();
+    const timestamp = metaTime(now);
+    const nanos = BigInt(now) * 1_000_000n + BigInt(Math.floor(Math.random() * 1_000_000));
     return {
       apiVersion: 'v1',
       kind: 'Event',

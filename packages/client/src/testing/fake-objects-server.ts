@@ -1,6 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { applyJsonPatch, applyMergePatch, failureStatus, strategicMergePatch, strategicMergePatchSupported, type Status } from '@kubelab/apimachinery';
 import { loadObjectsApi, STATUS_METADATA_KEY, type BindRequest, type CreateRequest, type DeleteRequest, type GetRequest, type ListRequest, type PatchRequest, type UpdateRequest, type WatchEvent, type WatchRequest } from '@kubelab/proto';
+import { metaTime } from '../meta-time';
 import type { KubeObject } from '../types';
 
 interface Change {
@@ -40,7 +41,7 @@ export class FakeObjectsServer {
         object.metadata.namespace ||= r.namespace || undefined;
         if (!object.metadata.name && object.metadata.generateName) object.metadata.name = object.metadata.generateName + Math.random().toString(36).slice(2, 7);
         object.metadata.uid ??= `uid-${++this.uids}`;
-        object.metadata.creationTimestamp ??= new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+        object.metadata.creationTimestamp ??= metaTime(Date.now());
         if (this.objects.has(this.key(r, object.metadata.name!))) throw failureStatus(409, 'AlreadyExists', `${r.resource} "${object.metadata.name}" already exists`);
         return { object: this.encode(this.write(r, 'ADDED', object)) };
       }),
@@ -89,7 +90,7 @@ export class FakeObjectsServer {
         const graceful = r.resource === 'pods' && Boolean((current.spec as { nodeName?: string } | undefined)?.nodeName) && r.gracePeriodSeconds !== 0;
         const waitsForNamespace = r.resource === 'namespaces' && ((current.spec?.finalizers as string[] | undefined)?.length ?? 0) > 0;
         if (finalizers.length === 0 && !graceful && !waitsForNamespace) return { object: this.encode(this.write(r, 'DELETED', current)), finished: true };
-        const deleting: KubeObject = { ...current, metadata: { ...current.metadata, finalizers, deletionTimestamp: current.metadata.deletionTimestamp ?? new Date().toISOString().replace(/\.\d+Z$/, 'Z') } };
+        const deleting: KubeObject = { ...current, metadata: { ...current.metadata, finalizers, deletionTimestamp: current.metadata.deletionTimestamp ?? metaTime(Date.now()) } };
         if (!finalizers.length) delete deleting.metadata.finalizers;
         return { object: this.encode(this.write(r, 'MODIFIED', deleting)), finished: false };
       }),
