@@ -1,3 +1,4 @@
+import { isNotFound } from '@kubelab/apimachinery';
 import type { Logger } from '@kubelab/component-base';
 import { ApiError } from './errors';
 import type { GenericRegistry } from './registry/generic-registry';
@@ -22,7 +23,7 @@ export async function bootstrap(registry: GenericRegistry, advertise: { address:
       const exists = await registry.get(type, namespace, object.metadata.name!).then(
         () => true,
         (error: unknown) => {
-          if (error instanceof ApiError && error.status.code === 404) return false;
+          if (isNotFound(error)) return false;
           throw error;
         },
       );

@@ -1,18 +1,16 @@
 import {
   ApiError,
-  errorToStatus,
+  failureStatus,
   newAlreadyExists,
   newBadRequest,
   newConflict,
   newInternalError,
   newInvalid,
   newMethodNotSupported,
-  newNotAcceptable,
   newNotFound,
   newOptimisticLockConflict,
   newRequestEntityTooLarge,
   newResourceExpired,
-  newTimeout,
   newUnsupportedMediaType,
   type FieldError,
   type Status,
@@ -39,15 +37,9 @@ export const Errors = {
   invalid: (type: Pick<ResourceType, 'group' | 'kind'>, name: string, errors: FieldErrorList) => new ApiError(newInvalid({ group: type.group, kind: type.kind }, name, errors)),
   badRequest: (message: string) => new ApiError(newBadRequest(message)),
   methodNotSupported: (type: Named, action: string) => new ApiError(newMethodNotSupported(gr(type), action)),
-  notAcceptable: (accepted: string[]) => new ApiError(newNotAcceptable(accepted)),
   expired: (message: string) => new ApiError(newResourceExpired(message)),
   tooLarge: (message = 'limit is 3145728') => new ApiError(newRequestEntityTooLarge(message)),
-  unsupportedMediaType: (_contentType?: string) => new ApiError(newUnsupportedMediaType(ACCEPTED)),
-  notFoundPath: () => new ApiError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'the server could not find the requested resource', reason: 'NotFound', details: {}, code: 404 }),
+  unsupportedMediaType: () => new ApiError(newUnsupportedMediaType(ACCEPTED)),
+  notFoundPath: () => new ApiError(failureStatus(404, 'NotFound', 'the server could not find the requested resource', {})),
   internal: (error: unknown) => new ApiError(newInternalError(error instanceof Error ? error : String(error))),
-  timeout: (message: string) => new ApiError(newTimeout(message)),
 };
-
-export function toStatus(error: unknown): Status {
-  return errorToStatus(error);
-}

@@ -1,4 +1,5 @@
 import type * as http from 'node:http';
+import { isNotFound } from '@kubelab/apimachinery';
 import type { Logger } from '@kubelab/component-base';
 import { ApiError } from '../errors';
 import type { AggregatedGroupVersion } from '../endpoints/discovery';
@@ -240,7 +241,7 @@ export class Aggregator {
     try {
       return await this.options.registry.store.get(type, namespace, name);
     } catch (error) {
-      if (error instanceof ApiError && error.status.code === 404) return undefined;
+      if (isNotFound(error)) return undefined;
       throw error;
     }
   }
@@ -270,7 +271,7 @@ export class Aggregator {
       );
       if (before?.status !== condition.status) this.options.log.info({ apiService: name, status: condition.status, reason: condition.reason, message: condition.message }, 'APIService availability changed');
     } catch (error) {
-      if (error instanceof ApiError && error.status.code === 404) return;
+      if (isNotFound(error)) return;
       throw error;
     }
   }

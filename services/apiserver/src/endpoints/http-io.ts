@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ApiError, Errors, toStatus } from '../errors';
+import { errorToStatus } from '@kubelab/apimachinery';
+import { Errors } from '../errors';
 import { decodeKubernetesProtobuf, isKubernetesProtobuf, ProtobufDecodeError } from './protobuf';
 
 /** Kubernetes' limit on a request body (3 MiB); larger ones get 413. */
@@ -62,14 +63,10 @@ export function sendText(res: ServerResponse, code: number, text: string): void 
 }
 
 export function sendError(res: ServerResponse, error: unknown): void {
-  const status = toStatus(error);
+  const status = errorToStatus(error);
   if (res.headersSent) {
     res.destroy();
     return;
   }
   sendJson(res, status.code, status);
-}
-
-export function isApiError(error: unknown, code: number): boolean {
-  return error instanceof ApiError && error.status.code === code;
 }

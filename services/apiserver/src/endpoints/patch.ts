@@ -17,7 +17,7 @@ export function applyPatch(type: ResourceType, contentType: string, current: Kub
       case 'application/strategic-merge-patch+json':
         return strategicMergePatch(current, patch, type.kind) as unknown as KubeObject;
       default:
-        throw Errors.unsupportedMediaType(contentType);
+        throw Errors.unsupportedMediaType();
     }
   } catch (error) {
     if (error instanceof PatchError) throw fromPatchError(error);

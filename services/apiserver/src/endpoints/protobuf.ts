@@ -19,8 +19,6 @@ import * as protobuf from 'protobufjs';
 /** The 4 bytes that open a Kubernetes protobuf body: "k8s\0". */
 const MAGIC = Buffer.from([0x6b, 0x38, 0x73, 0x00]);
 
-export const KUBERNETES_PROTOBUF_CONTENT_TYPE = 'application/vnd.kubernetes.protobuf';
-
 /** Why a body could not be decoded: a kind we have no schema for (415) or bytes that are not valid (400). */
 export type ProtobufDecodeErrorReason = 'UnsupportedType' | 'Malformed';
 

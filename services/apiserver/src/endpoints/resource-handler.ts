@@ -189,16 +189,19 @@ async function handleScale(ctx: HandlerContext, type: ResourceType, ns: string |
 
 const SCALE_TYPE: ResourceType = { group: 'autoscaling', version: 'v1', kind: 'Scale', resource: 'scale', singular: 'scale', namespaced: true, strategy: {}, printer: { columns: [], row: () => [] } };
 
+/** The Status a binding or an eviction answers with. */
+const CREATED = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 };
+
 /** pods/binding (the scheduler's write, shared with gRPC Bind), pods/eviction; log and proxy need the kubelet (issue 5). */
 async function handlePodSubresource(ctx: HandlerContext, type: ResourceType, ns: string | undefined, name: string, sub: string, method: string, req: IncomingMessage, res: ServerResponse, dryRun: boolean): Promise<void> {
   if (sub === 'binding' && method === 'POST') {
     const binding = parseJson(await readBody(req)) as { metadata?: { uid?: string }; target?: { name?: string } };
     await bindPod(ctx.registry, ns!, name, binding.target?.name ?? '', { uid: binding.metadata?.uid, dryRun });
-    return sendJson(res, 201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });
+    return sendJson(res, 201, CREATED);
   }
   if (sub === 'eviction' && method === 'POST') {
     await ctx.registry.delete(type, ns, name, { dryRun });
-    return sendJson(res, 201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });
+    return sendJson(res, 201, CREATED);
   }
   throw Errors.methodNotSupported(type, `${method.toLowerCase()} ${sub}`);
 }

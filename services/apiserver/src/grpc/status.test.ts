@@ -1,8 +1,8 @@
 import * as grpc from '@grpc/grpc-js';
-import { FieldPath, required } from '@kubelab/apimachinery';
+import { ApiError, errorToStatus, FieldPath, newTimeout, required } from '@kubelab/apimachinery';
 import { STATUS_METADATA_KEY } from '@kubelab/proto';
 import { describe, expect, it } from 'vitest';
-import { Errors, toStatus } from '../errors';
+import { Errors } from '../errors';
 import { pods } from '../registry/resources/pods';
 import { grpcCodeFor, toServiceError } from './status';
 
@@ -15,10 +15,10 @@ describe('status mapping', () => {
     ['422 Invalid', Errors.invalid(pods, 'web', [required(FieldPath.of('spec', 'containers'))]), grpc.status.INVALID_ARGUMENT],
     ['410 Expired', Errors.expired('too old resource version: 1 (5)'), grpc.status.OUT_OF_RANGE],
     ['405 MethodNotAllowed', Errors.methodNotSupported(pods, 'delete'), grpc.status.UNIMPLEMENTED],
-    ['415 UnsupportedMediaType', Errors.unsupportedMediaType('text/plain'), grpc.status.INVALID_ARGUMENT],
+    ['415 UnsupportedMediaType', Errors.unsupportedMediaType(), grpc.status.INVALID_ARGUMENT],
     ['413 RequestEntityTooLarge', Errors.tooLarge(), grpc.status.RESOURCE_EXHAUSTED],
     ['500 InternalError', Errors.internal(new Error('boom')), grpc.status.INTERNAL],
-    ['504 Timeout', Errors.timeout('slow'), grpc.status.DEADLINE_EXCEEDED],
+    ['504 Timeout', new ApiError(newTimeout('slow')), grpc.status.DEADLINE_EXCEEDED],
   ])('%s → gRPC code %s', (_name, error, code) => {
     expect(grpcCodeFor(error.status)).toBe(code);
   });
@@ -36,7 +36,7 @@ describe('status mapping', () => {
     const serviceError = toServiceError(new Error('store exploded'));
     expect(serviceError.code).toBe(grpc.status.INTERNAL);
     const status = JSON.parse((serviceError.metadata!.get(STATUS_METADATA_KEY)[0] as Buffer).toString());
-    expect(status).toEqual(toStatus(new Error('store exploded')));
+    expect(status).toEqual(errorToStatus(new Error('store exploded')));
     expect(status).toMatchObject({ code: 500, status: 'Failure' });
   });
 });

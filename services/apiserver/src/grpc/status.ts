@@ -1,6 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
+import { errorToStatus, type Status } from '@kubelab/apimachinery';
 import { STATUS_METADATA_KEY } from '@kubelab/proto';
-import { toStatus, type Status } from '../errors';
 
 /**
  * The gRPC code for a Kubernetes Status code, so a plain gRPC client (grpcurl) reads something
@@ -46,7 +46,7 @@ export function grpcCodeFor(status: Pick<Status, 'code' | 'reason'>): grpc.statu
  * (in the trailing metadata), anything else becomes a 500 InternalError, as over REST.
  */
 export function toServiceError(error: unknown): Partial<grpc.StatusObject> & { code: grpc.status } {
-  const status = toStatus(error);
+  const status = errorToStatus(error);
   const metadata = new grpc.Metadata();
   metadata.set(STATUS_METADATA_KEY, Buffer.from(JSON.stringify(status)));
   return { code: grpcCodeFor(status), details: status.message, metadata };

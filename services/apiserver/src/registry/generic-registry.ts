@@ -1,4 +1,4 @@
-import { FieldPath, required } from '@kubelab/apimachinery';
+import { failureStatus, FieldPath, isNotFound, required } from '@kubelab/apimachinery';
 import { ApiError, Errors } from '../errors';
 import type { ObjectStore } from '../storage/object-store';
 import { carrySystemMeta, fillSystemMeta, generateName, timestamp, validateObjectMeta } from './object-meta';
@@ -78,7 +78,7 @@ export class GenericRegistry {
           throw Errors.alreadyExists(type, name);
         },
         (error: unknown) => {
-          if (!(error instanceof ApiError && error.status.code === 404)) throw error;
+          if (!isNotFound(error)) throw error;
         },
       );
       return object;
@@ -222,16 +222,11 @@ export class GenericRegistry {
   private async admitNamespace(namespace: string): Promise<void> {
     const ns = await this.store.getCached(namespaces, undefined, namespace);
     if (ns.metadata.deletionTimestamp || ns.status?.phase === 'Terminating') {
-      throw new ApiError({
-        kind: 'Status',
-        apiVersion: 'v1',
-        metadata: {},
-        status: 'Failure',
-        message: `unable to create new content in namespace ${namespace} because it is being terminated`,
-        reason: 'Forbidden',
-        details: { causes: [{ reason: 'NamespaceTerminating', message: `namespace ${namespace} is being terminated`, field: 'metadata.namespace' }] },
-        code: 403,
-      });
+      throw new ApiError(
+        failureStatus(403, 'Forbidden', `unable to create new content in namespace ${namespace} because it is being terminated`, {
+          causes: [{ reason: 'NamespaceTerminating', message: `namespace ${namespace} is being terminated`, field: 'metadata.namespace' }],
+        }),
+      );
     }
   }
 

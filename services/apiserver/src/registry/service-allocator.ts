@@ -4,8 +4,7 @@ import type { ObjectStore } from '../storage/object-store';
 import { services } from './resources/services';
 import type { KubeObject } from './types';
 
-/** The lab's service CIDR and node port range, Kubernetes' defaults. */
-export const SERVICE_CIDR_BASE = [10, 96, 0, 0] as const;
+/** The lab's node port range, Kubernetes' default (the service CIDR, 10.96.0.0/12, is in freeIP). */
 export const NODE_PORT_RANGE = { min: 30000, max: 32767 };
 
 /**

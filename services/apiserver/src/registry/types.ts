@@ -73,8 +73,3 @@ export interface ResourceType {
 export function groupVersion(type: Pick<ResourceType, 'group' | 'version'>): string {
   return type.group ? `${type.group}/${type.version}` : type.version;
 }
-
-/** "pods" or "deployments.apps": how errors name a resource. */
-export function qualifiedResource(type: Pick<ResourceType, 'group' | 'resource'>): string {
-  return type.group ? `${type.resource}.${type.group}` : type.resource;
-}

@@ -45,10 +45,11 @@ export class WatchCache {
   /** Every object (of one namespace), as of a revision at least as new as the store's now. */
   async list(namespace: string | undefined): Promise<{ items: KubeObject[]; resourceVersion: string }> {
     await this.fresh();
+    // Filtered before sorting: a namespace's list sorts only that namespace's objects.
     const items = [...this.objects.entries()]
+      .filter(([, object]) => !namespace || object.metadata.namespace === namespace)
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([, object]) => object)
-      .filter((object) => !namespace || object.metadata.namespace === namespace);
+      .map(([, object]) => object);
     return { items, resourceVersion: String(this.revision) };
   }
 
