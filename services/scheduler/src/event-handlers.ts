@@ -1,5 +1,4 @@
 import { ClusterEvents, nodeSchedulingPropertiesChange, podSchedulingPropertiesChange } from './framework/cluster-event';
-import { podRequests } from './framework/resource';
 import type { Pod } from './framework/types';
 import type { Scheduler, SchedulerInformers } from './scheduler';
 
@@ -41,7 +40,7 @@ export function addAllEventHandlers(sched: Scheduler, informers: SchedulerInform
           return;
         }
         sched.cache.updatePod(oldPod, pod);
-        for (const event of podSchedulingPropertiesChange(pod, oldPod, podRequests)) queue.moveAllToActiveOrBackoffQueue(event, oldPod, pod);
+        for (const event of podSchedulingPropertiesChange(pod, oldPod)) queue.moveAllToActiveOrBackoffQueue(event, oldPod, pod);
         return;
       }
       if (responsible(pod)) queue.update(oldPod, pod);

@@ -1,8 +1,7 @@
-import { Resources, metaNamespaceKey } from '@kubelab/client';
+import { metaNamespaceKey, metaTime, Resources } from '@kubelab/client';
 import { ClusterEvents } from './framework/cluster-event';
 import { CycleState } from './framework/cycle-state';
 import { FitError, type Diagnosis } from './framework/fit-error';
-import { timestamp } from './framework/framework';
 import type { NodeInfo } from './framework/node-info';
 import { newPodInfo } from './framework/pod-info';
 import { Status } from './framework/status';
@@ -249,7 +248,7 @@ async function updatePodScheduledCondition(sched: Scheduler, pod: Pod, reason: s
   if (!conditionChanged && !nominationChanged) return;
   const status: Record<string, unknown> = {};
   if (conditionChanged) {
-    const lastTransitionTime = old?.status === 'False' ? old.lastTransitionTime : timestamp(sched.clock);
+    const lastTransitionTime = old?.status === 'False' ? old.lastTransitionTime : metaTime(sched.clock.now());
     status.conditions = [{ type: 'PodScheduled', status: 'False', lastTransitionTime, reason, message }];
   }
   if (nominationChanged) status.nominatedNodeName = nominatingInfo.nominatedNodeName || null;

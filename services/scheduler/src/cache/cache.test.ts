@@ -69,6 +69,21 @@ describe('SchedulerCache', () => {
     expect(cache.nodeCount()).toBe(1);
   });
 
+  it("a node's new allocatable replaces the old one; its pods stay counted", () => {
+    const { cache, refresh } = setup();
+    cache.addNode(node('a').allocatable({ cpu: '4', memory: '8Gi', pods: '110', 'example.com/gpu': '2' }).obj());
+    cache.addPod(pod('web').req({ cpu: '1' }).nodeName('a').obj());
+    cache.updateNode(node('a').obj(), node('a').allocatable({ cpu: '8', memory: '16Gi', pods: '50' }).obj());
+    const a = refresh().get('a')!;
+    expect({ cpu: a.allocatable.milliCPU, pods: a.allocatable.allowedPodNumber, gpu: a.allocatable.scalar.get('example.com/gpu'), requested: a.requested.milliCPU, on: podsOn(refresh(), 'a') }).toEqual({
+      cpu: 8000,
+      pods: 50,
+      gpu: undefined,
+      requested: 1000,
+      on: ['web'],
+    });
+  });
+
   it('keeps the nodes with affinity pods listed, and the namespaces labelled', () => {
     const { cache, refresh } = setup('a', 'b');
     const anti = pod('anti').nodeName('b').obj();

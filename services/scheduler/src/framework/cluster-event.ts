@@ -1,4 +1,5 @@
 import type { KubeObject } from '@kubelab/client';
+import { podRequests } from './resource';
 import type { Pod } from './types';
 
 /**
@@ -76,7 +77,6 @@ interface NodeShape {
 export function nodeSchedulingPropertiesChange(newNode: KubeObject, oldNode: KubeObject): ClusterEvent[] {
   const n = newNode as unknown as NodeShape;
   const o = oldNode as unknown as NodeShape;
-  const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
   const conditions = (node: NodeShape) => (node.status?.conditions ?? []).map((c) => `${c.type}=${c.status}`).sort();
   const events: ClusterEvent[] = [];
   if (Boolean(n.spec?.unschedulable) !== Boolean(o.spec?.unschedulable)) events.push(ClusterEvents.NodeSpecUnschedulableChange);
@@ -89,14 +89,18 @@ export function nodeSchedulingPropertiesChange(newNode: KubeObject, oldNode: Kub
 }
 
 /** Which scheduling-relevant parts of an assigned pod changed (framework.PodSchedulingPropertiesChange). */
-export function podSchedulingPropertiesChange(newPod: KubeObject, oldPod: KubeObject, requests: (pod: KubeObject) => { milliCPU: number; memory: number }): ClusterEvent[] {
+export function podSchedulingPropertiesChange(newPod: KubeObject, oldPod: KubeObject): ClusterEvent[] {
   const events: ClusterEvent[] = [];
-  const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
   if (!same(newPod.metadata.labels, oldPod.metadata.labels)) events.push({ resource: 'Pod', actionType: ActionType.UpdatePodLabel, label: 'AssignedPodUpdateLabel' });
-  const before = requests(oldPod);
-  const after = requests(newPod);
+  const before = podRequests(oldPod);
+  const after = podRequests(newPod);
   if (after.milliCPU < before.milliCPU || after.memory < before.memory) events.push({ resource: 'Pod', actionType: ActionType.UpdatePodScaleDown, label: 'AssignedPodUpdateScaleDown' });
   if (!same(newPod.spec?.tolerations, oldPod.spec?.tolerations)) events.push({ resource: 'Pod', actionType: ActionType.UpdatePodTolerations, label: 'AssignedPodUpdateTolerations' });
   if (!events.length) events.push({ resource: 'Pod', actionType: ActionType.UpdatePodOther, label: 'AssignedPodUpdate' });
   return events;
+}
+
+/** Equal as the API would serve them (a missing field equals null). */
+function same(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 }

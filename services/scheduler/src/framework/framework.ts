@@ -1,4 +1,4 @@
-import { Resources, isNotFound, type Clock, type EventRecorder, type InformerFactory, type ObjectsClient } from '@kubelab/client';
+import { isNotFound, metaTime, Resources, type Clock, type EventRecorder, type InformerFactory, type ObjectsClient } from '@kubelab/client';
 import { ActionType, type ClusterEventWithHint } from './cluster-event';
 import type { CycleState } from './cycle-state';
 import type { NodeInfo } from './node-info';
@@ -321,7 +321,7 @@ export class Framework implements FrameworkHandle {
     const existing = ((victim.status?.conditions ?? []) as Array<Record<string, unknown>>).find((c) => c.type === condition.type);
     try {
       if (!existing || existing.status !== condition.status || existing.reason !== condition.reason || existing.message !== condition.message) {
-        const lastTransitionTime = existing?.status === condition.status ? existing.lastTransitionTime : timestamp(this.options.clock);
+        const lastTransitionTime = existing?.status === condition.status ? existing.lastTransitionTime : metaTime(this.options.clock.now());
         await this.options.client.patch(Resources.pods, namespace, name!, 'application/strategic-merge-patch+json', { status: { conditions: [{ ...condition, lastTransitionTime }] } }, { subresource: 'status' });
       }
       await this.options.client.delete(Resources.pods, namespace, name!);
@@ -337,7 +337,3 @@ export class Framework implements FrameworkHandle {
   }
 }
 
-/** metav1.Time as the API writes it: RFC 3339, seconds. */
-export function timestamp(clock: Clock): string {
-  return new Date(clock.now()).toISOString().replace(/\.\d+Z$/, 'Z');
-}

@@ -1,20 +1,6 @@
-import { newPodInfo } from './pod-info';
-import { add, cloneResource, podRequests, resourceFromList, subtract } from './resource';
+import { hasScoringAffinityTerms, newPodInfo } from './pod-info';
+import { add, cloneResource, emptyResource, podRequests, resourceFromList, subtract, type Resource } from './resource';
 import type { Node, Pod, PodInfo } from './types';
-
-/** CPU in millicores, memory and ephemeral storage in bytes, pods as a count. */
-export interface Resource {
-  milliCPU: number;
-  memory: number;
-  ephemeralStorage: number;
-  allowedPodNumber: number;
-  /** Extended resources ("example.com/gpu") by name. */
-  scalar: Map<string, number>;
-}
-
-export function emptyResource(): Resource {
-  return { milliCPU: 0, memory: 0, ephemeralStorage: 0, allowedPodNumber: 0, scalar: new Map() };
-}
 
 /** A host port in use: protocol/hostIP/port ("TCP/0.0.0.0/8080"). */
 export type HostPortKey = string;
@@ -54,8 +40,7 @@ export class NodeInfo {
     readonly node: Node,
     pods: Array<Pod | PodInfo> = [],
   ) {
-    const status = (node.status ?? {}) as { allocatable?: Record<string, string>; capacity?: Record<string, string> };
-    this.allocatable = resourceFromList(status.allocatable ?? status.capacity);
+    this.allocatable = allocatableOf(node);
     for (const p of pods) this.addPod('requiredAffinityTerms' in p ? (p as PodInfo) : newPodInfo(p as Pod));
   }
 
@@ -66,17 +51,13 @@ export class NodeInfo {
   /** The node object changed (labels, taints, allocatable): the pods stay, the node is the new one. */
   setNode(node: Node): void {
     (this as { node: Node }).node = node;
-    const status = (node.status ?? {}) as { allocatable?: Record<string, string>; capacity?: Record<string, string> };
-    const fresh = resourceFromList(status.allocatable ?? status.capacity);
-    Object.assign(this.allocatable, { ...fresh, scalar: this.allocatable.scalar });
-    this.allocatable.scalar.clear();
-    for (const [k, v] of fresh.scalar) this.allocatable.scalar.set(k, v);
+    (this as { allocatable: Resource }).allocatable = allocatableOf(node);
     this.generation++;
   }
 
   addPod(podInfo: PodInfo): void {
     this.pods.push(podInfo);
-    if (podInfo.requiredAffinityTerms.length || podInfo.requiredAntiAffinityTerms.length || podInfo.preferredAffinityTerms.length || podInfo.preferredAntiAffinityTerms.length) this.podsWithAffinity.push(podInfo);
+    if (hasScoringAffinityTerms(podInfo) || podInfo.requiredAntiAffinityTerms.length) this.podsWithAffinity.push(podInfo);
     if (podInfo.requiredAntiAffinityTerms.length) this.podsWithRequiredAntiAffinity.push(podInfo);
     add(this.requested, podRequests(podInfo.pod));
     add(this.nonZeroRequested, podRequests(podInfo.pod, true));
@@ -117,4 +98,10 @@ export class NodeInfo {
     });
     return copy;
   }
+}
+
+/** What the node offers pods: status.allocatable, or its capacity when it reports no allocatable. */
+function allocatableOf(node: Node): Resource {
+  const status = (node.status ?? {}) as { allocatable?: Record<string, string>; capacity?: Record<string, string> };
+  return resourceFromList(status.allocatable ?? status.capacity);
 }

@@ -1,6 +1,19 @@
 import { cpuToMilli, quantityToValue } from '@kubelab/apimachinery';
 import type { Pod } from './types';
-import { emptyResource, type Resource } from './node-info';
+
+/** CPU in millicores, memory and ephemeral storage in bytes, pods as a count. */
+export interface Resource {
+  milliCPU: number;
+  memory: number;
+  ephemeralStorage: number;
+  allowedPodNumber: number;
+  /** Extended resources ("example.com/gpu") by name. */
+  scalar: Map<string, number>;
+}
+
+export function emptyResource(): Resource {
+  return { milliCPU: 0, memory: 0, ephemeralStorage: 0, allowedPodNumber: 0, scalar: new Map() };
+}
 
 type ResourceList = Record<string, string | number | undefined>;
 interface Container {

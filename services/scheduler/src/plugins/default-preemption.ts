@@ -1,4 +1,5 @@
 import type { CycleState } from '../framework/cycle-state';
+import { FitError } from '../framework/fit-error';
 import type { NodeInfo } from '../framework/node-info';
 import { podPriority } from '../framework/pod-info';
 import { Status, type Code } from '../framework/status';
@@ -50,8 +51,11 @@ export class DefaultPreemption implements PostFilterPlugin {
     if (candidates.length === 0) {
       const errors = [...nodeStatuses.values()].filter((s) => s.code === 'Error').map((s) => s.message());
       if (errors.length) return { status: Status.error(errors.length === 1 ? errors[0]! : `[${errors.join(', ')}]`) };
+      // Nodes the dry run did not judge (not even potential) count as not helpful.
+      for (const n of allNodes) if (!nodeStatuses.has(n.name)) nodeStatuses.set(n.name, Status.unresolvable(ERR_REASON_NOT_HELPFUL));
+      const fitError = new FitError(pod, allNodes.length, { nodeToStatus: nodeStatuses, unschedulablePlugins: new Set(), preFilterMsg: '', postFilterMsg: '' });
       // Clear any earlier nomination: the pod has nowhere to wait for.
-      return { nominatedNodeName: '', status: Status.unschedulable(fitErrorMessage(allNodes.length, nodeStatuses)) };
+      return { nominatedNodeName: '', status: Status.unschedulable(fitError.message()) };
     }
     const best = selectCandidate(candidates);
     if (!best) return { status: Status.unschedulable('no candidate node for preemption') };
@@ -146,20 +150,6 @@ function podTerminatingByPreemption(pod: Pod): boolean {
   const conditions = ((pod.status as { conditions?: Array<{ type: string; status: string; reason?: string }> } | undefined)?.conditions ?? []);
   const disruption = conditions.find((c) => c.type === 'DisruptionTarget');
   return disruption?.status === 'True' && disruption.reason === 'PreemptionByScheduler';
-}
-
-/**
- * FitError's wording for the dry run: "0/3 nodes are available: 1 Preemption is not helpful for
- * scheduling, 2 No preemption victims found for incoming pod." — each reason with its node count,
- * sorted as strings; nodes the dry run did not judge (not even potential) count as not helpful.
- */
-function fitErrorMessage(numAllNodes: number, nodeStatuses: NodeToStatus): string {
-  const reasons = new Map<string, number>();
-  for (const status of nodeStatuses.values()) for (const reason of status.reasons) reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
-  const absent = numAllNodes - nodeStatuses.size;
-  if (absent > 0) reasons.set(ERR_REASON_NOT_HELPFUL, (reasons.get(ERR_REASON_NOT_HELPFUL) ?? 0) + absent);
-  const histogram = [...reasons].map(([reason, count]) => `${count} ${reason}`).sort();
-  return `0/${numAllNodes} nodes are available${histogram.length ? `: ${histogram.join(', ')}.` : ':'}`;
 }
 
 function statusOf(code: Code, message: string): Status {

@@ -1,6 +1,6 @@
 import type { CycleState } from '../framework/cycle-state';
-import type { NodeInfo, Resource } from '../framework/node-info';
-import { podRequests } from '../framework/resource';
+import type { NodeInfo } from '../framework/node-info';
+import { podRequests, type Resource } from '../framework/resource';
 import { Status } from '../framework/status';
 import { MAX_NODE_SCORE, type Pod, type PreScorePlugin, type ScorePlugin } from '../framework/types';
 

@@ -1,7 +1,7 @@
 import { ActionType, type ClusterEventWithHint } from '../framework/cluster-event';
 import type { CycleState } from '../framework/cycle-state';
-import { NodeInfo, type Resource } from '../framework/node-info';
-import { podRequests } from '../framework/resource';
+import { NodeInfo } from '../framework/node-info';
+import { podRequests, type Resource } from '../framework/resource';
 import { Status } from '../framework/status';
 import { MAX_NODE_SCORE, type FilterPlugin, type Pod, type PreFilterPlugin, type PreScorePlugin, type ScorePlugin, type Snapshot } from '../framework/types';
 

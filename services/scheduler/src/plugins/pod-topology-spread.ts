@@ -85,14 +85,16 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, PreScor
     if (constraints.length === 0) return { status: Status.skip() };
     const namespace = namespaceOf(pod);
     const requiredNodeAffinity = getRequiredNodeAffinity(pod);
-    const eligible = (c: TopologySpreadConstraint, node: Node) => nodeLabelsMatchSpreadConstraints(node, constraints) && matchNodeInclusionPolicies(c, pod, node, requiredNodeAffinity);
     // Every domain of an eligible node counts, with no matching pods too (it may be the minimum)...
     const tpValueToMatchNum = constraints.map(() => new Map<string, number>());
+    // Per constraint, the eligible nodes by name: judged once per node, not once per pod on it.
+    const eligibleNodes = constraints.map(() => new Set<string>());
     for (const { node } of snapshot.nodeInfos()) {
       if (!nodeLabelsMatchSpreadConstraints(node, constraints)) continue;
       for (let i = 0; i < constraints.length; i++) {
         const c = constraints[i]!;
         if (!matchNodeInclusionPolicies(c, pod, node, requiredNodeAffinity)) continue;
+        eligibleNodes[i]!.add(node.metadata.name!);
         const value = node.metadata.labels![c.topologyKey]!;
         const counts = tpValueToMatchNum[i]!;
         if (!counts.has(value)) counts.set(value, 0);
@@ -102,8 +104,9 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, PreScor
     for (let i = 0; i < constraints.length; i++) {
       const c = constraints[i]!;
       const counts = tpValueToMatchNum[i]!;
+      const eligible = eligibleNodes[i]!;
       snapshot.forEachCandidatePod(c.selector, ({ pod: existing }, { node }) => {
-        if (!podCountsFor(existing, c, namespace) || !eligible(c, node)) return;
+        if (!podCountsFor(existing, c, namespace) || !eligible.has(node.metadata.name!)) return;
         const value = node.metadata.labels![c.topologyKey]!;
         counts.set(value, counts.get(value)! + 1);
       });

@@ -18,9 +18,10 @@ export class TaintToleration implements FilterPlugin, PreScorePlugin, ScorePlugi
   readonly name = TaintToleration.NAME;
 
   filter(_state: CycleState, pod: Pod, nodeInfo: NodeInfo): Status {
+    const taints = nodeTaints(nodeInfo.node);
     // Most nodes have no taints: nothing to look for (Filter runs for hundreds of nodes a cycle).
-    if (!hasTaints(nodeInfo.node)) return Status.success();
-    const taint = findMatchingUntoleratedTaint(nodeTaints(nodeInfo.node), podTolerations(pod), doNotScheduleTaint);
+    if (!taints.length) return Status.success();
+    const taint = findMatchingUntoleratedTaint(taints, podTolerations(pod), doNotScheduleTaint);
     if (!taint) return Status.success();
     return Status.unresolvable(`node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}`);
   }
@@ -33,10 +34,11 @@ export class TaintToleration implements FilterPlugin, PreScorePlugin, ScorePlugi
 
   /** The count of PreferNoSchedule taints the pod does not tolerate (more is worse: normalizeScore reverses it). */
   score(state: CycleState, pod: Pod, nodeInfo: NodeInfo): { score: number; status: Status } {
-    if (!hasTaints(nodeInfo.node)) return { score: 0, status: Status.success() };
+    const taints = nodeTaints(nodeInfo.node);
+    if (!taints.length) return { score: 0, status: Status.success() };
     const tolerations = state.read<Toleration[]>(PRE_SCORE_KEY) ?? podTolerations(pod);
     let intolerable = 0;
-    for (const taint of nodeTaints(nodeInfo.node)) if (taint.effect === 'PreferNoSchedule' && !tolerationsTolerateTaint(tolerations, taint)) intolerable++;
+    for (const taint of taints) if (taint.effect === 'PreferNoSchedule' && !tolerationsTolerateTaint(tolerations, taint)) intolerable++;
     return { score: intolerable, status: Status.success() };
   }
 
@@ -54,10 +56,6 @@ export class TaintToleration implements FilterPlugin, PreScorePlugin, ScorePlugi
       },
     ];
   }
-}
-
-function hasTaints(node: Node): boolean {
-  return ((node.spec?.taints as unknown[] | undefined)?.length ?? 0) > 0;
 }
 
 function tolerates(pod: Pod, node: Node): boolean {
