@@ -2,13 +2,14 @@ import { isAlreadyExists, isNotFound, Resources, type Indexer, type KubeObject, 
 import type { LabelSelector, OwnerReference } from '@kubelab/apimachinery';
 import { controllerOf } from './controller-ref';
 import { canonicalJson, safeEncodeString } from './pod-template-hash';
+import { semanticEqual } from './semantic-equal';
 
 /**
  * ControllerRevisions (apps/v1): the immutable snapshots of a DaemonSet's or StatefulSet's pod
  * template that `kubectl rollout history` lists and `kubectl rollout undo` applies. This file is
  * Kubernetes' pkg/controller/history: hashing, naming, ordering, comparing, and the writes
  * (create with collision handling, renumber, delete, adopt, release). Revision data is compared
- * as canonical JSON (pod-template-hash.ts), where Kubernetes compares the stored bytes.
+ * semantically (semantic-equal.ts), where Kubernetes compares the stored bytes.
  */
 
 /** The label carrying the hash of a revision's data (history.ControllerRevisionHashLabel). */
@@ -80,7 +81,7 @@ export function equalRevision(a: ControllerRevision | undefined, b: ControllerRe
   const ha = int32Label(a.metadata.labels?.[CONTROLLER_REVISION_HASH_LABEL]);
   const hb = int32Label(b.metadata.labels?.[CONTROLLER_REVISION_HASH_LABEL]);
   if (ha !== undefined && hb !== undefined && ha !== hb) return false;
-  return canonicalJson(a.data) === canonicalJson(b.data);
+  return semanticEqual(a.data, b.data);
 }
 
 function int32Label(value: string | undefined): number | undefined {
@@ -132,7 +133,7 @@ export class ControllerHistory {
       } catch (error) {
         if (!isAlreadyExists(error)) throw error;
         const existing = await this.client.get<ControllerRevision>(Resources.controllerrevisions, owner.metadata.namespace, name);
-        if (canonicalJson(existing.data) === canonicalJson(revision.data)) return { revision: existing, collisionCount };
+        if (semanticEqual(existing.data, revision.data)) return { revision: existing, collisionCount };
         collisionCount++;
       }
     }

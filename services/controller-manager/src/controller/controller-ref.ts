@@ -10,11 +10,6 @@ export function newControllerRef(owner: KubeObject, apiVersion: string, kind: st
   return { apiVersion, kind, name: owner.metadata.name!, uid: owner.metadata.uid!, controller: true, blockOwnerDeletion: true };
 }
 
-/** Whether `object` is controlled by `owner` (same uid). */
-export function isControlledBy(object: KubeObject, owner: KubeObject): boolean {
-  return controllerOf(object)?.uid === owner.metadata.uid;
-}
-
 /**
  * Resolves a controller reference to the owner in a cache: same kind, same name, same uid (a
  * recreated owner with the same name is another owner).

@@ -1,3 +1,5 @@
+import { semanticEqual } from './semantic-equal';
+
 /**
  * The `pod-template-hash` label (apps.DefaultDeploymentUniqueLabelKey): a Deployment names each
  * ReplicaSet `<deployment>-<hash of its pod template>` and puts the hash on the ReplicaSet's
@@ -44,7 +46,7 @@ export function safeEncodeString(s: string): string {
  * is how a Deployment finds the ReplicaSet of its current template (so a rollback finds the old one).
  */
 export function equalIgnoreHash(a: PodTemplate | undefined, b: PodTemplate | undefined): boolean {
-  return canonicalJson(withoutHashLabel(a)) === canonicalJson(withoutHashLabel(b));
+  return semanticEqual(withoutHashLabel(a), withoutHashLabel(b));
 }
 
 /** A copy of the template without the pod-template-hash label. */

@@ -1,14 +1,10 @@
 import type { KubeObject } from '@kubelab/client';
 import type { OwnerReference } from '@kubelab/apimachinery';
+import type { PodCondition } from './update-pod-condition';
 
-interface Condition {
-  type: string;
-  status: string;
-  lastTransitionTime?: string;
-}
-
-export function podCondition(pod: KubeObject, type: string): Condition | undefined {
-  return (pod.status?.conditions as Condition[] | undefined)?.find((c) => c.type === type);
+/** The pod's condition of `type` (podutil.GetPodCondition). */
+export function podCondition(pod: KubeObject, type: string): PodCondition | undefined {
+  return (pod.status?.conditions as PodCondition[] | undefined)?.find((c) => c.type === type);
 }
 
 /** The pod's Ready condition is True (podutil.IsPodReady). */
@@ -52,7 +48,3 @@ export function podFromTemplate(template: KubeObject | undefined, namespace: str
   };
 }
 
-/** RFC 3339 with seconds, as Kubernetes writes metav1.Time. */
-export function timestamp(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
-}

@@ -1,6 +1,6 @@
+import { metaTime } from '@kubelab/client';
 import { ApiError, failureStatus } from '@kubelab/apimachinery';
 import type { DeleteOptions, GroupVersionResource, KubeObject } from '@kubelab/client';
-import { timestamp } from './pod-util';
 import type { TestEnv } from './testing';
 
 /** A delete a controller asked for, as the apiserver received it. */
@@ -46,7 +46,7 @@ export function emulateDeletion(env: TestEnv): DeleteCall[] {
     const graceful = gvr.resource === 'pods' && Boolean(current.spec?.nodeName) && phase !== 'Succeeded' && phase !== 'Failed';
     const grace = graceful ? (options.gracePeriodSeconds ?? (current.spec?.terminationGracePeriodSeconds as number | undefined) ?? 30) : 0;
     if (!finalizers.length && grace === 0) return remove(gvr, namespace, name, options);
-    const metadata = { ...current.metadata, deletionTimestamp: current.metadata.deletionTimestamp ?? timestamp(clock.now() + grace * 1000), deletionGracePeriodSeconds: grace };
+    const metadata = { ...current.metadata, deletionTimestamp: current.metadata.deletionTimestamp ?? metaTime(clock.now() + grace * 1000), deletionGracePeriodSeconds: grace };
     if (finalizers.length) metadata.finalizers = finalizers;
     return { object: server.write(gvr, 'MODIFIED', { ...current, metadata }), finished: false };
   }) as typeof client.delete;

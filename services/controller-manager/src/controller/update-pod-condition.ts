@@ -1,4 +1,5 @@
-import { timestamp } from './pod-util';
+import { metaTime } from '@kubelab/client';
+
 
 /** core/v1 PodCondition. */
 export interface PodCondition {
@@ -16,7 +17,7 @@ export interface PodCondition {
  * changed, so callers write only when it did. `status` is changed in place.
  */
 export function updatePodCondition(status: Record<string, unknown>, condition: PodCondition, nowMs: number): boolean {
-  const next: PodCondition = { ...condition, lastTransitionTime: timestamp(nowMs) };
+  const next: PodCondition = { ...condition, lastTransitionTime: metaTime(nowMs) };
   const conditions = ((status.conditions as PodCondition[] | undefined) ?? []).slice();
   const index = conditions.findIndex((c) => c.type === condition.type);
   if (index < 0) {

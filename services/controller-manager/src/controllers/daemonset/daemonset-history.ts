@@ -3,7 +3,8 @@ import { labelSelectorAsSelector } from '@kubelab/apimachinery';
 import { ControllerRefManager, recheckDeletionTimestamp } from '../../controller/controller-ref-manager';
 import { newControllerRef } from '../../controller/controller-ref';
 import { maxRevision, sortControllerRevisions, type ControllerRevision } from '../../controller/controller-history';
-import { canonicalJson, computeHash } from '../../controller/pod-template-hash';
+import { computeHash } from '../../controller/pod-template-hash';
+import { semanticEqual } from '../../controller/semantic-equal';
 import { DAEMONSET_UNIQUE_LABEL } from './daemon-pod';
 import type { DaemonSet, Pod } from './types';
 
@@ -20,7 +21,7 @@ export function daemonSetPatch(ds: DaemonSet): unknown {
 
 /** Whether a revision is the DaemonSet's current template (Match). */
 export function matchesRevision(ds: DaemonSet, revision: ControllerRevision): boolean {
-  return canonicalJson(daemonSetPatch(ds)) === canonicalJson(revision.data);
+  return semanticEqual(daemonSetPatch(ds), revision.data);
 }
 
 /**

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { rollingUpdate } from './rolling-update';
 import { nodeFixture } from '../../controller/testing-objects';
 import { daemonPodFixture, daemonSetFixture } from '../../controller/testing-workloads';
-import type { IntOrString, Pod } from './types';
+import type { IntOrString } from '../../controller/int-or-string';
+import type { Pod } from './types';
 
 const NOW = Date.parse('2026-01-01T01:00:00Z');
 const READY = '2026-01-01T00:00:00Z';

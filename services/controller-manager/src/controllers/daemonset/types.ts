@@ -1,6 +1,7 @@
 import type { KubeObject } from '@kubelab/client';
 import type { LabelSelectorObject } from '@kubelab/apimachinery';
 import type { Affinity, Taint, Toleration } from '@kubelab/component-helpers';
+import type { IntOrString } from '../../controller/int-or-string';
 
 /** The parts of a pod spec the DaemonSet controller reads or writes. */
 export type PodSpec = {
@@ -27,8 +28,6 @@ export interface Node extends KubeObject {
   status?: { conditions?: Array<{ type: string; status: string; [field: string]: unknown }>; [field: string]: unknown };
 }
 
-/** An int or a percentage ("25%"), as intstr.IntOrString. */
-export type IntOrString = number | string;
 
 export type DaemonSetSpec = {
   selector?: LabelSelectorObject;

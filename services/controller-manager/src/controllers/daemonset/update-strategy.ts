@@ -1,17 +1,5 @@
-import type { DaemonSet, IntOrString } from './types';
-
-/**
- * intstr.GetScaledValueFromIntOrPercent: a number as is, "N%" of `total` rounded up or down.
- * Anything else is an error, as Kubernetes' "invalid value for IntOrString".
- */
-export function scaledValueFromIntOrPercent(value: IntOrString | undefined, total: number, roundUp: boolean): number {
-  if (value === undefined || value === null) return 0;
-  if (typeof value === 'number') return value;
-  const match = /^(-?\d+)%$/.exec(value);
-  if (!match) throw new Error(`invalid value for IntOrString: invalid type: string is not a percentage`);
-  const scaled = (Number(match[1]) * total) / 100;
-  return roundUp ? Math.ceil(scaled) : Math.floor(scaled);
-}
+import { scaledValueFromIntOrPercent } from '../../controller/int-or-string';
+import type { DaemonSet } from './types';
 
 /** util.SurgeCount: how many extra daemon pods a RollingUpdate may start, out of `numberToSchedule`. */
 export function surgeCount(ds: DaemonSet, numberToSchedule: number): number {

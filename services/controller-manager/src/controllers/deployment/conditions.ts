@@ -1,5 +1,5 @@
+import { metaTime } from '@kubelab/client';
 import type { KubeObject } from '@kubelab/client';
-import { timestamp } from '../../controller/pod-util';
 import { desiredReplicas } from './fenceposts';
 
 /** apps.DeploymentCondition. */
@@ -48,7 +48,7 @@ export const Reasons = Object.freeze({
 
 /** NewDeploymentCondition: both times now. */
 export function newCondition(type: string, status: DeploymentCondition['status'], reason: string, message: string, nowMs: number): DeploymentCondition {
-  const now = timestamp(nowMs);
+  const now = metaTime(nowMs);
   return { type, status, lastUpdateTime: now, lastTransitionTime: now, reason, message };
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { maxSurge, maxUnavailable, resolveFenceposts, scaledValue, type IntOrString } from './fenceposts';
+import { scaledValueFromIntOrPercent, type IntOrString } from '../../controller/int-or-string';
+import { maxSurge, maxUnavailable, resolveFenceposts } from './fenceposts';
 
 describe('resolveFenceposts', () => {
   it.each<[IntOrString, IntOrString, number, number, number]>([
@@ -19,7 +20,7 @@ describe('resolveFenceposts', () => {
   });
 
   it('refuses a string that is not a percentage', () => {
-    expect(() => scaledValue('3', 10, true)).toThrow('invalid value for IntOrString: invalid type: string is not a percentage');
+    expect(() => scaledValueFromIntOrPercent('3', 10, true)).toThrow('invalid value for IntOrString: invalid type: string is not a percentage');
   });
 });
 

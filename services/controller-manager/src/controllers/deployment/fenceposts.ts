@@ -1,11 +1,9 @@
 import type { KubeObject } from '@kubelab/client';
-
-/** intstr.IntOrString: a count, or a percentage of the desired replicas ("25%"). */
-export type IntOrString = number | string;
+import { scaledValueFromIntOrPercent, type IntOrString } from '../../controller/int-or-string';
 
 /** What the API fills in for a RollingUpdate strategy without its numbers. */
-export const DEFAULT_MAX_SURGE = '25%';
-export const DEFAULT_MAX_UNAVAILABLE = '25%';
+const DEFAULT_MAX_SURGE = '25%';
+const DEFAULT_MAX_UNAVAILABLE = '25%';
 
 interface Strategy {
   type?: string;
@@ -27,25 +25,13 @@ export function desiredReplicas(d: KubeObject): number {
 }
 
 /**
- * intstr.GetScaledValueFromIntOrPercent: a number as is, "N%" as N% of `total` rounded up or
- * down. Anything else is refused (validation keeps it out of the API).
- */
-export function scaledValue(value: IntOrString, total: number, roundUp: boolean): number {
-  if (typeof value === 'number') return value;
-  const match = /^(-?\d+)%$/.exec(value);
-  if (!match) throw new Error(`invalid value for IntOrString: invalid type: string is not a percentage`);
-  const scaled = (Number(match[1]) * total) / 100;
-  return roundUp ? Math.ceil(scaled) : Math.floor(scaled);
-}
-
-/**
  * ResolveFenceposts: maxSurge rounded up, maxUnavailable rounded down. Both resolving to 0
  * (e.g. 25% of 1 replica for maxUnavailable, 0 for maxSurge) would let nothing move, so
  * maxUnavailable becomes 1 then.
  */
 export function resolveFenceposts(maxSurge: IntOrString | undefined, maxUnavailable: IntOrString | undefined, desired: number): { surge: number; unavailable: number } {
-  const surge = scaledValue(maxSurge ?? 0, desired, true);
-  let unavailable = scaledValue(maxUnavailable ?? 0, desired, false);
+  const surge = scaledValueFromIntOrPercent(maxSurge, desired, true);
+  let unavailable = scaledValueFromIntOrPercent(maxUnavailable, desired, false);
   if (surge === 0 && unavailable === 0) unavailable = 1;
   return { surge, unavailable };
 }

@@ -1,5 +1,5 @@
 import type { KubeObject } from '@kubelab/client';
-import { canonicalJson } from '../../controller/pod-template-hash';
+import { semanticEqual } from '../../controller/semantic-equal';
 import {
   AVAILABLE,
   PROGRESSING,
@@ -104,7 +104,7 @@ export function progressCheckAfter(d: KubeObject, status: DeploymentStatus, nowM
 
 /** reflect.DeepEqual of two statuses, a missing count being 0. */
 export function sameStatus(a: DeploymentStatus | undefined, b: DeploymentStatus): boolean {
-  return canonicalJson(withoutZeros(a ?? {})) === canonicalJson(withoutZeros(b));
+  return semanticEqual(withoutZeros(a ?? {}), withoutZeros(b));
 }
 
 function withoutZeros(status: DeploymentStatus): DeploymentStatus {

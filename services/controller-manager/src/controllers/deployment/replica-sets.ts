@@ -1,7 +1,7 @@
 import type { KubeObject } from '@kubelab/client';
 import { equalIgnoreHash, type PodTemplate } from '../../controller/pod-template-hash';
 import { DESIRED_REPLICAS_ANNOTATION, MAX_REPLICAS_ANNOTATION, replicasAnnotation, revisionOf } from './annotations';
-import { desiredReplicas, isRollingUpdate, maxSurge, scaledValue, DEFAULT_MAX_SURGE, type IntOrString } from './fenceposts';
+import { desiredReplicas, isRollingUpdate, maxSurge } from './fenceposts';
 
 /** The ReplicaSets of a Deployment and what their counts add up to (pkg/controller/deployment/util). */
 
@@ -101,9 +101,8 @@ export function isSaturated(d: KubeObject, rs: KubeObject | undefined): boolean 
  */
 export function newRSNewReplicas(d: KubeObject, allRSs: Array<KubeObject | undefined>, newRS: KubeObject): number {
   if (!isRollingUpdate(d)) return desiredReplicas(d);
-  const surge = scaledValue(((d.spec?.strategy as { rollingUpdate?: { maxSurge?: IntOrString } } | undefined)?.rollingUpdate?.maxSurge ?? DEFAULT_MAX_SURGE), desiredReplicas(d), true);
   const current = specReplicasOf(allRSs);
-  const maxTotal = desiredReplicas(d) + surge;
+  const maxTotal = desiredReplicas(d) + maxSurge(d);
   if (current >= maxTotal) return specReplicas(newRS);
   return specReplicas(newRS) + Math.min(maxTotal - current, desiredReplicas(d) - specReplicas(newRS));
 }

@@ -1,6 +1,5 @@
-import { isConflict, isNotFound, Resources, type Clock, type GroupVersionResource, type KubeObject, type ObjectsClient } from '@kubelab/client';
+import { isConflict, isNotFound, metaTime, Resources, type Clock, type GroupVersionResource, type KubeObject, type ObjectsClient } from '@kubelab/client';
 import type { Logger } from '@kubelab/component-base';
-import { timestamp } from '../../controller/pod-util';
 import { deletionConditions, mergeConditions, type ContentTotals, type NamespaceCondition } from './namespace-conditions';
 
 /** The finalizer this controller owns in a namespace's spec.finalizers (v1.FinalizerKubernetes). */
@@ -93,7 +92,7 @@ export class NamespacedResourcesDeleter {
       }
     }
     // Always written when they moved, so a condition that went bad and got better says so.
-    const { conditions, changed } = mergeConditions(ns.status?.conditions as NamespaceCondition[] | undefined, deletionConditions(totals), timestamp(this.clock.now()));
+    const { conditions, changed } = mergeConditions(ns.status?.conditions as NamespaceCondition[] | undefined, deletionConditions(totals), metaTime(this.clock.now()));
     let latest = ns;
     if (changed) {
       try {

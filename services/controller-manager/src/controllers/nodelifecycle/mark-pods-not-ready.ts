@@ -1,5 +1,6 @@
 import { isNotFound, Resources, type EventRecorder, type KubeObject, type ObjectsClient } from '@kubelab/client';
-import { updatePodCondition, type PodCondition } from '../../controller/update-pod-condition';
+import { podCondition } from '../../controller/pod-util';
+import { updatePodCondition } from '../../controller/update-pod-condition';
 
 /**
  * Sets Ready=False on the pods of a node that stopped reporting (MarkPodsNotReady): nobody else
@@ -11,7 +12,7 @@ export async function markPodsNotReady(client: ObjectsClient, recorder: EventRec
   const errors: Error[] = [];
   for (const cached of pods) {
     if (cached.spec?.nodeName !== nodeName) continue;
-    const ready = ((cached.status?.conditions as PodCondition[] | undefined) ?? []).find((c) => c.type === 'Ready');
+    const ready = podCondition(cached, 'Ready');
     if (!ready) continue;
     const pod = structuredClone(cached);
     if (!updatePodCondition(pod.status!, { ...ready, status: 'False' }, nowMs)) continue;

@@ -1,6 +1,6 @@
+import { metaTime } from '@kubelab/client';
 import type { KubeObject } from '@kubelab/client';
 import { describe, expect, it } from 'vitest';
-import { timestamp } from '../../controller/pod-util';
 import { checkNodeHealth, type NodeCondition, type NodeHealthData } from './node-health';
 
 const T0 = Date.parse('2026-01-01T00:00:00Z');
@@ -9,12 +9,12 @@ const GRACE = { nodeMonitorGracePeriodMs: 50_000, nodeStartupGracePeriodMs: 60_0
 const condition = (type: string, status: string, heartbeatMs = T0, transitionMs = T0 - 3_600_000): NodeCondition => ({
   type,
   status,
-  lastHeartbeatTime: timestamp(heartbeatMs),
-  lastTransitionTime: timestamp(transitionMs),
+  lastHeartbeatTime: metaTime(heartbeatMs),
+  lastTransitionTime: metaTime(transitionMs),
   reason: 'KubeletReady',
   message: 'kubelet is posting ready status',
 });
-const node = (conditions: NodeCondition[]): KubeObject => ({ metadata: { name: 'worker-1', creationTimestamp: timestamp(T0 - 3_600_000) }, status: { conditions } });
+const node = (conditions: NodeCondition[]): KubeObject => ({ metadata: { name: 'worker-1', creationTimestamp: metaTime(T0 - 3_600_000) }, status: { conditions } });
 const lease = (renewMs: number): KubeObject => ({ metadata: { name: 'worker-1', namespace: 'kube-node-lease' }, spec: { renewTime: new Date(renewMs).toISOString() } });
 /** What the controller remembered after seeing `n` at `seenAt`. */
 const seen = (n: KubeObject, seenAt: number, leaseRenewMs?: number): NodeHealthData => ({
@@ -63,9 +63,9 @@ describe('checkNodeHealth', () => {
     const at = T0 + 50_001;
     const check = checkNodeHealth(readyNode, seen(readyNode, T0), undefined, at, GRACE);
     expect(check.observedReady.status).toBe('True');
-    expect(check.currentReady).toEqual({ ...condition('Ready', 'Unknown'), reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.', lastTransitionTime: timestamp(at) });
+    expect(check.currentReady).toEqual({ ...condition('Ready', 'Unknown'), reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.', lastTransitionTime: metaTime(at) });
     // The heartbeat time is what the kubelet last posted; the controller does not move it.
-    expect(check.currentReady!.lastHeartbeatTime).toBe(timestamp(T0));
+    expect(check.currentReady!.lastHeartbeatTime).toBe(metaTime(T0));
     expect(check.write!.health).toMatchObject({ probeTimestamp: T0, readyTransitionTimestamp: at });
   });
 

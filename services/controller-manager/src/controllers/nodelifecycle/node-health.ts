@@ -1,5 +1,6 @@
+import { metaTime } from '@kubelab/client';
 import type { KubeObject } from '@kubelab/client';
-import { timestamp } from '../../controller/pod-util';
+
 
 /** core/v1 NodeCondition. */
 export interface NodeCondition {
@@ -92,7 +93,7 @@ export function checkNodeHealth(
   }
 
   if (nowMs > health.probeTimestamp + gracePeriodMs) {
-    const now = timestamp(nowMs);
+    const now = metaTime(nowMs);
     for (const type of CONDITIONS_SET_UNKNOWN) {
       const condition = getNodeCondition(status, type);
       if (!condition) {

@@ -1,20 +1,19 @@
-import { Resources, type KubeObject } from '@kubelab/client';
+import { metaTime, Resources, type KubeObject } from '@kubelab/client';
 import { waitFor } from '@kubelab/component-base';
 import type { Taint } from '@kubelab/component-helpers';
 import { afterEach, describe, expect, it } from 'vitest';
-import { timestamp } from '../../controller/pod-util';
 import { startController, testEnv, type Fixture, type TestEnv } from '../../controller/testing';
 import { nodeFixture, podFixture } from '../../controller/testing-objects';
 import type { NodeCondition } from './node-health';
 import { NodeLifecycleController } from './node-lifecycle-controller';
 
 const T0 = Date.parse('2026-01-01T00:00:00Z');
-const HOUR_AGO = timestamp(T0 - 3_600_000);
+const HOUR_AGO = metaTime(T0 - 3_600_000);
 
 const ready = (status: string, heartbeatMs: number, transition = HOUR_AGO): NodeCondition => ({
   type: 'Ready',
   status,
-  lastHeartbeatTime: timestamp(heartbeatMs),
+  lastHeartbeatTime: metaTime(heartbeatMs),
   lastTransitionTime: transition,
   reason: status === 'True' ? 'KubeletReady' : 'KubeletNotReady',
   message: status === 'True' ? 'kubelet is posting ready status' : 'container runtime is down',
@@ -53,7 +52,7 @@ const cacheSees = (e: TestEnv, name: string, what: (n: KubeObject) => boolean) =
 /** A kubelet posting status again: Ready=True with a fresh heartbeat, keeping what else the node has. */
 const kubeletPosts = (e: TestEnv, name: string, status: string) => {
   const current = serverNode(e, name);
-  e.server.write(Resources.nodes, 'MODIFIED', { ...current, status: { conditions: [ready(status, e.clock.now(), timestamp(e.clock.now()))] } });
+  e.server.write(Resources.nodes, 'MODIFIED', { ...current, status: { conditions: [ready(status, e.clock.now(), metaTime(e.clock.now()))] } });
 };
 
 describe('NodeLifecycleController', () => {
@@ -66,7 +65,7 @@ describe('NodeLifecycleController', () => {
     /** worker-2 keeps posting (were every node silent, the controller would blame itself and taint nothing). */
     const worker2Posts = async () => {
       kubeletPosts(env, 'worker-2', 'True');
-      await cacheSees(env, 'worker-2', (n) => readyOf(n).lastHeartbeatTime === timestamp(env.clock.now()));
+      await cacheSees(env, 'worker-2', (n) => readyOf(n).lastHeartbeatTime === metaTime(env.clock.now()));
     };
 
     await controller.monitorNodeHealth();
@@ -82,7 +81,7 @@ describe('NodeLifecycleController', () => {
 
     env.clock.step(1);
     await controller.monitorNodeHealth();
-    expect(readyOf(serverNode(env, 'worker-1'))).toMatchObject({ status: 'Unknown', reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.', lastTransitionTime: timestamp(T0 + 50_001) });
+    expect(readyOf(serverNode(env, 'worker-1'))).toMatchObject({ status: 'Unknown', reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.', lastTransitionTime: metaTime(T0 + 50_001) });
     expect(podReady(env, 'web-1')).toBe('False');
     expect((await env.events()).slice(2)).toEqual(['Normal NodeNotReady Node worker-1 status is now: NodeNotReady', 'Warning NodeNotReady Node is not ready']);
     // No NoExecute taint yet: that follows from the Unknown the controller sees on its next pass.
@@ -98,7 +97,7 @@ describe('NodeLifecycleController', () => {
     await controller.doNoExecuteTaintingPass();
     const tainted = serverNode(env, 'worker-1');
     expect(taintsOf(tainted)).toEqual(['node.kubernetes.io/unreachable:NoSchedule', 'node.kubernetes.io/unreachable:NoExecute']);
-    expect((tainted.spec!.taints as Taint[])[1]!.timeAdded).toBe(timestamp(T0 + 55_001));
+    expect((tainted.spec!.taints as Taint[])[1]!.timeAdded).toBe(metaTime(T0 + 55_001));
 
     // The kubelet comes back.
     kubeletPosts(env, 'worker-1', 'True');
@@ -151,7 +150,7 @@ describe('NodeLifecycleController', () => {
     // Silent from now on; worker-2 keeps posting, so the zone is not fully disrupted.
     env.clock.step(50_001);
     kubeletPosts(env, 'worker-2', 'True');
-    await cacheSees(env, 'worker-2', (n) => readyOf(n).lastHeartbeatTime === timestamp(env.clock.now()));
+    await cacheSees(env, 'worker-2', (n) => readyOf(n).lastHeartbeatTime === metaTime(env.clock.now()));
     await controller.monitorNodeHealth();
     await cacheSees(env, 'worker-1', (n) => readyOf(n).status === 'Unknown');
     env.clock.step(5_000);
@@ -164,7 +163,7 @@ describe('NodeLifecycleController', () => {
     await controller.monitorNodeHealth();
     env.clock.step(50_001);
     kubeletPosts(env, 'worker-3', 'True');
-    await cacheSees(env, 'worker-3', (n) => readyOf(n).lastHeartbeatTime === timestamp(env.clock.now()));
+    await cacheSees(env, 'worker-3', (n) => readyOf(n).lastHeartbeatTime === metaTime(env.clock.now()));
     await controller.monitorNodeHealth();
     await cacheSees(env, 'worker-2', (n) => readyOf(n).status === 'Unknown');
     await cacheSees(env, 'worker-1', (n) => readyOf(n).status === 'Unknown');

@@ -1,6 +1,5 @@
-import { isConflict, Resources, type KubeObject, type ObjectsClient } from '@kubelab/client';
+import { isConflict, metaTime, Resources, type KubeObject, type ObjectsClient } from '@kubelab/client';
 import { matchTaint, nodeTaints, taintExists, type Taint } from '@kubelab/component-helpers';
-import { timestamp } from '../../controller/pod-util';
 import type { NodeCondition } from './node-health';
 
 /** The taints the node lifecycle controller owns (core/v1 well-known taints). */
@@ -57,7 +56,7 @@ const CONFLICT_RETRIES = 5;
  * set in between (kubectl taint) is never lost.
  */
 export async function swapNodeControllerTaint(client: ObjectsClient, nodeName: string, toAdd: Taint[], toRemove: Taint[], nowMs: number): Promise<void> {
-  const stamped = toAdd.map((t) => ({ ...t, timeAdded: timestamp(nowMs) }));
+  const stamped = toAdd.map((t) => ({ ...t, timeAdded: metaTime(nowMs) }));
   await updateNodeTaints(client, nodeName, (taints) => {
     const next = taints.filter((t) => !taintExists(toRemove, t));
     for (const taint of stamped) {

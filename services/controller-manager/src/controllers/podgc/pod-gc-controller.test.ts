@@ -1,7 +1,6 @@
-import { Resources, type KubeObject } from '@kubelab/client';
+import { metaTime, Resources, type KubeObject } from '@kubelab/client';
 import type { Taint } from '@kubelab/component-helpers';
 import { afterEach, describe, expect, it } from 'vitest';
-import { timestamp } from '../../controller/pod-util';
 import { emulateDeletion, type DeleteCall } from '../../controller/testing-deletion';
 import { startController, testEnv, type Fixture, type TestEnv } from '../../controller/testing';
 import { nodeFixture, podFixture } from '../../controller/testing-objects';
@@ -11,7 +10,7 @@ const T0 = Date.parse('2026-01-01T00:00:00Z');
 
 const node = (name: string, ready: string, taints: Taint[] = []) => nodeFixture(name, { ready, taints });
 const pod = (name: string, options: { nodeName?: string; phase?: string; reason?: string; terminating?: boolean; createdMs?: number } = {}) =>
-  podFixture(name, { nodeName: options.nodeName, phase: options.phase ?? 'Running', reason: options.reason, deleting: options.terminating, created: timestamp(options.createdMs ?? T0) });
+  podFixture(name, { nodeName: options.nodeName, phase: options.phase ?? 'Running', reason: options.reason, deleting: options.terminating, created: metaTime(options.createdMs ?? T0) });
 
 let env: TestEnv | undefined;
 afterEach(async () => {
@@ -58,7 +57,7 @@ describe('PodGCController', () => {
     env.clock.step(40_000);
     await gc.gc();
     expect(statuses).toEqual([
-      { status: { phase: 'Failed', conditions: [{ type: 'DisruptionTarget', status: 'True', reason: 'DeletionByPodGC', message: 'PodGC: node no longer exists', lastTransitionTime: timestamp(T0 + 40_000) }] } },
+      { status: { phase: 'Failed', conditions: [{ type: 'DisruptionTarget', status: 'True', reason: 'DeletionByPodGC', message: 'PodGC: node no longer exists', lastTransitionTime: metaTime(T0 + 40_000) }] } },
     ]);
   });
 

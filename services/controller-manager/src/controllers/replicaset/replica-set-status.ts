@@ -1,6 +1,7 @@
+import { metaTime } from '@kubelab/client';
 import type { KubeObject } from '@kubelab/client';
 import { selectorFromSet } from '@kubelab/apimachinery';
-import { isPodAvailable, isPodReady, timestamp } from '../../controller/pod-util';
+import { isPodAvailable, isPodReady } from '../../controller/pod-util';
 
 /** apps.ReplicaSetCondition. */
 export interface ReplicaSetCondition {
@@ -49,7 +50,7 @@ export function calculateStatus(rs: KubeObject, pods: KubeObject[], manageError:
   if (manageError && !failure) {
     const diff = pods.length - replicasOf(rs);
     const reason = diff < 0 ? 'FailedCreate' : diff > 0 ? 'FailedDelete' : '';
-    conditions = [...conditions, { type: REPLICA_FAILURE, status: 'True', lastTransitionTime: timestamp(nowMs), reason, message: manageError.message }];
+    conditions = [...conditions, { type: REPLICA_FAILURE, status: 'True', lastTransitionTime: metaTime(nowMs), reason, message: manageError.message }];
   } else if (!manageError && failure) {
     conditions = conditions.filter((c) => c.type !== REPLICA_FAILURE);
   }

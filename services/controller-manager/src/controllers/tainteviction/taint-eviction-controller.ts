@@ -3,6 +3,7 @@ import { nodeTaints, podTolerations, type Taint, type Toleration } from '@kubela
 import type { ControllerContext } from '../../controller/context';
 import { POD_NODE_NAME_INDEX, podNodeNameIndex } from '../../controller/pod-node-name-index';
 import { QueueController } from '../../controller/queue-controller';
+import { semanticEqual } from '../../controller/semantic-equal';
 import { updatePodCondition } from '../../controller/update-pod-condition';
 import { TimedWorkerQueue } from './timed-workers';
 import { noExecuteTaints, tolerationTimeMs } from './toleration-time';
@@ -35,14 +36,14 @@ export class TaintEvictionController extends QueueController {
     this.pods.addEventHandler({
       onAdd: (pod) => this.enqueue(pod),
       onUpdate: (old, pod) => {
-        if (old.spec?.nodeName !== pod.spec?.nodeName || !sameTolerations(podTolerations(old), podTolerations(pod))) this.enqueue(pod);
+        if (old.spec?.nodeName !== pod.spec?.nodeName || !semanticEqual(podTolerations(old), podTolerations(pod))) this.enqueue(pod);
       },
       onDelete: (pod) => this.enqueue(pod),
     });
     this.nodes.addEventHandler({
       onAdd: (node) => this.enqueuePodsOn(node),
       onUpdate: (old, node) => {
-        if (!sameTaints(noExecuteTaints(nodeTaints(old)), noExecuteTaints(nodeTaints(node)))) this.enqueuePodsOn(node);
+        if (!semanticEqual(noExecuteTaints(nodeTaints(old)), noExecuteTaints(nodeTaints(node)))) this.enqueuePodsOn(node);
       },
     });
   }
@@ -137,12 +138,4 @@ export class TaintEvictionController extends QueueController {
 /** The event's object, as Kubernetes builds it: by name only, the pod may be gone already. */
 function podReference(namespace: string, name: string) {
   return { apiVersion: 'v1', kind: 'Pod', namespace, name };
-}
-
-function sameTolerations(a: Toleration[], b: Toleration[]): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
-}
-
-function sameTaints(a: Taint[], b: Taint[]): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
 }
