@@ -48,7 +48,7 @@ describe.each([
     await backend?.stop();
   });
 
-  it('a fresh cluster has the four namespaces, the kubernetes Service and the system PriorityClasses', () => {
+  it('a fresh cluster has the four namespaces, the kubernetes and kube-dns Services and the system PriorityClasses', () => {
     const ns = table(ok(['get', 'namespaces']));
     expect(ns[0]).toEqual(['NAME', 'STATUS', 'AGE']);
     expect(ns.slice(1).map((row) => row.slice(0, 2))).toEqual([
@@ -59,7 +59,14 @@ describe.each([
     ]);
     const svc = table(ok(['get', 'services']));
     expect(svc[0]).toEqual(['NAME', 'TYPE', 'CLUSTER-IP', 'EXTERNAL-IP', 'PORT(S)', 'AGE']);
-    expect(svc[1]!.slice(0, 5)).toEqual(['kubernetes', 'ClusterIP', '10.96.0.1', '<none>', '443/TCP']);
+    // The first address of the service range (the lab's 127.96.0.0/16 by default), as kubeadm's 10.96.0.1.
+    expect(svc[1]!.slice(0, 5)).toEqual(['kubernetes', 'ClusterIP', '127.96.0.1', '<none>', '443/TCP']);
+    // The cluster DNS Service on the tenth address, as kubeadm's CoreDNS add-on has it.
+    const dns = table(ok(['get', 'services', '-n', 'kube-system', '-o', 'wide']));
+    expect(dns[1]!.slice(0, 5)).toEqual(['kube-dns', 'ClusterIP', '127.96.0.10', '<none>', '53/UDP,53/TCP,9153/TCP']);
+    expect(dns[1]![6]).toBe('k8s-app=kube-dns');
+    const bad = k(['create', 'service', 'clusterip', 'elsewhere', '--clusterip', '10.96.0.20', '--tcp', '80:80']);
+    expect(bad.stderr).toContain('spec.clusterIPs: Invalid value: []string{"10.96.0.20"}: failed to allocate IP 10.96.0.20: the provided IP (10.96.0.20) is not in the valid range. The range of valid IPs is 127.96.0.0/16');
     // The Service's endpoints are the apiserver itself.
     const port = new URL(apiserver.url).port;
     expect(table(ok(['get', 'endpoints', 'kubernetes']))[1]!.slice(0, 2)).toEqual(['kubernetes', `127.0.0.1:${port}`]);
@@ -194,7 +201,7 @@ describe.each([
     expect(ok(['expose', 'deployment', 'hello', '--port=80', '--target-port=8080', '--type=NodePort'])).toBe('service/hello exposed\n');
     const svc = table(ok(['get', 'service', 'hello']))[1]!;
     expect(svc.slice(0, 2)).toEqual(['hello', 'NodePort']);
-    expect(svc[2]).toMatch(/^10\.96\.\d+\.\d+$/);
+    expect(svc[2]).toMatch(/^127\.96\.\d+\.\d+$/);
     expect(svc[4]).toMatch(/^80:3\d{4}\/TCP$/);
     expect(ok(['create', 'service', 'clusterip', 'plain', '--tcp=5678:8080'])).toBe('service/plain created\n');
     expect(ok(['create', 'namespace', 'dev'])).toBe('namespace/dev created\n');

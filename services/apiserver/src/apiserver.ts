@@ -17,7 +17,7 @@ export async function startApiserver(config: ApiserverConfig, log: Logger): Prom
   const etcd = new EtcdClient(config.etcdServers);
   const store = new ObjectStore(etcd, config.etcdPrefix, config.watchCache ? { log, size: config.watchCacheSize } : undefined);
   let ready = false;
-  const { server, registry, aggregator, closeWatches } = createApiServer({ store, advertiseAddress: `${config.advertiseAddress}:${config.port}`, bookmarkIntervalMs: config.bookmarkIntervalMs, log, ready: () => ready, apiServiceCheckIntervalMs: config.apiServiceCheckIntervalMs, admission: config.admission });
+  const { server, registry, aggregator, closeWatches } = createApiServer({ store, advertiseAddress: `${config.advertiseAddress}:${config.port}`, bookmarkIntervalMs: config.bookmarkIntervalMs, log, ready: () => ready, apiServiceCheckIntervalMs: config.apiServiceCheckIntervalMs, admission: config.admission, serviceClusterIPRange: config.serviceClusterIPRange });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.bindAddress, () => resolve());
@@ -30,7 +30,7 @@ export async function startApiserver(config: ApiserverConfig, log: Logger): Prom
   let delay = 200;
   for (;;) {
     try {
-      await bootstrap(registry, { address: config.advertiseAddress, port }, log);
+      await bootstrap(registry, { address: config.advertiseAddress, port }, log, config.serviceClusterIPRange);
       break;
     } catch (error) {
       log.warn({ err: (error as Error).message, retryInMs: delay }, 'waiting for the store');

@@ -1,6 +1,7 @@
 import { countFlag, portFlag, secondsFlag } from '@kubelab/component-base';
 import { Command, InvalidArgumentError } from 'commander';
 import type { AdmissionConfig } from './registry/generic-registry';
+import { DEFAULT_SERVICE_CLUSTER_IP_RANGE, ServiceIPRange } from './registry/service-allocator';
 
 export interface ApiserverConfig {
   etcdServers: string[];
@@ -22,6 +23,8 @@ export interface ApiserverConfig {
   /** How often the aggregation layer checks every APIService's backend again (besides on each change). */
   apiServiceCheckIntervalMs: number;
   admission: AdmissionConfig;
+  /** The CIDR ClusterIPs come from (kube-apiserver's --service-cluster-ip-range); its first address is the kubernetes Service's, its tenth the cluster DNS's. */
+  serviceClusterIPRange: string;
 }
 
 /** `kubelab apiserver` flags, named as kube-apiserver's. */
@@ -42,11 +45,18 @@ export function parseApiserverFlags(argv: string[]): Readonly<ApiserverConfig> {
     .option('--bookmark-interval <ms>', 'milliseconds between watch bookmarks', portFlag, 60_000)
     .option('--default-not-ready-toleration-seconds <seconds>', 'how long pods tolerate a not-ready node by default', secondsFlag, 300)
     .option('--default-unreachable-toleration-seconds <seconds>', 'how long pods tolerate an unreachable node by default', secondsFlag, 300)
+    .option('--service-cluster-ip-range <cidr>', 'the IPv4 range ClusterIPs come from: the first address is the kubernetes Service\'s, the tenth cluster DNS\'s', DEFAULT_SERVICE_CLUSTER_IP_RANGE)
     .option('--apiservice-check-interval <ms>', 'milliseconds between availability checks of the APIServices (and on every change)', countFlag, 5_000);
   program.parse(argv, { from: 'user' });
-  const o = program.opts<{ etcdServers: string; etcdPrefix: string; bindAddress: string; port: number; grpcPort: number; advertiseAddress?: string; natsUrl?: string; logLevel: string; bookmarkInterval: number; watchCache: boolean; defaultWatchCacheSize: number; apiserviceCheckInterval: number; defaultNotReadyTolerationSeconds: number; defaultUnreachableTolerationSeconds: number }>();
+  const o = program.opts<{ etcdServers: string; etcdPrefix: string; bindAddress: string; port: number; grpcPort: number; advertiseAddress?: string; natsUrl?: string; logLevel: string; bookmarkInterval: number; watchCache: boolean; defaultWatchCacheSize: number; apiserviceCheckInterval: number; defaultNotReadyTolerationSeconds: number; defaultUnreachableTolerationSeconds: number; serviceClusterIpRange: string }>();
   const etcdServers = o.etcdServers.split(',').map((s) => s.trim()).filter(Boolean);
   if (etcdServers.length === 0) throw new InvalidArgumentError('--etcd-servers needs at least one URL');
+  let serviceRange: ServiceIPRange;
+  try {
+    serviceRange = new ServiceIPRange(o.serviceClusterIpRange);
+  } catch (error) {
+    throw new Error(`--service-cluster-ip-range: ${(error as Error).message}`);
+  }
   return Object.freeze({
     etcdServers,
     etcdPrefix: o.etcdPrefix.replace(/\/$/, ''),
@@ -60,6 +70,7 @@ export function parseApiserverFlags(argv: string[]): Readonly<ApiserverConfig> {
     watchCache: o.watchCache,
     watchCacheSize: o.defaultWatchCacheSize,
     apiServiceCheckIntervalMs: o.apiserviceCheckInterval,
+    serviceClusterIPRange: serviceRange.cidr,
     admission: { defaultNotReadyTolerationSeconds: o.defaultNotReadyTolerationSeconds, defaultUnreachableTolerationSeconds: o.defaultUnreachableTolerationSeconds },
   });
 }

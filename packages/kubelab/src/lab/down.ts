@@ -1,19 +1,31 @@
 import * as fs from 'node:fs';
+import { stopPodContainers } from './containers';
 import { paths } from './layout';
 import { terminate } from './processes';
-import { readState, removeState } from './state';
+import { readState, removeState, type LabState } from './state';
 
-/** `kubelab down`: stops every process of the lab, last started first. Data and logs stay. */
+/**
+ * Stops a lab's processes: the node processes (kubelets, kube-proxies) together, then the control
+ * plane last started first, then the pods' containers, which the kubelets leave running on purpose.
+ */
+export async function stopLab(state: Pick<LabState, 'processes' | 'nodes'>, say: (line: string) => void): Promise<void> {
+  const nodeProcesses = state.processes.filter((p) => p.node !== undefined);
+  const outcomes = await Promise.all(nodeProcesses.map(async (p) => `${p.name} (pid ${p.pid}): ${await terminate(p.pid)}`));
+  outcomes.reverse().forEach(say);
+  for (const p of state.processes.filter((p) => p.node === undefined).reverse()) {
+    say(`${p.name} (pid ${p.pid}): ${await terminate(p.pid)}`);
+  }
+  await stopPodContainers(state.nodes ?? [], say);
+}
+
+/** `kubelab down`: stops every process of the lab and the pods' containers. Data and logs stay. */
 export async function down(dir: string): Promise<number> {
   const state = readState(dir);
   if (!state) {
     process.stdout.write(`no lab is running in ${dir}\n`);
     return 0;
   }
-  for (const p of [...state.processes].reverse()) {
-    const outcome = await terminate(p.pid);
-    process.stdout.write(`${p.name} (pid ${p.pid}): ${outcome}\n`);
-  }
+  await stopLab(state, (line) => process.stdout.write(`${line}\n`));
   removeState(dir);
   // A kubeconfig for a lab that is gone would only send kubectl to a closed port.
   fs.rmSync(paths.kubeconfig(dir), { force: true });

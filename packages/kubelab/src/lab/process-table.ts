@@ -1,6 +1,8 @@
 import * as path from 'node:path';
 import { paths, type LabLayout } from './layout';
+import type { NetworkPlan } from './network';
 import type { Profile } from './profiles';
+import type { Topology, TopologyNode } from './topology';
 
 /** One process of the lab: how to start it, where it serves, how to tell it is healthy. */
 export interface ProcessSpec {
@@ -11,6 +13,16 @@ export interface ProcessSpec {
   address: string;
   healthUrl: string;
   logFile: string;
+  /** The node a kubelet or kube-proxy runs for; the node processes start together, after the control plane. */
+  node?: string;
+}
+
+/** The ports of a node's processes, on the node's own IP (Kubernetes' own numbers). */
+export const NODE_PORTS = { kubelet: 10250, kubeletHealthz: 10248, kubeProxyMetrics: 10249, kubeProxyHealthz: 10256 };
+
+/** Where a node's kubelet keeps its pods (its --root-dir): <lab dir>/data/kubelet/<node>. */
+export function kubeletRootDir(dir: string, node: string): string {
+  return path.join(paths.data(dir, 'kubelet'), node);
 }
 
 /** The `kubelab` command itself, to start components as `node kubelab.js <component> ...`. */
@@ -20,7 +32,7 @@ export const KUBELAB_BIN = path.resolve(__dirname, '../../bin/kubelab.js');
  * THE process table: every process `kubelab up` starts, in start order (`down` stops them in
  * reverse). Each issue that adds a component adds its row here and nowhere else.
  */
-export function processTable(layout: LabLayout, profile: Profile, natsServer: string): ProcessSpec[] {
+export function processTable(layout: LabLayout, profile: Profile, natsServer: string, topology: Topology, network: NetworkPlan): ProcessSpec[] {
   const { ports, dir } = layout;
   const log = (name: string) => path.join(paths.logs(dir), `${name}.log`);
   const natsUrl = `nats://127.0.0.1:${ports.nats}`;
@@ -73,6 +85,8 @@ export function processTable(layout: LabLayout, profile: Profile, natsServer: st
         String(profile.defaultTolerationSeconds),
         '--default-unreachable-toleration-seconds',
         String(profile.defaultTolerationSeconds),
+        '--service-cluster-ip-range',
+        network.serviceSubnet,
         '--nats-url',
         natsUrl,
       ]),
@@ -103,12 +117,100 @@ export function processTable(layout: LabLayout, profile: Profile, natsServer: st
         profile.nodeMonitor.gracePeriod,
         '--node-startup-grace-period',
         profile.nodeMonitor.startupGracePeriod,
+        '--load-balancer-ip-pool',
+        network.loadBalancerPool,
         '--nats-url',
         natsUrl,
       ]),
       address: `http://127.0.0.1:${ports.controllerManager}`,
       healthUrl: `http://127.0.0.1:${ports.controllerManager}/healthz`,
       logFile: log('controller-manager'),
+    },
+    ...topology.nodes.flatMap((node, k) => nodeProcesses(node, network.nodes[k]!, { layout, profile, natsUrl, network, log, kubelab })),
+  ];
+}
+
+/**
+ * A node's two processes, named as their static pods would be on kubeadm (<component>-<node>):
+ * its kubelet and its kube-proxy, both on the node's own IP.
+ */
+function nodeProcesses(
+  node: TopologyNode,
+  address: NetworkPlan['nodes'][number],
+  lab: { layout: LabLayout; profile: Profile; natsUrl: string; network: NetworkPlan; log: (name: string) => string; kubelab: (component: string, args: string[]) => { command: string; args: string[] } },
+): ProcessSpec[] {
+  const { layout, profile, natsUrl, network, log, kubelab } = lab;
+  const master = `127.0.0.1:${layout.ports.apiserverGrpc}`;
+  const ip = address.ip;
+  const labels = Object.entries(node.labels).map(([k, v]) => `${k}=${v}`);
+  const taints = node.taints.map((t) => `${t.key}${t.value === undefined ? '' : `=${t.value}`}:${t.effect}`);
+  const capacity = Object.entries(node.capacity).map(([k, v]) => `${k}=${v}`);
+  const mappings = node.extraPortMappings.map((m) => `${m.listenAddress}:${m.hostPort}:${m.containerPort}`);
+  const kubelet = `kubelet-${node.name}`;
+  const kubeProxy = `kube-proxy-${node.name}`;
+  return [
+    {
+      name: kubelet,
+      node: node.name,
+      ...kubelab('kubelet', [
+        '--node-name',
+        node.name,
+        '--master',
+        master,
+        '--node-ip',
+        ip,
+        '--pod-cidr',
+        address.podCIDR,
+        '--root-dir',
+        kubeletRootDir(layout.dir, node.name),
+        ...(labels.length ? ['--node-labels', labels.join(',')] : []),
+        ...(taints.length ? ['--register-with-taints', taints.join(',')] : []),
+        '--capacity',
+        capacity.join(','),
+        '--cluster-dns',
+        network.clusterDNS,
+        '--cluster-domain',
+        network.clusterDomain,
+        '--node-status-update-frequency',
+        profile.kubelet.nodeStatusUpdateFrequency,
+        '--node-lease-duration-seconds',
+        String(profile.kubelet.nodeLeaseDurationSeconds),
+        '--crash-loop-back-off-initial',
+        profile.kubelet.crashLoopBackOff.initial,
+        '--crash-loop-back-off-max',
+        profile.kubelet.crashLoopBackOff.max,
+        '--nats-url',
+        natsUrl,
+      ]),
+      address: `grpc://${ip}:${NODE_PORTS.kubelet}`,
+      healthUrl: `http://${ip}:${NODE_PORTS.kubeletHealthz}/healthz`,
+      logFile: log(kubelet),
+    },
+    {
+      name: kubeProxy,
+      node: node.name,
+      ...kubelab('kube-proxy', [
+        '--node-name',
+        node.name,
+        '--master',
+        master,
+        '--nodeport-addresses',
+        `${ip}/32`,
+        '--healthz-bind-address',
+        `${ip}:${NODE_PORTS.kubeProxyHealthz}`,
+        '--metrics-bind-address',
+        `${ip}:${NODE_PORTS.kubeProxyMetrics}`,
+        '--cluster-dns',
+        network.clusterDNS,
+        '--cluster-domain',
+        network.clusterDomain,
+        ...(mappings.length ? ['--extra-port-mappings', mappings.join(',')] : []),
+        '--nats-url',
+        natsUrl,
+      ]),
+      address: `http://${ip}:${NODE_PORTS.kubeProxyHealthz}`,
+      healthUrl: `http://${ip}:${NODE_PORTS.kubeProxyHealthz}/healthz`,
+      logFile: log(kubeProxy),
     },
   ];
 }

@@ -13,6 +13,15 @@ export interface Profile {
   nodeMonitor: { period: string; gracePeriod: string; startupGracePeriod: string };
   /** kube-apiserver's --default-not-ready-toleration-seconds / --default-unreachable-toleration-seconds. */
   defaultTolerationSeconds: number;
+  /** The kubelet's timings (its flags of the same names). */
+  kubelet: {
+    /** --node-status-update-frequency: how often the Node's status is posted. */
+    nodeStatusUpdateFrequency: string;
+    /** --node-lease-duration-seconds: the node Lease's duration; it is renewed every quarter of it. */
+    nodeLeaseDurationSeconds: number;
+    /** CrashLoopBackOff: the first back-off, doubled on each restart up to the max. */
+    crashLoopBackOff: { initial: string; max: string };
+  };
 }
 
 export const profiles: Record<Profile['name'], Profile> = {
@@ -22,6 +31,8 @@ export const profiles: Record<Profile['name'], Profile> = {
     leaderElection: { leaseDuration: '15s', renewDeadline: '10s', retryPeriod: '2s' },
     nodeMonitor: { period: '5s', gracePeriod: '50s', startupGracePeriod: '1m' },
     defaultTolerationSeconds: 300,
+    // The kubelet's defaults: status every 10s, a 40s Lease, back-off 10s, 20s, 40s, ... 5m.
+    kubelet: { nodeStatusUpdateFrequency: '10s', nodeLeaseDurationSeconds: 40, crashLoopBackOff: { initial: '10s', max: '5m' } },
   },
   fast: {
     name: 'fast',
@@ -29,6 +40,8 @@ export const profiles: Record<Profile['name'], Profile> = {
     leaderElection: { leaseDuration: '4s', renewDeadline: '3s', retryPeriod: '1s' },
     nodeMonitor: { period: '1s', gracePeriod: '6s', startupGracePeriod: '10s' },
     defaultTolerationSeconds: 10,
+    // The Lease is renewed every 2.5s, well inside the 6s grace period; back-off still doubles: 1s, 2s, 4s, 8s, 16s.
+    kubelet: { nodeStatusUpdateFrequency: '2s', nodeLeaseDurationSeconds: 10, crashLoopBackOff: { initial: '1s', max: '16s' } },
   },
 };
 

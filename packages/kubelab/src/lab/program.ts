@@ -18,19 +18,21 @@ export function labProgram(): Command {
 
   program
     .command('up')
-    .description('start a lab: NATS and every component, each its own process; returns when all are healthy')
+    .description('start a lab: NATS, the control plane, and a kubelet and a kube-proxy per node, each its own process; returns when all are healthy and every node is Ready')
     .addOption(new Option('--profile <profile>', 'time profile: Kubernetes timings, or shortened for tests').choices(['default', 'fast']).default('default'))
     .addOption(dirOption())
     .addOption(new Option('--base-port <port>', 'use consecutive ports from here instead of the well-known ones (to run labs side by side)').argParser(port))
     .option('--timeout <seconds>', 'how long each process may take to become healthy', port, 30)
     .option('--nats-server <path>', 'the nats-server executable (a name on PATH or a path)', 'nats-server')
-    .action(async (o: { profile: string; dir: string; basePort?: number; timeout: number; natsServer: string }) =>
-      exit(await up({ dir: o.dir, profile: o.profile, basePort: o.basePort, timeoutMs: o.timeout * 1000, natsServer: o.natsServer })),
+    .option('--config <file>', "the lab's topology as a kind cluster config (kind.x-k8s.io/v1alpha4); default: a control-plane node and two workers")
+    .option('--subnet <cidr>', 'take every address of this lab from one /16 of 127.0.0.0/8, e.g. 127.150.0.0/16 (to run labs side by side)')
+    .action(async (o: { profile: string; dir: string; basePort?: number; timeout: number; natsServer: string; config?: string; subnet?: string }) =>
+      exit(await up({ dir: o.dir, profile: o.profile, basePort: o.basePort, timeoutMs: o.timeout * 1000, natsServer: o.natsServer, config: o.config, subnet: o.subnet })),
     );
 
   program
     .command('down')
-    .description('stop every process of the lab (data and logs are kept)')
+    .description("stop every process of the lab and the pods' containers (data and logs are kept)")
     .addOption(dirOption())
     .action(async (o: { dir: string }) => exit(await down(o.dir)));
 

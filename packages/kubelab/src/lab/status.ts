@@ -26,7 +26,22 @@ export function formatStatus(statuses: ProcessStatus[]): string {
   );
 }
 
-/** `kubelab status`: each process, its pid, address and health. Exit code 0 only if all are healthy. */
+/**
+ * The lab's nodes (name, role, InternalIP, podCIDR, published host ports) and its Service and
+ * load-balancer ranges: where to find things, for people.
+ */
+export function formatNodes(state: Pick<LabState, 'nodes' | 'network'>): string {
+  if (!state.nodes?.length || !state.network) return '';
+  const nodes = formatTable(
+    ['NODE', 'ROLE', 'INTERNAL-IP', 'POD-CIDR', 'HOST-PORTS'],
+    state.nodes.map((n) => [n.name, n.role, n.ip, n.podCIDR, n.published.length ? n.published.join(',') : '<none>']),
+  );
+  const net = state.network;
+  return `${nodes}services ${net.serviceSubnet} (kubernetes ${net.kubernetesServiceIP}, kube-dns ${net.clusterDNS}), load balancers ${net.loadBalancerPool}
+`;
+}
+
+/** `kubelab status`: each process (the control plane's, then each node's), its pid, address and health; then the nodes. Exit code 0 only if all are healthy. */
 export async function status(dir: string): Promise<number> {
   const state = readState(dir);
   if (!state) {
@@ -36,5 +51,7 @@ export async function status(dir: string): Promise<number> {
   const statuses = await probe(state);
   process.stdout.write(`lab in ${state.dir} (profile ${state.profile}, started ${state.startedAt})\n`);
   process.stdout.write(formatStatus(statuses));
+  const nodes = formatNodes(state);
+  if (nodes) process.stdout.write(`\n${nodes}`);
   return statuses.every((s) => s.healthy) ? 0 : 1;
 }

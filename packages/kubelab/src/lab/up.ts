@@ -1,21 +1,30 @@
 import * as fs from 'node:fs';
 import { GiveUp, waitFor } from '@kubelab/component-base';
-import { DEFAULT_LAB_DIR, labLayout, paths } from './layout';
-import { findExecutable, isAlive, isHealthy, spawnDetached, tail, terminate } from './processes';
-import { processTable } from './process-table';
-import { profileNamed } from './profiles';
-import { readState, writeState, type LabState } from './state';
-import { formatStatus, probe } from './status';
+import { stopLab } from './down';
 import { writeKubeconfig } from './kubeconfig';
+import { DEFAULT_LAB_DIR, labLayout, paths } from './layout';
+import { labSubnetNetworking, planNetwork, type NetworkPlan } from './network';
+import { waitForNodesReady } from './nodes-ready';
+import { preflight } from './preflight';
+import { findExecutable, isAlive, isHealthy, spawnDetached, tail } from './processes';
+import { kubeletRootDir, processTable, type ProcessSpec } from './process-table';
+import { profileNamed } from './profiles';
+import { readState, writeState, type LabState, type NodeState } from './state';
+import { formatNodes, formatStatus, probe } from './status';
+import { defaultTopology, loadTopology, type Topology } from './topology';
 
 export interface UpOptions {
   dir: string;
   profile: string;
   basePort?: number;
-  /** How long each process may take to become healthy. */
+  /** How long each process may take to become healthy (and the nodes to become Ready). */
   timeoutMs: number;
   /** The nats-server executable: a name looked up on PATH, or a path. */
   natsServer: string;
+  /** A kind cluster config (kind.x-k8s.io/v1alpha4); without it, the default three-node lab. */
+  config?: string;
+  /** One /16 of 127.0.0.0/8 to carve all of the lab's ranges from (labs side by side). */
+  subnet?: string;
 }
 
 export const NATS_MISSING = (name: string) => `${name} was not found on PATH.
@@ -25,8 +34,9 @@ or download it from https://github.com/nats-io/nats-server/releases and put it o
 `;
 
 /**
- * `kubelab up`: starts every process of the table, each in its own session with its own log, waits
- * until each is healthy, prints what runs where and returns. The processes run on until `down`.
+ * `kubelab up`: starts the control plane, one process at a time and each healthy before the next,
+ * then every node's kubelet and kube-proxy together; waits until every node is Ready, prints what
+ * runs where and returns. The processes run on until `down`.
  */
 export async function up(options: UpOptions): Promise<number> {
   const profile = profileNamed(options.profile);
@@ -45,38 +55,101 @@ export async function up(options: UpOptions): Promise<number> {
       return whole ? 0 : 1;
     }
   }
+  let topology: Topology;
+  let network: NetworkPlan;
+  try {
+    topology = options.config ? loadTopology(options.config) : defaultTopology();
+    network = planNetwork(topology, options.subnet ? labSubnetNetworking(options.subnet) : {});
+  } catch (error) {
+    process.stderr.write(`invalid lab topology: ${(error as Error).message}\n`);
+    return 1;
+  }
   const natsServer = findExecutable(options.natsServer);
   if (!natsServer) {
     process.stderr.write(NATS_MISSING(options.natsServer));
     return 1;
   }
-  fs.mkdirSync(paths.logs(layout.dir), { recursive: true });
-  const state: LabState = { dir: layout.dir, profile: profile.name, startedAt: new Date().toISOString(), processes: [] };
-  const table = processTable(layout, profile, natsServer);
-  for (const spec of table) {
-    const pid = spawnDetached(spec.command, spec.args, spec.logFile);
-    state.processes.push({ name: spec.name, pid, address: spec.address, healthUrl: spec.healthUrl, logFile: spec.logFile });
-    writeState(state);
-    try {
-      await waitFor(
-        async () => {
-          if (!isAlive(pid)) throw new GiveUp('it exited');
-          return isHealthy(spec.healthUrl);
-        },
-        { timeoutMs: options.timeoutMs, intervalMs: 100, what: `${spec.name} to become healthy at ${spec.healthUrl}` },
-      );
-    } catch (error) {
-      process.stderr.write(`${spec.name} did not start: ${(error as Error).message}\nlast lines of ${spec.logFile}:\n${tail(spec.logFile)}\n`);
-      for (const p of [...state.processes].reverse()) await terminate(p.pid);
-      fs.rmSync(paths.state(layout.dir), { force: true });
-      return 1;
-    }
+  const problems = await preflight(topology, network);
+  if (problems.length > 0) {
+    process.stderr.write(`cannot start the lab:\n${problems.map((p) => `  ${p}\n`).join('')}`);
+    return 1;
   }
-  const kubeconfig = writeKubeconfig(layout.dir, table.find((p) => p.name === 'apiserver')!.address);
-  process.stdout.write(`lab is up in ${layout.dir} (profile ${profile.name})\n`);
+  if (topology.ignored.length > 0) process.stdout.write(`kind fields without effect in a kubelab lab (ignored): ${topology.ignored.join(', ')}\n`);
+  fs.mkdirSync(paths.logs(layout.dir), { recursive: true });
+  const { nodes: _addresses, ...networkState } = network;
+  const state: LabState = {
+    dir: layout.dir,
+    profile: profile.name,
+    startedAt: new Date().toISOString(),
+    processes: [],
+    cluster: topology.name,
+    nodes: topology.nodes.map(
+      (node, k): NodeState => ({
+        name: node.name,
+        role: node.role,
+        ip: network.nodes[k]!.ip,
+        podCIDR: network.nodes[k]!.podCIDR,
+        rootDir: kubeletRootDir(layout.dir, node.name),
+        published: node.extraPortMappings.map((m) => `${m.listenAddress}:${m.hostPort} -> ${m.containerPort}`),
+      }),
+    ),
+    network: networkState,
+  };
+  const table = processTable(layout, profile, natsServer, topology, network);
+  const apiserverUrl = table.find((p) => p.name === 'apiserver')!.address;
+  const start = (spec: ProcessSpec): number => {
+    const pid = spawnDetached(spec.command, spec.args, spec.logFile);
+    state.processes.push({ name: spec.name, pid, address: spec.address, healthUrl: spec.healthUrl, logFile: spec.logFile, ...(spec.node ? { node: spec.node } : {}) });
+    writeState(state);
+    return pid;
+  };
+  const healthy = (spec: ProcessSpec, pid: number) =>
+    waitFor(
+      async () => {
+        if (!isAlive(pid)) throw new GiveUp('it exited');
+        return isHealthy(spec.healthUrl);
+      },
+      { timeoutMs: options.timeoutMs, intervalMs: 100, what: `${spec.name} to become healthy at ${spec.healthUrl}` },
+    );
+  let current: ProcessSpec | undefined;
+  try {
+    for (const spec of table.filter((p) => !p.node)) {
+      current = spec;
+      await healthy(spec, start(spec));
+    }
+    current = undefined;
+    // The nodes do not depend on each other: their processes start together.
+    const nodeProcesses = table.filter((p) => p.node).map((spec) => ({ spec, pid: start(spec) }));
+    await Promise.all(
+      nodeProcesses.map(({ spec, pid }) =>
+        healthy(spec, pid).catch((error: Error) => {
+          current ??= spec;
+          throw error;
+        }),
+      ),
+    );
+    const stillRunning = () => {
+      const dead = nodeProcesses.find(({ pid }) => !isAlive(pid));
+      if (dead) {
+        current = dead.spec;
+        throw new GiveUp(`${dead.spec.name} exited`);
+      }
+    };
+    await waitForNodesReady(apiserverUrl, topology.nodes.map((n) => n.name), options.timeoutMs, stillRunning);
+  } catch (error) {
+    const where = current ? `${current.name} did not start: ` : '';
+    const log = current ?? table.find((p) => p.name.startsWith('kubelet-'));
+    process.stderr.write(`${where}${(error as Error).message}\n${log ? `last lines of ${log.logFile}:\n${tail(log.logFile)}\n` : ''}`);
+    await stopLab(state, () => undefined);
+    fs.rmSync(paths.state(layout.dir), { force: true });
+    return 1;
+  }
+  const kubeconfig = writeKubeconfig(layout.dir, apiserverUrl);
+  process.stdout.write(`lab "${topology.name}" is up in ${layout.dir} (profile ${profile.name})\n`);
   process.stdout.write(formatStatus(await probe(state)));
+  process.stdout.write(`\n${formatNodes(state)}`);
   const dirFlag = layout.dir === DEFAULT_LAB_DIR ? '' : ` --dir ${layout.dir}`;
-  process.stdout.write(`kubectl: export KUBECONFIG=${kubeconfig}   (or: KUBECONFIG=$(kubelab kubeconfig${dirFlag}) kubectl get ns)\n`);
+  process.stdout.write(`kubectl: export KUBECONFIG=${kubeconfig}   (or: KUBECONFIG=$(kubelab kubeconfig${dirFlag}) kubectl get nodes)\n`);
   process.stdout.write(`logs: ${paths.logs(layout.dir)}\nstop it with: kubelab down${dirFlag}\n`);
   return 0;
 }

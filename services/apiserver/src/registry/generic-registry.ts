@@ -39,8 +39,9 @@ export class GenericRegistry {
     readonly store: ObjectStore,
     private readonly clock: { now(): Date } = { now: () => new Date() },
     private readonly admission: AdmissionConfig = DEFAULT_ADMISSION,
+    serviceClusterIPRange?: string,
   ) {
-    this.serviceAllocator = new ServiceAllocator(store);
+    this.serviceAllocator = new ServiceAllocator(store, serviceClusterIPRange);
   }
 
   get(type: ResourceType, namespace: string | undefined, name: string): Promise<KubeObject> {

@@ -4,18 +4,90 @@ import type { ObjectStore } from '../storage/object-store';
 import { services } from './resources/services';
 import type { KubeObject } from './types';
 
-/** The lab's node port range, Kubernetes' default (the service CIDR, 10.96.0.0/12, is in freeIP). */
+/** The lab's node port range, Kubernetes' default. */
 export const NODE_PORT_RANGE = { min: 30000, max: 32767 };
 
 /**
- * Allocates ClusterIPs (10.96.0.0/12) and NodePorts (30000-32767) for new Services, and refuses
- * ones already taken with Kubernetes' messages. One apiserver allocates; a promise chain makes
- * concurrent creates take turns, so two Services never get the same address.
+ * The lab's default --service-cluster-ip-range: kind's 10.96.0.0/16 moved into 127.0.0.0/8, so
+ * every ClusterIP is a loopback address a kube-proxy can listen on without privileges.
+ */
+export const DEFAULT_SERVICE_CLUSTER_IP_RANGE = '127.96.0.0/16';
+
+/**
+ * An IPv4 service CIDR (kube-apiserver's --service-cluster-ip-range). As kubeadm has it, its
+ * first address is the `kubernetes` Service's and its tenth is kept for the cluster DNS.
+ */
+export class ServiceIPRange {
+  readonly cidr: string;
+  private readonly base: number;
+  private readonly size: number;
+
+  constructor(cidr: string) {
+    const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr.trim());
+    const octets = m ? m.slice(1, 5).map(Number) : [];
+    const prefix = m ? Number(m[5]) : -1;
+    if (!m || octets.some((o) => o > 255) || prefix > 32) throw new Error(`invalid service cluster IP range "${cidr}": expected an IPv4 CIDR such as ${DEFAULT_SERVICE_CLUSTER_IP_RANGE}`);
+    if (prefix < 12 || prefix > 28) throw new Error(`invalid service cluster IP range "${cidr}": the prefix must be from /12 to /28 (the range needs at least its first and tenth addresses, and at most 2^20 Services)`);
+    this.size = 2 ** (32 - prefix);
+    const address = octets.reduce((n, o) => n * 256 + o, 0);
+    this.base = address - (address % this.size);
+    this.cidr = `${formatIPv4(this.base)}/${prefix}`;
+  }
+
+  /** The n-th address of the range (1: the first after the network address). */
+  nth(n: number): string {
+    return formatIPv4(this.base + n);
+  }
+
+  /** The `kubernetes` Service's ClusterIP. */
+  get kubernetes(): string {
+    return this.nth(1);
+  }
+
+  /** The cluster DNS (kube-dns) Service's ClusterIP. */
+  get dns(): string {
+    return this.nth(10);
+  }
+
+  /** Whether `ip` is an address Services may have: inside the range, neither its network nor its broadcast address. */
+  contains(ip: string): boolean {
+    const n = parseIPv4(ip);
+    return n !== undefined && n > this.base && n < this.base + this.size - 1;
+  }
+
+  /** Every address Services may get, in order (the first and the tenth are spoken for). */
+  *addresses(): Generator<string> {
+    for (let n = 1; n < this.size - 1; n++) yield this.nth(n);
+  }
+}
+
+function parseIPv4(ip: string): number | undefined {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(ip);
+  if (!m) return undefined;
+  const octets = m.slice(1).map(Number);
+  return octets.some((o) => o > 255) ? undefined : octets.reduce((n, o) => n * 256 + o, 0);
+}
+
+function formatIPv4(n: number): string {
+  return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
+}
+
+/**
+ * Allocates ClusterIPs (from --service-cluster-ip-range) and NodePorts (30000-32767) for new
+ * Services, and refuses ones already taken or out of range with Kubernetes' messages. One
+ * apiserver allocates; a promise chain makes concurrent creates take turns, so two Services never
+ * get the same address.
  */
 export class ServiceAllocator {
   private turn: Promise<unknown> = Promise.resolve();
+  private readonly range: ServiceIPRange;
 
-  constructor(private readonly store: ObjectStore) {}
+  constructor(
+    private readonly store: ObjectStore,
+    serviceClusterIPRange: string = DEFAULT_SERVICE_CLUSTER_IP_RANGE,
+  ) {
+    this.range = new ServiceIPRange(serviceClusterIPRange);
+  }
 
   allocate(service: KubeObject): Promise<void> {
     const next = this.turn.then(() => this.allocateNow(service));
@@ -31,9 +103,11 @@ export class ServiceAllocator {
     const errors: FieldErrorList = [];
     if (spec.type !== 'ExternalName' && spec.clusterIP !== 'None') {
       if (spec.clusterIP) {
-        if (usedIPs.has(spec.clusterIP)) errors.push(new FieldError('FieldValueInvalid', 'spec.clusterIPs', OMIT_VALUE, `[]string{"${spec.clusterIP}"}: failed to allocate IP ${spec.clusterIP}: provided IP is already allocated`));
+        const fail = (why: string) => errors.push(new FieldError('FieldValueInvalid', 'spec.clusterIPs', OMIT_VALUE, `[]string{"${spec.clusterIP}"}: failed to allocate IP ${spec.clusterIP}: ${why}`));
+        if (!this.range.contains(spec.clusterIP)) fail(`the provided IP (${spec.clusterIP}) is not in the valid range. The range of valid IPs is ${this.range.cidr}`);
+        else if (usedIPs.has(spec.clusterIP)) fail('provided IP is already allocated');
       } else {
-        spec.clusterIP = freeIP(usedIPs);
+        spec.clusterIP = this.freeIP(usedIPs);
       }
       spec.clusterIPs = [spec.clusterIP];
     } else if (spec.clusterIP === 'None') {
@@ -55,17 +129,15 @@ export class ServiceAllocator {
     }
     if (errors.length) throw Errors.invalid(services, service.metadata.name ?? '', errors);
   }
+
+  private freeIP(used: Set<string | undefined>): string {
+    // The first address is the kubernetes Service's; the tenth is kept for cluster DNS, as kubeadm does.
+    const reserved = new Set([this.range.kubernetes, this.range.dns]);
+    for (const ip of this.range.addresses()) if (!reserved.has(ip) && !used.has(ip)) return ip;
+    throw Errors.internal(new Error('range of valid IPs is full'));
+  }
 }
 
-function freeIP(used: Set<string | undefined>): string {
-  // 10.96.0.1 is the kubernetes Service; 10.96.0.10 is kept for cluster DNS, as kubeadm does.
-  for (let n = 1; n < 1 << 20; n++) {
-    if (n === 10) continue;
-    const ip = `10.${96 + (n >> 16)}.${(n >> 8) & 0xff}.${n & 0xff}`;
-    if ((n & 0xff) !== 0 && !used.has(ip)) return ip;
-  }
-  throw Errors.internal(new Error('range of valid IPs is full'));
-}
 
 function freePort(used: Set<number | undefined>): number {
   const span = NODE_PORT_RANGE.max - NODE_PORT_RANGE.min + 1;
