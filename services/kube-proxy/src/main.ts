@@ -1,5 +1,8 @@
-/** `kubelab kube-proxy --node-name N [flags]`. Filled in by the kube-proxy work. */
+import { runComponent } from '@kubelab/component-base';
+import { parseKubeProxyFlags } from './config';
+import { startKubeProxy } from './server';
+
+/** `kubelab kube-proxy --node-name N [flags]`: config → logger → informers, proxier, cluster DNS → run until SIGINT/SIGTERM. */
 export function main(argv: string[]): Promise<void> {
-  void argv;
-  return Promise.reject(new Error('kube-proxy: not yet built'));
+  return runComponent('kube-proxy', argv, parseKubeProxyFlags, (config, log) => startKubeProxy(config, log));
 }

@@ -1,0 +1,191 @@
+import * as net from 'node:net';
+import type { Clock } from '@kubelab/client';
+import type { Logger } from '@kubelab/component-base';
+import { AddressClaim } from './address-claim';
+import type { Endpoint } from './endpoint';
+
+/** Where a frontend's connections go, as the last sync decided. */
+export interface ProxyRoute {
+  /** The Service port (`namespace/name:port`), or a name for a fixed forward (an extra port mapping). */
+  servicePort: string;
+  /** The usable endpoints for this traffic; none: the socket is closed (clients get "connection refused"). */
+  endpoints: readonly Endpoint[];
+  /** sessionAffinity ClientIP's timeout, if the Service has it. */
+  stickyMaxAgeSeconds: number | undefined;
+}
+
+/** Picks the endpoint for a new connection (the round-robin), skipping those that refused it already. */
+export type EndpointPicker = (route: ProxyRoute, clientIP: string | undefined, exclude: ReadonlySet<string>) => Endpoint | undefined;
+
+/** How a proxied connection ended up, for the metrics. */
+export type ConnectionResult = 'forwarded' | 'no_endpoint' | 'failed';
+
+export interface ProxySocketOptions {
+  address: string;
+  port: number;
+  /** What the socket serves, for the logs: ClusterIP, NodePort, LoadBalancer, ExternalIP, extraPortMapping. */
+  kind: string;
+  pick: EndpointPicker;
+  retryMs: number;
+  clock: Clock;
+  log: Logger;
+  onConnection?: (result: ConnectionResult) => void;
+}
+
+/** Connect timeouts of the attempts on successive endpoints (the userspace proxier's 250 ms, 500 ms, 1 s, 2 s). */
+const CONNECT_TIMEOUTS_MS = [250, 500, 1_000, 2_000];
+
+/**
+ * One listening address of a Service (kube-proxy's userspace proxySocket): it accepts TCP
+ * connections and splices each to an endpoint chosen for it; when the endpoint refuses or does
+ * not answer in time, the next one is tried. The socket is only open while the route has
+ * endpoints, so a Service without endpoints refuses connections as iptables' REJECT rule does.
+ * Connections already spliced live on when the route changes (as conntrack keeps them).
+ */
+export class ProxySocket {
+  private route: ProxyRoute = { servicePort: '', endpoints: [], stickyMaxAgeSeconds: undefined };
+  private readonly claim: AddressClaim<net.Server>;
+  private readonly connections = new Set<net.Socket>();
+
+  constructor(private readonly options: ProxySocketOptions) {
+    this.claim = new AddressClaim<net.Server>({
+      what: `tcp ${options.address}:${options.port} (${options.kind})`,
+      bind: () => this.listen(),
+      unbind: (server) => new Promise<void>((resolve) => server.close(() => resolve())),
+      retryMs: options.retryMs,
+      clock: options.clock,
+      log: options.log,
+    });
+  }
+
+  get address(): string {
+    return this.options.address;
+  }
+
+  get port(): number {
+    return this.options.port;
+  }
+
+  /** Whether this process holds the address now. */
+  get listening(): boolean {
+    return this.claim.held !== undefined;
+  }
+
+  /** Whether it waits for another kube-proxy to let go of the address. */
+  get waiting(): boolean {
+    return this.claim.waiting;
+  }
+
+  get openConnections(): number {
+    return this.connections.size;
+  }
+
+  /** How many endpoints the current route has. */
+  get endpointCount(): number {
+    return this.route.endpoints.length;
+  }
+
+  get servicePort(): string {
+    return this.route.servicePort;
+  }
+
+  /** Takes the route of the latest sync: opens the socket when it has endpoints, closes it when not. */
+  setRoute(route: ProxyRoute): void {
+    if (this.listening && route.endpoints.length === 0) this.options.log.info({ address: `${this.options.address}:${this.options.port}`, kind: this.options.kind }, 'no usable endpoints; closing the socket (connections are refused)');
+    this.route = route;
+    this.claim.want(route.endpoints.length > 0);
+  }
+
+  /** Stops listening and cuts the connections it spliced. */
+  async close(): Promise<void> {
+    for (const socket of this.connections) socket.destroy();
+    await this.claim.close();
+  }
+
+  private listen(): Promise<net.Server> {
+    const server = net.createServer({ allowHalfOpen: true, noDelay: true }, (client) => this.accept(client));
+    return new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ host: this.options.address, port: this.options.port, exclusive: true }, () => {
+        server.off('error', reject);
+        server.on('error', (error) => this.options.log.warn({ address: this.options.address, port: this.options.port, err: error.message }, 'listener failed'));
+        resolve(server);
+      });
+    });
+  }
+
+  private accept(client: net.Socket): void {
+    const route = this.route;
+    const clientIP = client.remoteAddress;
+    const tried = new Set<string>();
+    this.track(client);
+    client.on('error', () => client.destroy());
+    const attempt = (n: number): void => {
+      if (client.destroyed) return;
+      const endpoint = this.options.pick(route, clientIP, tried);
+      if (!endpoint) {
+        this.options.log.debug({ service: route.servicePort, client: clientIP, tried: [...tried] }, 'no endpoint accepted the connection');
+        this.options.onConnection?.(tried.size ? 'failed' : 'no_endpoint');
+        // A reset, as the REJECT rule's tcp-reset would answer.
+        client.resetAndDestroy();
+        return;
+      }
+      const upstream = net.connect({ host: endpoint.ip, port: endpoint.port, allowHalfOpen: true, noDelay: true });
+      const timer = setTimeout(() => upstream.destroy(new Error(`connect timeout after ${CONNECT_TIMEOUTS_MS[Math.min(n, 3)]} ms`)), CONNECT_TIMEOUTS_MS[Math.min(n, 3)]);
+      const abandon = () => upstream.destroy();
+      client.once('close', abandon);
+      upstream.once('connect', () => {
+        clearTimeout(timer);
+        client.off('close', abandon);
+        upstream.removeAllListeners('error');
+        this.splice(client, upstream);
+        this.options.onConnection?.('forwarded');
+      });
+      upstream.once('error', (error) => {
+        clearTimeout(timer);
+        client.off('close', abandon);
+        if (client.destroyed) return;
+        this.options.log.debug({ service: route.servicePort, endpoint: endpoint.key, err: error.message }, 'endpoint failed; trying the next');
+        tried.add(endpoint.key);
+        attempt(n + 1);
+      });
+    };
+    attempt(0);
+  }
+
+  /** Both directions, with back-pressure and half-close; an error on either side resets both. */
+  private splice(client: net.Socket, upstream: net.Socket): void {
+    this.track(upstream);
+    const reset = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('error', reset);
+    upstream.on('error', reset);
+    // A side that closed with data still unsent to it cannot take the rest: end the other too.
+    client.on('close', () => upstream.writableEnded || upstream.end());
+    upstream.on('close', () => client.writableEnded || client.end());
+    relay(client, upstream);
+    relay(upstream, client);
+  }
+
+  private track(socket: net.Socket): void {
+    this.connections.add(socket);
+    socket.once('close', () => this.connections.delete(socket));
+  }
+}
+
+/**
+ * One direction of a spliced connection: each chunk written on at once (fewer hops than a stream
+ * pipe, which matters for small request/response traffic), reading paused while the other side
+ * is full, and the end of one side's data passed on as a half-close.
+ */
+function relay(from: net.Socket, to: net.Socket): void {
+  from.on('data', (chunk: Buffer) => {
+    if (!to.write(chunk) && !from.isPaused()) {
+      from.pause();
+      to.once('drain', () => from.resume());
+    }
+  });
+  from.on('end', () => to.end());
+}
