@@ -1,14 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { labLayout } from './layout';
 import { planNetwork } from './network';
-import { processTable, type ProcessSpec } from './process-table';
+import { KUBELAB_BIN, processTable, type ProcessSpec } from './process-table';
 import { profiles } from './profiles';
 import { defaultTopology, parseTopology } from './topology';
 
 const DIR = '/tmp/kubelab-table-test';
 const byName = (table: ProcessSpec[], name: string) => table.find((p) => p.name === name)!;
 /** The arguments after `kubelab.js <component>`. */
-const flags = (spec: ProcessSpec) => spec.args.slice(2);
+/** A component's own flags: what follows `kubelab.js <component>` (node's own flags come before). */
+const flags = (spec: ProcessSpec) => spec.args.slice(spec.args.indexOf(KUBELAB_BIN) + 2);
+const component = (spec: ProcessSpec) => spec.args[spec.args.indexOf(KUBELAB_BIN) + 1];
 
 describe('the process table of a three-node lab', () => {
   const topology = defaultTopology();
@@ -29,7 +31,7 @@ describe('the process table of a three-node lab', () => {
       ['kubelet-kubelab-worker2', 'kubelab-worker2'],
       ['kube-proxy-kubelab-worker2', 'kubelab-worker2'],
     ]);
-    for (const p of table.slice(1)) expect(p.args[1]).toBe(p.name === 'store' ? 'store' : p.name.startsWith('kubelet-') ? 'kubelet' : p.name.startsWith('kube-proxy-') ? 'kube-proxy' : p.name);
+    for (const p of table.slice(1)) expect(component(p)).toBe(p.name === 'store' ? 'store' : p.name.startsWith('kubelet-') ? 'kubelet' : p.name.startsWith('kube-proxy-') ? 'kube-proxy' : p.name);
     expect(byName(table, 'kubelet-kubelab-worker').logFile).toBe(`${DIR}/logs/kubelet-kubelab-worker.log`);
   });
 

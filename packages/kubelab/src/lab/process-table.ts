@@ -36,7 +36,7 @@ export function processTable(layout: LabLayout, profile: Profile, natsServer: st
   const { ports, dir } = layout;
   const log = (name: string) => path.join(paths.logs(dir), `${name}.log`);
   const natsUrl = `nats://127.0.0.1:${ports.nats}`;
-  const kubelab = (component: string, args: string[]) => ({ command: process.execPath, args: [KUBELAB_BIN, component, ...args] });
+  const kubelab = (component: string, args: string[]) => ({ command: process.execPath, args: [...nodeFlags(component), KUBELAB_BIN, component, ...args] });
   const le = profile.leaderElection;
   const leaderElection = ['--leader-elect-lease-duration', le.leaseDuration, '--leader-elect-renew-deadline', le.renewDeadline, '--leader-elect-retry-period', le.retryPeriod];
   return [
@@ -214,3 +214,12 @@ function nodeProcesses(
     },
   ];
 }
+
+/**
+ * One kubelet runs per node, so its memory counts N times: a 1 MB young generation (instead of
+ * V8's default 16 MB semi-spaces) keeps an idle kubelet's RSS under 70 MB at no measurable cost.
+ */
+function nodeFlags(component: string): string[] {
+  return component === 'kubelet' ? ['--max-semi-space-size=1'] : [];
+}
+
