@@ -1,0 +1,187 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { waitFor } from '@kubelab/component-base';
+import { readCriLog } from './cri-log-reader';
+import { CriLogWriter } from './cri-log-writer';
+import { exited, readAll, RuntimeHarness, testContainer, testPod } from './testdata/harness';
+import { formatRFC3339Nano, parseRFC3339Nano } from './timestamp';
+
+const harness = new RuntimeHarness();
+const scratch: string[] = [];
+afterEach(async () => {
+  await harness.cleanup();
+  for (const dir of scratch.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const CRI_LINE = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,9})?Z) (stdout|stderr) ([FP]) (.*)$/;
+const never = new AbortController().signal;
+
+function scratchDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kubelab-crilog-'));
+  scratch.push(dir);
+  return dir;
+}
+
+describe('CriLogWriter', () => {
+  function writer(dir: string, maxLineBytes?: number) {
+    const sources = { stdout: path.join(dir, 'out'), stderr: path.join(dir, 'err') };
+    fs.writeFileSync(sources.stdout, '');
+    fs.writeFileSync(sources.stderr, '');
+    const logPath = path.join(dir, '0.log');
+    return { sources, logPath, w: new CriLogWriter({ logPath, sources, offsetsFile: path.join(dir, 'offsets'), maxLineBytes }) };
+  }
+
+  it("writes containerd's CRI lines: trailing \\r dropped, long lines cut into P lines, an unterminated last line as P", () => {
+    const dir = scratchDir();
+    const { sources, logPath, w } = writer(dir, 8);
+    fs.appendFileSync(sources.stdout, 'hello\r\n\n0123456789abc\ntail');
+    fs.appendFileSync(sources.stderr, 'oops\n');
+    w.pump();
+    w.finish();
+    const lines = fs.readFileSync(logPath, 'utf8').split('\n').slice(0, -1);
+    expect(lines.every((l) => CRI_LINE.test(l))).toBe(true);
+    expect(lines.map((l) => l.replace(/^\S+ /, ''))).toEqual([
+      'stdout F hello',
+      'stdout F ',
+      'stdout P 01234567',
+      'stdout F 89abc',
+      'stderr F oops',
+      'stdout P tail',
+    ]);
+  });
+
+  it('resumes where the previous writer stopped (a kubelet restart), keeping an incomplete line for later', () => {
+    const dir = scratchDir();
+    const { sources, logPath, w } = writer(dir);
+    fs.appendFileSync(sources.stdout, 'one\ntw');
+    w.pump();
+    w.close();
+    fs.appendFileSync(sources.stdout, 'o\nthree\n');
+    const next = new CriLogWriter({ logPath, sources, offsetsFile: path.join(dir, 'offsets') });
+    next.finish();
+    expect(
+      fs
+        .readFileSync(logPath, 'utf8')
+        .split('\n')
+        .slice(0, -1)
+        .map((l) => l.replace(/^\S+ /, '')),
+    ).toEqual(['stdout F one', 'stdout F two', 'stdout F three']);
+  });
+});
+
+describe('readCriLog', () => {
+  const t0 = 1_700_000_000_000_000_000n;
+  const at = (s: number) => formatRFC3339Nano(t0 + BigInt(s) * 1_000_000_000n);
+  function logFile(): string {
+    const file = path.join(scratchDir(), '0.log');
+    fs.writeFileSync(
+      file,
+      [
+        `${at(0)} stdout F first`,
+        `${at(1)} stderr F second`,
+        `${at(2)} stdout P par`,
+        `${at(3)} stdout F tial`,
+        `${at(4)} stdout F last`,
+        '',
+      ].join('\n'),
+    );
+    return file;
+  }
+
+  it('returns the program output, partial lines joined', async () => {
+    expect(await readAll(readCriLog(logFile(), {}, never))).toBe('first\nsecond\npartial\nlast\n');
+  });
+
+  it('tailLines counts the lines of the file', async () => {
+    expect(await readAll(readCriLog(logFile(), { tailLines: 1 }, never))).toBe('last\n');
+    expect(await readAll(readCriLog(logFile(), { tailLines: 3 }, never))).toBe('partial\nlast\n');
+    expect(await readAll(readCriLog(logFile(), { tailLines: 0 }, never))).toBe('');
+    expect(await readAll(readCriLog(logFile(), { tailLines: 100 }, never))).toBe('first\nsecond\npartial\nlast\n');
+  });
+
+  it('timestamps: one fixed-width RFC3339Nano prefix per line', async () => {
+    const out = await readAll(readCriLog(logFile(), { timestamps: true, tailLines: 3 }, never));
+    expect(out).toBe('2023-11-14T22:13:22.000000000Z partial\n2023-11-14T22:13:24.000000000Z last\n');
+  });
+
+  it('sinceTime skips older lines; limitBytes cuts the output', async () => {
+    const since = new Date(Number((t0 + 3_000_000_000n) / 1_000_000n));
+    expect(await readAll(readCriLog(logFile(), { sinceTime: since }, never))).toBe('tial\nlast\n');
+    expect(await readAll(readCriLog(logFile(), { limitBytes: 9 }, never))).toBe('first\nsec');
+    const now = Number(t0 / 1_000_000n) + 4_500;
+    expect(await readAll(readCriLog(logFile(), { sinceSeconds: 1 }, never, undefined, now))).toBe('last\n');
+  });
+
+  it('parses what it formats', () => {
+    expect(parseRFC3339Nano('2023-11-14T22:13:20.5Z')).toBe(t0 + 500_000_000n);
+    expect(formatRFC3339Nano(t0 + 120_000n)).toBe('2023-11-14T22:13:20.00012Z');
+  });
+});
+
+describe('ProcessRuntime logs', () => {
+  it('writes the CRI log under pods/<ns>_<name>_<uid>/<container>/<attempt>.log, stdout and stderr', async () => {
+    const rootDir = harness.newRootDir();
+    const runtime = harness.runtime({ rootDir });
+    const pod = testPod('logger');
+    const c = await runtime.startContainer(pod, testContainer('app', 'busybox', { command: ['sh', '-c', 'echo out; echo err >&2; printf "no newline"'] }));
+    expect(c.logPath).toBe(path.join(rootDir, 'pods', `default_logger_${pod.uid}`, 'app', '0.log'));
+    await exited(runtime, c.id);
+    const lines = fs.readFileSync(c.logPath, 'utf8').split('\n').slice(0, -1);
+    expect(lines.map((l) => CRI_LINE.exec(l)?.slice(3))).toEqual([
+      ['stdout', 'F', 'out'],
+      ['stderr', 'F', 'err'],
+      ['stdout', 'P', 'no newline'],
+    ]);
+    // The raw output files are gone once everything is in the CRI log.
+    expect(fs.readdirSync(path.dirname(path.dirname(c.logPath)))).toEqual(['app']);
+    expect(await readAll(runtime.readLogs(c.id, {}, never))).toBe('out\nerr\nno newline');
+  });
+
+  it('follow streams new lines and ends when the container has exited and everything is read', async () => {
+    const runtime = harness.runtime();
+    const c = await runtime.startContainer(
+      testPod('follow'),
+      testContainer('app', 'busybox', { command: ['sh', '-c', 'for i in 1 2 3; do echo line $i; sleep 0.1; done; exit 2'] }),
+    );
+    const chunks: string[] = [];
+    for await (const chunk of runtime.readLogs(c.id, { follow: true, timestamps: true }, never)) chunks.push(chunk.toString());
+    expect(runtime.getContainer(c.id)?.exitCode).toBe(2);
+    const text = chunks.join('');
+    expect(text).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z line 1\n\S+ line 2\n\S+ line 3\n$/);
+    // It streamed: the lines came in more than one piece.
+    expect(chunks.length).toBeGreaterThan(1);
+  });
+
+  it('follow ends when aborted', async () => {
+    const runtime = harness.runtime();
+    const c = await runtime.startContainer(testPod('abort'), testContainer('app', 'busybox', { command: ['sh', '-c', 'echo hi; sleep 30'] }));
+    const abort = new AbortController();
+    const seen: string[] = [];
+    const reading = (async () => {
+      for await (const chunk of runtime.readLogs(c.id, { follow: true }, abort.signal)) seen.push(chunk.toString());
+    })();
+    await waitFor(() => seen.join('') === 'hi\n', { what: 'the first line' });
+    abort.abort();
+    await reading;
+    expect(runtime.getContainer(c.id)?.state).toBe('running');
+  });
+
+  it("a restarted container writes the next attempt's file; the previous one stays", async () => {
+    const runtime = harness.runtime();
+    const pod = testPod('restarts');
+    const first = await runtime.startContainer(pod, testContainer('app', 'busybox', { command: ['echo', 'attempt 0'] }));
+    await exited(runtime, first.id);
+    const second = await runtime.startContainer(pod, testContainer('app', 'busybox', { command: ['echo', 'attempt 1'], attempt: 1 }));
+    await exited(runtime, second.id);
+    expect(path.basename(second.logPath)).toBe('1.log');
+    expect(await readAll(runtime.readLogs(first.id, {}, never))).toBe('attempt 0\n');
+    expect(await readAll(runtime.readLogs(second.id, { tailLines: 1 }, never))).toBe('attempt 1\n');
+  });
+
+  it('readLogs of an unknown container fails', async () => {
+    const runtime = harness.runtime();
+    await expect(readAll(runtime.readLogs('kubelab://nope', {}, never))).rejects.toThrow(/not found/);
+  });
+});
