@@ -21,6 +21,12 @@ export interface ImageDefinition {
   env?: Record<string, string>;
   /** For Pulled events ("Image size: N bytes"). */
   sizeBytes: number;
+  /**
+   * ENV that depends on the tag, as each tag of a real image is built with its own
+   * (nginx:1.25.3 sets NGINX_VERSION=1.25.3). resolveImage merges it into `env`; consumers of a
+   * ResolvedImage only read `env`.
+   */
+  envForTag?: (tag: string | undefined) => Record<string, string>;
 }
 
 /** What a reference resolves to: the catalogue entry and the names Kubernetes shows. */

@@ -1,0 +1,58 @@
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt, httpRequest, killAll, rssBytes, startImage } from '../testing/harness';
+
+beforeAll(() => ensureBuilt(), 120_000);
+afterEach(() => killAll());
+
+const MiB = 1024 * 1024;
+
+describe('blux2/hello-server', () => {
+  it('1.6 greets on 8080, answers /health, /healthz and /metrics, and logs as the Go program does', async () => {
+    const server = await startImage('blux2/hello-server:1.6', { port: 8080, args: ['--flag'] });
+    const base = `http://${server.ip}:8080`;
+    const hello = await httpRequest(`${base}/`);
+    expect(hello).toMatchObject({ status: 200, body: "Hello, world! Let's learn Kubernetes!" });
+    expect(hello.headers['content-type']).toBe('text/plain; charset=utf-8');
+    expect(await httpRequest(`${base}/healthz`)).toMatchObject({ status: 200, body: 'OK' });
+    expect(await httpRequest(`${base}/health`)).toMatchObject({ status: 200, body: 'OK' });
+    expect(await httpRequest(`${base}/nope`)).toMatchObject({ status: 404, body: '404 page not found\n' });
+    const metrics = await httpRequest(`${base}/metrics`);
+    expect(metrics.status).toBe(200);
+    expect(metrics.body).toContain('http_requests_total{code="200",path="/"} 1\n');
+    expect(metrics.body).toContain('http_requests_total{code="200",path="/healthz"} 1\n');
+    expect(metrics.body).toMatch(/^process_resident_memory_bytes \d+$/m);
+    expect(metrics.body).toContain('# TYPE http_requests_total counter');
+
+    const stopped = await server.stop();
+    expect(stopped.code).toBe(2); // a Go binary as PID 1 on SIGTERM
+    const lines = server.stderr().trim().split('\n');
+    expect(lines[0]).toMatch(/^\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2} Starting server on port 8080$/);
+    expect(lines.filter((line) => line.endsWith(' Health Status OK'))).toHaveLength(2);
+    expect(lines.some((line) => / GET \/ 200$/.test(line))).toBe(true);
+  });
+
+  it('listens on $PORT', async () => {
+    const server = await startImage('blux2/hello-server:1.8', { port: 8081, env: { PORT: '8081' } });
+    expect((await httpRequest(`http://${server.ip}:8081/`)).status).toBe(200);
+    expect(server.stderr()).toContain('Starting server on port 8081');
+  });
+
+  it('1.7 keeps at least 4 MiB resident per request to /; 1.8 does not', async () => {
+    const leaky = await startImage('blux2/hello-server:1.7', { port: 8080 });
+    const fixed = await startImage('blux2/hello-server:1.8', { port: 8080 });
+    // Warm both up (first requests compile code and grow the heap once).
+    for (const server of [leaky, fixed]) for (let i = 0; i < 3; i++) await httpRequest(`http://${server.ip}:8080/`);
+
+    const leakyGrowth: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const before = rssBytes(leaky.pid);
+      await httpRequest(`http://${leaky.ip}:8080/`);
+      leakyGrowth.push(rssBytes(leaky.pid) - before);
+    }
+    for (const growth of leakyGrowth) expect(growth).toBeGreaterThanOrEqual(4 * MiB);
+
+    const before = rssBytes(fixed.pid);
+    for (let i = 0; i < 5; i++) await httpRequest(`http://${fixed.ip}:8080/`);
+    expect(rssBytes(fixed.pid) - before).toBeLessThan(4 * MiB);
+  });
+});
