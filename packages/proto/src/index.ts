@@ -2,6 +2,9 @@ export { loadEtcdApi, ETCD_PROTO_OPTIONS, PROTO_ROOT } from './etcd';
 export type { EtcdApi } from './etcd';
 export { loadObjectsApi, STATUS_METADATA_KEY } from './objects';
 export type { ObjectsApi } from './objects';
+export { loadKubeletApi, KUBELET_PROTO_OPTIONS } from './kubelet';
+export type { KubeletApi } from './kubelet';
+export type { ContainerLogsRequest, LogChunk, PortForwardRequest, PortForwardResponse, PortForwardStart, StreamRequest, StreamResponse, StreamStart, TerminalSize } from './kubelet-messages';
 export type {
   BindRequest,
   CreateRequest,

@@ -1,4 +1,5 @@
 import * as http from 'node:http';
+import type * as net from 'node:net';
 import type { Logger } from '@kubelab/component-base';
 import { Aggregator } from './aggregator/aggregator';
 import { Errors } from './errors';
@@ -8,6 +9,7 @@ import { sendError, sendJson } from './endpoints/http-io';
 import { openapiV3 } from './endpoints/openapi';
 import { parseRequestPath } from './endpoints/request-info';
 import { handleResource, type HandlerContext } from './endpoints/resource-handler';
+import { PodStreaming } from './streaming/pod-streaming';
 import type { ObjectStore } from './storage/object-store';
 
 export interface ApiServerOptions {
@@ -19,6 +21,8 @@ export interface ApiServerOptions {
   /** Milliseconds between availability checks of every APIService (besides one on each change). */
   apiServiceCheckIntervalMs?: number;
   admission?: AdmissionConfig;
+  /** --service-cluster-ip-range: where ClusterIPs come from. */
+  serviceClusterIPRange?: string;
 }
 
 /**
@@ -26,10 +30,11 @@ export interface ApiServerOptions {
  * handler. Each request is logged at debug level with its verb, path, status and latency.
  */
 export function createApiServer(options: ApiServerOptions): { server: http.Server; registry: GenericRegistry; aggregator: Aggregator; closeWatches(): void } {
-  const registry = new GenericRegistry(options.store, undefined, options.admission);
+  const registry = new GenericRegistry(options.store, undefined, options.admission, options.serviceClusterIPRange);
   const aggregator = new Aggregator({ registry, log: options.log, checkIntervalMs: options.apiServiceCheckIntervalMs ?? 5_000 });
-  const ctx: HandlerContext = { registry, bookmarkIntervalMs: options.bookmarkIntervalMs, watches: new Set() };
-  const server = http.createServer((req, res) => {
+  const streaming = new PodStreaming({ registry, log: options.log });
+  const ctx: HandlerContext = { registry, bookmarkIntervalMs: options.bookmarkIntervalMs, watches: new Set(), streaming };
+  const serve = (req: http.IncomingMessage, res: http.ServerResponse) => {
     const started = performance.now();
     res.on('finish', () => options.log.debug({ verb: req.method, path: req.url, code: res.statusCode, ms: Math.round(performance.now() - started) }, 'request'));
     route(req, res).catch((error: unknown) => {
@@ -37,8 +42,18 @@ export function createApiServer(options: ApiServerOptions): { server: http.Serve
       if (!(error instanceof Error && error.name === 'ApiError')) options.log.error({ err: (error as Error).message, stack: (error as Error).stack, path: req.url }, 'request failed');
       sendError(res, error instanceof Error && error.name === 'ApiError' ? error : Errors.internal(status.message));
     });
-  });
+  };
+  const server = http.createServer(serve);
   server.keepAliveTimeout = 65_000;
+  // kubectl exec / attach / port-forward upgrade to WebSocket or SPDY; any other upgrade request is answered as a plain one.
+  server.on('upgrade', (req: http.IncomingMessage, socket: net.Socket, head: Buffer) => {
+    if (streaming.handleUpgrade(req, socket, head)) return;
+    const res = new http.ServerResponse(req);
+    res.assignSocket(socket);
+    res.shouldKeepAlive = false;
+    res.on('finish', () => socket.end());
+    serve(req, res);
+  });
 
   async function route(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://apiserver');
@@ -93,6 +108,7 @@ export function createApiServer(options: ApiServerOptions): { server: http.Serve
     aggregator,
     closeWatches() {
       for (const close of ctx.watches) close();
+      streaming.close();
     },
   };
 }

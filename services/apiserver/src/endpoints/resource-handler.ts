@@ -14,12 +14,15 @@ import type { ResourceRequest } from './request-info';
 import { listSelected, objectFilter } from './selectors';
 import { negotiate, toTable } from './table';
 import { serveWatch } from './watch';
+import type { PodStreaming } from '../streaming/pod-streaming';
 
 export interface HandlerContext {
   registry: GenericRegistry;
   bookmarkIntervalMs: number;
   /** Closes every open watch (at shutdown). */
   watches: Set<() => void>;
+  /** pods/log, exec, attach, portforward (through the pod's kubelet), pods/proxy and services/proxy: streaming/. */
+  streaming?: PodStreaming;
 }
 
 /** Serves one request on a resource: the verbs of Kubernetes' REST API, by method and path. */
@@ -33,6 +36,7 @@ export async function handleResource(ctx: HandlerContext, target: ResourceReques
   const dryRun = q.getAll('dryRun').includes('All');
   const rendering = negotiate(req.headers.accept, q.get('includeObject'));
   const sub = target.subresource;
+  if (ns && target.name && ctx.streaming?.serves(type, sub)) return ctx.streaming.serve(type, sub, ns, target.name, url, req, res);
   if (sub && !(type.subresources ?? []).includes(sub as never)) throw Errors.notFoundPath();
   const method = req.method ?? 'GET';
   if (type.review) {
@@ -87,7 +91,7 @@ export async function handleResource(ctx: HandlerContext, target: ResourceReques
 
   const name = target.name;
   if (sub === 'scale') return handleScale(ctx, type, ns, name, method, req, res, dryRun);
-  if (sub === 'binding' || sub === 'eviction' || sub === 'log' || sub === 'proxy') {
+  if (sub === 'binding' || sub === 'eviction' || sub === 'proxy') {
     return handlePodSubresource(ctx, type, ns, name, sub, method, req, res, dryRun);
   }
   const subresource = sub === 'status' || sub === 'finalize' ? sub : undefined;
@@ -192,7 +196,7 @@ const SCALE_TYPE: ResourceType = { group: 'autoscaling', version: 'v1', kind: 'S
 /** The Status a binding or an eviction answers with. */
 const CREATED = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 };
 
-/** pods/binding (the scheduler's write, shared with gRPC Bind), pods/eviction; log and proxy need the kubelet (issue 5). */
+/** pods/binding (the scheduler's write, shared with gRPC Bind), pods/eviction. (log, exec, attach, portforward: streaming/.) */
 async function handlePodSubresource(ctx: HandlerContext, type: ResourceType, ns: string | undefined, name: string, sub: string, method: string, req: IncomingMessage, res: ServerResponse, dryRun: boolean): Promise<void> {
   if (sub === 'binding' && method === 'POST') {
     const binding = parseJson(await readBody(req)) as { metadata?: { uid?: string }; target?: { name?: string } };
