@@ -144,7 +144,10 @@ export class ObjectStore {
       const result = await this.etcd.update(key, Buffer.from(JSON.stringify(stored)), Number(kv.mod_revision));
       if (result.succeeded) return fromStored(type, stored, result.revision);
       if (!result.current) throw Errors.notFound(type, name);
-      if (pinned || attempt >= 10) throw Errors.conflict(type, name);
+      // Someone wrote in between: compute again on what is there now. A write pinned by its
+      // caller to the older version then fails above with 409; a patch (whose version is just the
+      // one it was applied to) is applied again, as Kubernetes' GuaranteedUpdate does.
+      if (attempt >= 10) throw Errors.conflict(type, name);
     }
   }
 

@@ -16,5 +16,20 @@ export function defaultPodSpec(spec: Record<string, unknown>): void {
     c.terminationMessagePolicy ??= 'File';
     c.resources ??= {};
     canonicalizeResources(c.resources as Resources);
+    for (const port of (c.ports as Array<Record<string, unknown>>) ?? []) port.protocol ??= 'TCP';
+    for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe']) if (c[probe]) defaultProbe(c[probe] as Record<string, unknown>);
+  }
+}
+
+/** SetDefaults_Probe and SetDefaults_HTTPGetAction: what `kubectl describe pod` then prints as delay=, timeout=, #success=... */
+function defaultProbe(probe: Record<string, unknown>): void {
+  probe.timeoutSeconds ??= 1;
+  probe.periodSeconds ??= 10;
+  probe.successThreshold ??= 1;
+  probe.failureThreshold ??= 3;
+  const httpGet = probe.httpGet as Record<string, unknown> | undefined;
+  if (httpGet) {
+    httpGet.path ??= '/';
+    httpGet.scheme ??= 'HTTP';
   }
 }
