@@ -38,9 +38,10 @@ export function createApiServer(options: ApiServerOptions): { server: http.Serve
     const started = performance.now();
     res.on('finish', () => options.log.debug({ verb: req.method, path: req.url, code: res.statusCode, ms: Math.round(performance.now() - started) }, 'request'));
     route(req, res).catch((error: unknown) => {
-      const status = Errors.internal(error).status;
-      if (!(error instanceof Error && error.name === 'ApiError')) options.log.error({ err: (error as Error).message, stack: (error as Error).stack, path: req.url }, 'request failed');
-      sendError(res, error instanceof Error && error.name === 'ApiError' ? error : Errors.internal(status.message));
+      if (error instanceof Error && error.name === 'ApiError') return sendError(res, error);
+      // Anything else is a 500 InternalError, "Internal error occurred: <message>", wrapped once (apimachinery's internalApiError).
+      options.log.error({ err: (error as Error)?.message, stack: (error as Error)?.stack, path: req.url }, 'request failed');
+      sendError(res, Errors.internal(error));
     });
   };
   const server = http.createServer(serve);

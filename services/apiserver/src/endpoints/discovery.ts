@@ -96,8 +96,13 @@ function resourceEntry(type: ResourceType): object {
   };
 }
 
+/**
+ * A kind's subresources as a 1.32 apiserver lists them: by name (its installer sorts the paths),
+ * the connect ones (exec, attach, portforward, proxy) with their options kind (PodExecOptions,
+ * ServiceProxyOptions...).
+ */
 function subresourceEntries(type: ResourceType): object[] {
-  return (type.subresources ?? []).map((sub) => {
+  return [...(type.subresources ?? [])].sort().map((sub) => {
     const base = { name: `${type.resource}/${sub}`, singularName: '', namespaced: type.namespaced };
     switch (sub) {
       case 'status':
@@ -112,8 +117,14 @@ function subresourceEntries(type: ResourceType): object[] {
         return { ...base, group: 'policy', version: 'v1', kind: 'Eviction', verbs: ['create'] };
       case 'log':
         return { ...base, kind: type.kind, verbs: ['get'] };
+      case 'exec':
+        return { ...base, kind: 'PodExecOptions', verbs: ['create', 'get'] };
+      case 'attach':
+        return { ...base, kind: 'PodAttachOptions', verbs: ['create', 'get'] };
+      case 'portforward':
+        return { ...base, kind: 'PodPortForwardOptions', verbs: ['create', 'get'] };
       case 'proxy':
-        return { ...base, kind: type.resource === 'nodes' ? 'NodeProxyOptions' : 'ServiceProxyOptions', verbs: ['create', 'delete', 'get', 'patch', 'update'] };
+        return { ...base, kind: `${type.kind}ProxyOptions`, verbs: ['create', 'delete', 'get', 'patch', 'update'] };
     }
   });
 }

@@ -1,8 +1,9 @@
-import { failureStatus, FieldPath, isNotFound, required } from '@kubelab/apimachinery';
+import { FieldPath, isNotFound, required } from '@kubelab/apimachinery';
 import { ApiError, Errors } from '../errors';
 import type { ObjectStore } from '../storage/object-store';
 import { carrySystemMeta, fillSystemMeta, generateName, timestamp, validateObjectMeta } from './object-meta';
 import { admitDefaultTolerationSeconds } from './admission/default-toleration-seconds';
+import { admitNamespaceLifecycle } from './admission/namespace-lifecycle';
 import { admitPodPriority } from './admission/pod-priority';
 import { namespaces } from './resources/namespaces';
 import { pods } from './resources/pods';
@@ -71,7 +72,8 @@ export class GenericRegistry {
     type.strategy.prepareForCreate?.(object);
     const errors = [...validateObjectMeta(object, type.kind), ...(type.strategy.validate?.(object) ?? []), ...(type.strategy.validateCreate?.(object) ?? [])];
     if (errors.length) throw Errors.invalid(type, name, errors);
-    if (type.namespaced) await this.admitNamespace(namespace!);
+    // NamespaceLifecycle admission (it sees the name before a generateName is drawn).
+    if (type.namespaced) await admitNamespaceLifecycle(this.store, type, namespace!, body.metadata?.name || body.metadata?.generateName || 'Unknown');
     if (type.kind === 'Service') await this.serviceAllocator.allocate(object);
     if (options.dryRun) {
       await this.store.get(type, namespace, name).then(
@@ -217,18 +219,6 @@ export class GenericRegistry {
   private async admitPod(pod: KubeObject): Promise<void> {
     await admitPodPriority(pod, this.store);
     admitDefaultTolerationSeconds(pod, this.admission.defaultNotReadyTolerationSeconds, this.admission.defaultUnreachableTolerationSeconds);
-  }
-
-  /** NamespaceLifecycle admission: no new objects in a namespace that is missing or going away. */
-  private async admitNamespace(namespace: string): Promise<void> {
-    const ns = await this.store.getCached(namespaces, undefined, namespace);
-    if (ns.metadata.deletionTimestamp || ns.status?.phase === 'Terminating') {
-      throw new ApiError(
-        failureStatus(403, 'Forbidden', `unable to create new content in namespace ${namespace} because it is being terminated`, {
-          causes: [{ reason: 'NamespaceTerminating', message: `namespace ${namespace} is being terminated`, field: 'metadata.namespace' }],
-        }),
-      );
-    }
   }
 
   private checkTypeMeta(type: ResourceType, object: KubeObject): void {

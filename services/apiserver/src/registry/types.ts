@@ -58,8 +58,11 @@ export interface ResourceType {
    * so the registry, strategy, printer, selectors and watches only ever see this version.
    */
   convert?: Conversion;
-  /** Subresources served besides the object itself. */
-  subresources?: Array<'status' | 'finalize' | 'scale' | 'binding' | 'log' | 'eviction' | 'proxy'>;
+  /**
+   * Subresources served besides the object itself, as discovery lists them (a pod's log, exec,
+   * attach, portforward and proxy, and a service's proxy, are served by streaming/).
+   */
+  subresources?: Array<'status' | 'finalize' | 'scale' | 'binding' | 'log' | 'eviction' | 'proxy' | 'exec' | 'attach' | 'portforward'>;
   /** Main-resource updates keep the old status (true for every kind with a status subresource). */
   strategy: Strategy;
   printer: Printer;

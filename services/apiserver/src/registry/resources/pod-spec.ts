@@ -2,7 +2,8 @@ import { canonicalizeResources, type Resources } from './resources';
 
 /**
  * The defaults of every pod spec, a pod's own or a workload's template (Kubernetes'
- * SetDefaults_PodSpec and SetDefaults_Container), with resource amounts made canonical.
+ * SetDefaults_PodSpec and SetDefaults_Container, with their probes, ports and fieldRefs), with
+ * resource amounts made canonical.
  */
 export function defaultPodSpec(spec: Record<string, unknown>): void {
   spec.restartPolicy ??= 'Always';
@@ -16,20 +17,33 @@ export function defaultPodSpec(spec: Record<string, unknown>): void {
     c.terminationMessagePolicy ??= 'File';
     c.resources ??= {};
     canonicalizeResources(c.resources as Resources);
-    for (const port of (c.ports as Array<Record<string, unknown>>) ?? []) port.protocol ??= 'TCP';
+    for (const port of (c.ports as Array<Record<string, unknown>>) ?? []) port.protocol ||= 'TCP';
     for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe']) if (c[probe]) defaultProbe(c[probe] as Record<string, unknown>);
+    for (const env of (c.env as Array<{ valueFrom?: { fieldRef?: Record<string, unknown> } }>) ?? []) defaultFieldRef(env?.valueFrom?.fieldRef);
   }
+  // The downward API's other ObjectFieldSelectors: downwardAPI volumes, and projected ones.
+  type Items = { items?: Array<{ fieldRef?: Record<string, unknown> }> };
+  for (const volume of (spec.volumes as Array<{ downwardAPI?: Items; projected?: { sources?: Array<{ downwardAPI?: Items }> } }>) ?? []) {
+    const lists = [volume?.downwardAPI, ...(volume?.projected?.sources ?? []).map((source) => source?.downwardAPI)];
+    for (const list of lists) for (const item of list?.items ?? []) defaultFieldRef(item?.fieldRef);
+  }
+}
+
+/** SetDefaults_ObjectFieldSelector: a fieldRef's apiVersion is "v1" unless given. */
+function defaultFieldRef(fieldRef: Record<string, unknown> | undefined): void {
+  if (fieldRef && typeof fieldRef === 'object' && !fieldRef.apiVersion) fieldRef.apiVersion = 'v1';
 }
 
 /** SetDefaults_Probe and SetDefaults_HTTPGetAction: what `kubectl describe pod` then prints as delay=, timeout=, #success=... */
 function defaultProbe(probe: Record<string, unknown>): void {
-  probe.timeoutSeconds ??= 1;
-  probe.periodSeconds ??= 10;
-  probe.successThreshold ??= 1;
-  probe.failureThreshold ??= 3;
+  // As the Go defaulters, a zero (Go's unset) is defaulted too.
+  probe.timeoutSeconds ||= 1;
+  probe.periodSeconds ||= 10;
+  probe.successThreshold ||= 1;
+  probe.failureThreshold ||= 3;
   const httpGet = probe.httpGet as Record<string, unknown> | undefined;
   if (httpGet) {
-    httpGet.path ??= '/';
-    httpGet.scheme ??= 'HTTP';
+    httpGet.path ||= '/';
+    httpGet.scheme ||= 'HTTP';
   }
 }

@@ -109,7 +109,7 @@ export const pods: ResourceType = {
   shortNames: ['po'],
   categories: ['all'],
   namespaced: true,
-  subresources: ['status', 'binding', 'log', 'eviction'],
+  subresources: ['attach', 'binding', 'eviction', 'exec', 'log', 'portforward', 'proxy', 'status'],
   strategy: {
     prepareForCreate(pod) {
       const spec = (pod.spec ??= {}) as Record<string, unknown>;

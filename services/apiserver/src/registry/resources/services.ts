@@ -70,17 +70,18 @@ export const services: ResourceType = {
   strategy: {
     prepareForCreate(service) {
       const spec = (service.spec ??= {}) as ServiceSpec & Record<string, unknown>;
-      spec.type ??= 'ClusterIP';
-      spec.sessionAffinity ??= 'None';
+      spec.type ||= 'ClusterIP';
+      spec.sessionAffinity ||= 'None';
       if (spec.type !== 'ExternalName') {
         spec.ipFamilies ??= ['IPv4'];
         spec.ipFamilyPolicy ??= 'SingleStack';
-        spec.internalTrafficPolicy ??= 'Cluster';
+        spec.internalTrafficPolicy ||= 'Cluster';
       }
-      if (spec.type === 'NodePort' || spec.type === 'LoadBalancer') spec.externalTrafficPolicy ??= 'Cluster';
+      if (spec.type === 'NodePort' || spec.type === 'LoadBalancer') spec.externalTrafficPolicy ||= 'Cluster';
       for (const p of spec.ports ?? []) {
-        p.protocol ??= 'TCP';
-        p.targetPort ??= p.port;
+        p.protocol ||= 'TCP';
+        // SetDefaults_Service: a missing, 0 or "" targetPort is the port.
+        if (p.targetPort === undefined || p.targetPort === 0 || p.targetPort === '') p.targetPort = p.port;
       }
       service.status = { loadBalancer: {} };
     },
