@@ -37,7 +37,7 @@ describe('kube-proxy: Services really route', () => {
     const healthz = await fetch(`${proxy.healthzUrl}/healthz`);
     expect(healthz.status).toBe(200);
     expect(healthz.headers.get('content-type')).toBe('application/json');
-    expect(Object.keys(await healthz.json())).toEqual(['lastUpdated', 'currentTime', 'nodeEligible']);
+    expect(Object.keys((await healthz.json()) as object)).toEqual(['lastUpdated', 'currentTime', 'nodeEligible']);
   });
 
   it('spreads connections round-robin over the ready endpoints', async () => {

@@ -117,9 +117,9 @@ describe('cluster DNS', () => {
   it('answers a headless Service with its ready endpoints, and each endpoint by hostname or dashed IP', async () => {
     const { ip, dns } = await setUp();
     const all = await query(dns, 'db.default.svc.cluster.local', 'A');
-    expect(all.answers!.map((a) => a.data).sort()).toEqual([ip(31), ip(32)].sort());
-    expect((await query(dns, 'db-0.db.default.svc.cluster.local', 'A')).answers!.map((a) => a.data)).toEqual([ip(31)]);
-    expect((await query(dns, `${ip(32).replace(/\./g, '-')}.db.default.svc.cluster.local`, 'A')).answers!.map((a) => a.data)).toEqual([ip(32)]);
+    expect(all.answers!.map((a) => (a as { data: unknown }).data).sort()).toEqual([ip(31), ip(32)].sort());
+    expect((await query(dns, 'db-0.db.default.svc.cluster.local', 'A')).answers!.map((a) => (a as { data: unknown }).data)).toEqual([ip(31)]);
+    expect((await query(dns, `${ip(32).replace(/\./g, '-')}.db.default.svc.cluster.local`, 'A')).answers!.map((a) => (a as { data: unknown }).data)).toEqual([ip(32)]);
     expect((await query(dns, `${ip(33).replace(/\./g, '-')}.db.default.svc.cluster.local`, 'A')).rcode).toBe('NXDOMAIN');
   });
 
@@ -129,8 +129,8 @@ describe('cluster DNS', () => {
     expect(web.answers).toEqual([expect.objectContaining({ type: 'SRV', ttl: 5, data: { priority: 0, weight: 100, port: 80, target: 'web.default.svc.cluster.local' } })]);
     expect(web.additionals).toEqual([expect.objectContaining({ type: 'A', name: 'web.default.svc.cluster.local', data: ip(100) })]);
     const db = await query(dns, '_redis._tcp.db.default.svc.cluster.local', 'SRV');
-    expect(db.answers!.map((a) => (a.data as { target: string }).target).sort()).toEqual(['db-0.db.default.svc.cluster.local', `${ip(32).replace(/\./g, '-')}.db.default.svc.cluster.local`].sort());
-    expect(db.answers!.map((a) => (a.data as { weight: number }).weight)).toEqual([50, 50]);
+    expect(db.answers!.map((a) => ((a as { data: unknown }).data as { target: string }).target).sort()).toEqual(['db-0.db.default.svc.cluster.local', `${ip(32).replace(/\./g, '-')}.db.default.svc.cluster.local`].sort());
+    expect(db.answers!.map((a) => ((a as { data: unknown }).data as { weight: number }).weight)).toEqual([50, 50]);
     expect((await query(dns, '_nope._tcp.web.default.svc.cluster.local', 'SRV')).rcode).toBe('NXDOMAIN');
   });
 

@@ -1,3 +1,4 @@
+import { podStatusColumns } from '../../../apiserver/src/registry/resources/pods';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PodStatus } from '../status/api-types';
 import { podWorkersEnv, type PodWorkersEnv } from './testing/harness';
@@ -11,7 +12,6 @@ afterEach(async () => {
 const web = (name: string, e: PodWorkersEnv) => e.status(name).containerStatuses?.[0];
 
 async function columns(e: PodWorkersEnv, name: string): Promise<string> {
-  const { podStatusColumns } = await import('../../../apiserver/src/registry/resources/pods');
   const c = podStatusColumns(e.pod(name)!, new Date(e.clock.now()));
   return `${c.ready} ${c.reason} ${c.restarts.split(' ')[0]}`;
 }

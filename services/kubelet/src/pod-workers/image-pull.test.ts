@@ -1,3 +1,4 @@
+import { podStatusColumns } from '../../../apiserver/src/registry/resources/pods';
 import { afterEach, describe, expect, it } from 'vitest';
 import { podWorkersEnv, type PodWorkersEnv } from './testing/harness';
 
@@ -11,7 +12,6 @@ const NOT_FOUND = 'rpc error: code = NotFound desc = failed to pull and unpack i
 const waiting = (e: PodWorkersEnv, name: string) => e.status(name).containerStatuses?.[0]?.state.waiting;
 
 async function status(e: PodWorkersEnv, name: string): Promise<string> {
-  const { podStatusColumns } = await import('../../../apiserver/src/registry/resources/pods');
   return podStatusColumns(e.pod(name)!, new Date(e.clock.now())).reason;
 }
 

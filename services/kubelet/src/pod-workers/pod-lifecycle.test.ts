@@ -1,3 +1,5 @@
+import { ContainerStartError as FakeContainerStartError } from './testing/fake-runtime';
+import { podStatusColumns } from '../../../apiserver/src/registry/resources/pods';
 import { afterEach, describe, expect, it } from 'vitest';
 import { podWorkersEnv, NODE_IP, type PodWorkersEnv } from './testing/harness';
 
@@ -47,7 +49,6 @@ describe('PodWorkers: a pod starts', () => {
 
 /** READY, STATUS and RESTARTS as `kubectl get pods` prints them (the apiserver's own printer). */
 async function columns(e: PodWorkersEnv, name: string): Promise<string> {
-  const { podStatusColumns } = await import('../../../apiserver/src/registry/resources/pods');
   const c = podStatusColumns(e.pod(name)!, new Date(e.clock.now()));
   return `${c.ready} ${c.reason} ${c.restarts}`;
 }
@@ -166,7 +167,7 @@ describe('PodWorkers: containers that cannot start', () => {
   it('a start error shows RunContainerError with StartError in lastState, then CrashLoopBackOff', async () => {
     env = await podWorkersEnv();
     const e = env;
-    const { ContainerStartError } = await import('./testing/fake-runtime');
+    const ContainerStartError = FakeContainerStartError;
     e.runtime.startErrors.set('web', { error: new ContainerStartError('failed to create containerd task: exec: "nope": executable file not found in $PATH'), sticky: true });
     await e.createPod('broken', { containers: [nginx] });
     await e.until('CrashLoopBackOff', () => e.status('broken').containerStatuses?.[0]?.state.waiting?.reason === 'CrashLoopBackOff');

@@ -1,3 +1,4 @@
+import { PodIPAllocator } from '../network/ipam';
 import { Resources } from '@kubelab/client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeProbes } from './testing/fake-probes';
@@ -144,7 +145,7 @@ describe('kubelet restart', () => {
     await e.until('orphan removed', () => runtime.listContainers(gone.metadata.uid).length === 0);
     expect(runtime.stops.map((s) => s.name)).toEqual(['web']);
     expect(runtime.starts).toEqual([]);
-    const fresh = new (await import('../network/ipam')).PodIPAllocator({ cidr: '127.244.1.0/24', stateFile: e.stateFile });
+    const fresh = new PodIPAllocator({ cidr: '127.244.1.0/24', stateFile: e.stateFile });
     expect(fresh.get(gone.metadata.uid!)).toBeUndefined();
     expect(fresh.podUids()).toHaveLength(1);
     expect(workers.runningPods().map((p) => p.name)).toEqual(['stays']);

@@ -468,7 +468,7 @@ describe('kubectl logs, exec, attach and port-forward through the apiserver to t
     expect((await kubectl(['get', '--raw', '/api/v1/namespaces/default/services/web:80/proxy/svc'])).stdout).toBe('hello from web: /svc');
     expect((await kubectl(['get', '--raw', '/api/v1/namespaces/default/services/web:http/proxy/'])).stdout).toBe('hello from web: /');
     const missing = await fetch(`${apiserver.url}/api/v1/namespaces/default/services/web:81/proxy/`);
-    expect([missing.status, (await missing.json()).message]).toEqual([503, 'no service port 81 found for service "web"']);
+    expect([missing.status, ((await missing.json()) as { message: string }).message]).toEqual([503, 'no service port 81 found for service "web"']);
     const down = await fetch(`${apiserver.url}/api/v1/namespaces/default/pods/ghost:80/proxy/`);
     expect([down.status, await down.json()]).toEqual([503, expect.objectContaining({ reason: 'ServiceUnavailable', message: `error trying to reach service: dial tcp 127.${X}.${Y}.11:80: connect: connection refused` })]);
   });

@@ -91,7 +91,7 @@ describe('SPDY header compression', () => {
     const decompress = new HeaderCompression('decompress');
     const blocks = [{ streamtype: ['error'], port: ['8080'], requestid: ['0'] }, { streamtype: ['data'], port: ['8080'], requestid: ['0'] }, {}];
     const compressed = [];
-    for (const headers of blocks) compressed.push(await compress.process(encodeHeaderBlock(headers)));
+    for (const headers of blocks) compressed.push(await compress.process(encodeHeaderBlock(headers as Record<string, string[]>)));
     // The zlib header (with the dictionary's id) only leads the first block.
     expect(compressed[0]!.readUInt32BE(2)).toBe(adler32(SPDY_DICTIONARY));
     expect(compressed[1]!.length).toBeLessThan(compressed[0]!.length);
@@ -128,7 +128,7 @@ class TestClient {
   }
 
   async open(id: number, headers: Record<string, string[]>, flags = 0): Promise<Buffer> {
-    return encodeSynStream(id, await this.compress.process(encodeHeaderBlock(headers)), { flags });
+    return encodeSynStream(id, await this.compress.process(encodeHeaderBlock(headers as Record<string, string[]>)), { flags });
   }
 
   /** Header blocks (de)compress on zlib's thread pool: frames come out a moment later. */
