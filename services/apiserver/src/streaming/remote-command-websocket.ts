@@ -9,8 +9,7 @@ const LOW_WATER_MARK = 256 * 1024;
 
 /**
  * exec / attach over a WebSocket with the channel protocol (what kubectl 1.30+ speaks first:
- * v5.channel.k8s.io). An empty message on the lowest output channel says the streams are ready;
- * stdout and stderr go out on channels 1 and 2, the final Status on channel 3, then a normal
+ * v5.channel.k8s.io): stdout and stderr go out on channels 1 and 2, the final Status on channel 3, then a normal
  * close (1000), which kubectl reads as the end of every stream.
  */
 export function serveRemoteCommandWebSocket(ws: WebSocket, protocol: ChannelProtocol, client: KubeletClient, target: RemoteCommandTarget, log: Logger): void {
@@ -40,7 +39,9 @@ export function serveRemoteCommandWebSocket(ws: WebSocket, protocol: ChannelProt
       if (ws.readyState === ws.OPEN) ws.close(1000);
     },
   }, log);
-  send(target.stdout ? Channel.stdout : target.stderr ? Channel.stderr : Channel.error, Buffer.alloc(0));
+  // Kubernetes' own server sends an empty "ready" message on the lowest output channel here. kubectl
+  // (v5) does not need it and, when it lands before kubectl has set up its streams (a busy
+  // machine), prints "Unknown stream id 1, discarding message": so kubelab does not send it.
 
   ws.on('message', (message: Buffer, isBinary: boolean) => {
     const decoded = decodeChannelMessage(protocol, message, isBinary);

@@ -408,9 +408,8 @@ export class ProcessRuntime implements ContainerRuntime {
 
   /** The container's main process: the shim's child (found in the last scan, or looked up). */
   private mainProcesses(c: Container): number[] {
-    const shim = c.record.pid!;
-    const known = c.members.filter((m) => m.ppid === shim).map((m) => m.pid);
-    return known.length > 0 ? known : childrenOf(shim);
+    // Read now, not from the last housekeeping scan: that one may predate the program's start.
+    return childrenOf(c.record.pid!);
   }
 
   private newThrottle(c: Container, limitMillis: number): CpuThrottle {
