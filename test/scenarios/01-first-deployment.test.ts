@@ -9,7 +9,7 @@ import { kubectlSession, table } from './scenario';
  * kubelets and kube-proxies): the p4app page really comes from the pod's process, through the
  * LoadBalancer address, and counts in a real redis found by cluster DNS.
  */
-describe('scenario 01: first deployment, exposure, scaling, a database behind a ClusterIP', () => {
+describe('scenario 01: first deployment, exposure, scaling, a database behind a ClusterIP', { timeout: 120_000 }, () => {
   let cluster: Cluster;
   const { k, ok } = kubectlSession(() => cluster.kubeconfig);
   const rows = (...args: string[]) => table(ok(...args));

@@ -12,7 +12,8 @@ import { kubectlSession, scenarioManifest, table } from './scenario';
  * CrashLoopBackOff, whose doubling stays visible. All pods start at once, so the slow parts
  * overlap.
  */
-describe('scenario 03: readiness, liveness and startup probes', () => {
+// Probes keep the pods' own timings (seconds): the liveness walk alone takes a minute or more.
+describe('scenario 03: readiness, liveness and startup probes', { timeout: 240_000 }, () => {
   let cluster: Cluster;
   const { k, ok, apply } = kubectlSession(() => cluster.kubeconfig);
   const rows = (...args: string[]) => table(ok(...args));

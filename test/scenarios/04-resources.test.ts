@@ -32,7 +32,7 @@ function freePort(): Promise<number> {
  * real memory leak killed at its limit (OOMKilled, 137) while traffic comes through
  * `kubectl port-forward`.
  */
-describe('scenario 04: resources, QoS, scheduling failure for lack of memory, OOMKilled', () => {
+describe('scenario 04: resources, QoS, scheduling failure for lack of memory, OOMKilled', { timeout: 120_000 }, () => {
   let cluster: Cluster;
   const { k, ok, apply } = kubectlSession(() => cluster.kubeconfig);
   const rows = (...args: string[]) => table(ok(...args));
@@ -158,5 +158,20 @@ spec:
     ok('patch', 'deployment', 'patched', '-p', '{"spec":{"template":{"spec":{"containers":[{"name":"hello-server","env":[{"name":"PORT","value":"8080"}]}]}}}}');
     expect(ok('get', 'deployment', 'patched', '-o', 'jsonpath={.spec.replicas} {.spec.template.spec.containers[0].env[0].name}')).toBe('2 PORT');
     await waitFor(() => rows('get', 'deployment', 'patched')[1]?.[1] === '2/2', { timeoutMs: 60_000, what: 'patched 2/2' });
+  });
+  it('an image the catalogue does not have: ErrImagePull, then ImagePullBackOff, with the pull error in the events', async () => {
+    expect(ok('run', 'typo', '--image=nginxx:1.25')).toBe('pod/typo created\n');
+    const statuses = new Set<string>();
+    await waitFor(() => {
+      statuses.add(table(ok('get', 'pod', 'typo', '--no-headers'))[0]?.[2] ?? '');
+      return statuses.has('ImagePullBackOff');
+    }, { timeoutMs: 30_000, intervalMs: 100, what: 'ImagePullBackOff' });
+    const text = ok('describe', 'pod', 'typo');
+    expect(text).toMatch(/State:\s+Waiting\n\s+Reason:\s+(ErrImagePull|ImagePullBackOff)/);
+    expect(text).toContain('Failed to pull image "nginxx:1.25": rpc error: code = ');
+    expect(text).toContain('failed to pull and unpack image "docker.io/library/nginxx:1.25"');
+    expect(text).toMatch(/Error: ErrImagePull/);
+    expect(text).toMatch(/Back-off pulling image "nginxx:1.25"/);
+    ok('delete', 'pod', 'typo');
   });
 });
