@@ -25,6 +25,7 @@ describe('parseKubeletFlags', () => {
       crashLoopBackOffMaxMs: 300_000,
       housekeepingIntervalMs: 1_000,
       natsUrl: undefined,
+      podManifestPath: undefined,
       logLevel: 'info',
     });
   });
@@ -45,6 +46,7 @@ describe('parseKubeletFlags', () => {
     { args: ['--cluster-dns', '127.96.0.10'], field: 'clusterDNS', want: '127.96.0.10' },
     { args: ['--root-dir', 'relative/dir'], field: 'rootDir', want: path.resolve('relative/dir') },
     { args: ['--port', '0'], field: 'port', want: 0 },
+    { args: ['--pod-manifest-path', 'lab/manifests'], field: 'podManifestPath', want: path.resolve('lab/manifests') },
   ])('$args', ({ args, field, want }) => {
     expect(parseKubeletFlags(['--node-name', 'worker', ...args])[field as keyof ReturnType<typeof parseKubeletFlags>]).toEqual(want);
   });

@@ -41,6 +41,8 @@ export interface KubeletConfig {
   /** How often pods' CPU and memory are sampled (limits enforced, stats published). */
   housekeepingIntervalMs: number;
   natsUrl?: string;
+  /** Static pod manifests (one Pod per file): the kubelet creates their mirror pods (--pod-manifest-path). */
+  podManifestPath?: string;
   logLevel: string;
 }
 
@@ -68,6 +70,7 @@ export function parseKubeletFlags(argv: string[]): Readonly<KubeletConfig> {
     .option('--crash-loop-back-off-max <duration>', 'the longest CrashLoopBackOff', durationFlag, 300_000)
     .option('--housekeeping-interval <duration>', 'how often containers are measured (memory limits, CPU limits, stats)', durationFlag, 1_000)
     .option('--nats-url <url>', 'publish pod and node stats on NATS')
+    .option('--pod-manifest-path <dir>', 'a folder of static pod manifests (kubelab: pods of processes the lab runs, which get mirror pods)')
     .option('--log-level <level>', 'pino log level', 'info');
   program.parse(argv, { from: 'user' });
   const o = program.opts();
@@ -95,6 +98,7 @@ export function parseKubeletFlags(argv: string[]): Readonly<KubeletConfig> {
     crashLoopBackOffMaxMs: o.crashLoopBackOffMax as number,
     housekeepingIntervalMs: o.housekeepingInterval as number,
     natsUrl: o.natsUrl as string | undefined,
+    podManifestPath: o.podManifestPath === undefined ? undefined : path.resolve(o.podManifestPath as string),
     logLevel: o.logLevel as string,
   });
 }

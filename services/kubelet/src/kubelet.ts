@@ -13,6 +13,7 @@ import { ProberManager } from './prober/prober-manager';
 import { ProcessRuntime } from './runtime/process-runtime';
 import type { ContainerRuntime } from './runtime/types';
 import { startKubeletServer } from './server/kubelet-server';
+import { StaticPodManager } from './static-pods/static-pod-manager';
 import { StatsPublisher } from './stats/publisher';
 
 export interface RunningKubelet {
@@ -92,6 +93,11 @@ export async function startKubelet(config: Readonly<KubeletConfig>, log: Logger,
     });
     await podWorkers.start();
     closers.push({ what: 'pod-workers', close: () => podWorkers.stop() });
+    if (config.podManifestPath) {
+      const staticPods = new StaticPodManager({ client, nodeName: config.nodeName, nodeIP: config.nodeIP, manifestDir: config.podManifestPath, recorder, clock, log: log.child({ part: 'static-pods' }) });
+      staticPods.start();
+      closers.push({ what: 'static-pods', close: () => staticPods.stop() });
+    }
 
     const server = await startKubeletServer({ host: config.nodeIP, port: config.port, streams: podWorkers.streams, log: log.child({ part: 'server' }) });
     closers.push({ what: 'server', close: () => server.close() });

@@ -38,4 +38,6 @@ export const paths = {
   logs: (dir: string) => path.join(dir, 'logs'),
   data: (dir: string, component: string) => path.join(dir, 'data', component),
   kubeconfig: (dir: string) => path.join(dir, 'kubeconfig'),
+  /** A node's static pod manifests (its kubelet's --pod-manifest-path; /etc/kubernetes/manifests on a kubeadm node). */
+  manifests: (dir: string, node: string) => path.join(dir, 'manifests', node),
 };

@@ -50,6 +50,7 @@ describe('the process table of a three-node lab', () => {
       '--node-ip', '127.18.0.2',
       '--pod-cidr', '127.244.0.0/24',
       '--root-dir', `${DIR}/data/kubelet/kubelab-control-plane`,
+      '--pod-manifest-path', `${DIR}/manifests/kubelab-control-plane`,
       '--node-labels', 'node-role.kubernetes.io/control-plane=,node.kubernetes.io/exclude-from-external-load-balancers=',
       '--register-with-taints', 'node-role.kubernetes.io/control-plane:NoSchedule',
       '--capacity', 'cpu=2,memory=8Gi,pods=110',

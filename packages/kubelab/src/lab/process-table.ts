@@ -15,7 +15,32 @@ export interface ProcessSpec {
   logFile: string;
   /** The node a kubelet or kube-proxy runs for; the node processes start together, after the control plane. */
   node?: string;
+  /**
+   * The static pod that shows this process in kube-system, as kubeadm's manifests show the
+   * control plane (static-pods.ts writes it): on the row's node, or else on the first
+   * control-plane node.
+   */
+  staticPod?: StaticPodSpec;
 }
+
+/** What a process's static pod says beyond its command line: kubeadm's name, image, labels and CPU request. */
+export interface StaticPodSpec {
+  name: string;
+  image: string;
+  labels: Record<string, string>;
+  requests?: Record<string, string>;
+  annotations?: Record<string, string>;
+}
+
+/** The Kubernetes release the lab's static pods name in their images, as kubeadm v1.32 writes them. */
+export const KUBERNETES_VERSION = 'v1.32.0';
+const controlPlanePod = (name: string, cpu: string, annotations?: Record<string, string>): StaticPodSpec => ({
+  name,
+  image: `registry.k8s.io/${name}:${KUBERNETES_VERSION}`,
+  labels: { component: name, tier: 'control-plane' },
+  requests: { cpu },
+  ...(annotations ? { annotations } : {}),
+});
 
 /** The ports of a node's processes, on the node's own IP (Kubernetes' own numbers). */
 export const NODE_PORTS = { kubelet: 10250, kubeletHealthz: 10248, kubeProxyMetrics: 10249, kubeProxyHealthz: 10256 };
@@ -69,6 +94,11 @@ export function processTable(layout: LabLayout, profile: Profile, natsServer: st
       address: `http://127.0.0.1:${ports.store}`,
       healthUrl: `http://127.0.0.1:${ports.storeMetrics}/readyz`,
       logFile: log('store'),
+      // kubeadm's etcd also requests memory: 100Mi; left out, so that a lab's memory stays its pods' (scenario 04's arithmetic).
+      staticPod: {
+        ...controlPlanePod('etcd', '100m', { 'kubeadm.kubernetes.io/etcd.advertise-client-urls': `http://127.0.0.1:${ports.store}` }),
+        image: 'registry.k8s.io/etcd:3.5.16-0',
+      },
     },
     {
       name: 'apiserver',
@@ -93,6 +123,7 @@ export function processTable(layout: LabLayout, profile: Profile, natsServer: st
       address: `http://127.0.0.1:${ports.apiserver}`,
       healthUrl: `http://127.0.0.1:${ports.apiserver}/readyz`,
       logFile: log('apiserver'),
+      staticPod: controlPlanePod('kube-apiserver', '250m', { 'kubeadm.kubernetes.io/kube-apiserver.advertise-address.endpoint': `127.0.0.1:${ports.apiserver}` }),
     },
     {
       name: 'scheduler',
@@ -100,6 +131,7 @@ export function processTable(layout: LabLayout, profile: Profile, natsServer: st
       address: `http://127.0.0.1:${ports.scheduler}`,
       healthUrl: `http://127.0.0.1:${ports.scheduler}/healthz`,
       logFile: log('scheduler'),
+      staticPod: controlPlanePod('kube-scheduler', '100m'),
     },
     {
       name: 'controller-manager',
@@ -125,6 +157,7 @@ export function processTable(layout: LabLayout, profile: Profile, natsServer: st
       address: `http://127.0.0.1:${ports.controllerManager}`,
       healthUrl: `http://127.0.0.1:${ports.controllerManager}/healthz`,
       logFile: log('controller-manager'),
+      staticPod: controlPlanePod('kube-controller-manager', '200m'),
     },
     ...topology.nodes.flatMap((node, k) => nodeProcesses(node, network.nodes[k]!, { layout, profile, natsUrl, network, log, kubelab })),
   ];
@@ -163,6 +196,8 @@ function nodeProcesses(
         address.podCIDR,
         '--root-dir',
         kubeletRootDir(layout.dir, node.name),
+        '--pod-manifest-path',
+        paths.manifests(layout.dir, node.name),
         ...(labels.length ? ['--node-labels', labels.join(',')] : []),
         ...(taints.length ? ['--register-with-taints', taints.join(',')] : []),
         '--capacity',
@@ -211,6 +246,8 @@ function nodeProcesses(
       address: `http://${ip}:${NODE_PORTS.kubeProxyHealthz}`,
       healthUrl: `http://${ip}:${NODE_PORTS.kubeProxyHealthz}/healthz`,
       logFile: log(kubeProxy),
+      // kubeadm runs kube-proxy as a DaemonSet (pods kube-proxy-<random>); here it is a static pod per node, kube-proxy-<node>.
+      staticPod: { name: 'kube-proxy', image: `registry.k8s.io/kube-proxy:${KUBERNETES_VERSION}`, labels: { 'k8s-app': 'kube-proxy' } },
     },
   ];
 }

@@ -10,6 +10,7 @@ import { findExecutable, isAlive, isHealthy, spawnDetached, tail } from './proce
 import { kubeletRootDir, processTable, type ProcessSpec } from './process-table';
 import { profileNamed } from './profiles';
 import { readState, writeState, type LabState, type NodeState } from './state';
+import { writeStaticPodManifests } from './static-pods';
 import { formatNodes, formatStatus, probe } from './status';
 import { defaultTopology, loadTopology, type Topology } from './topology';
 
@@ -96,6 +97,8 @@ export async function up(options: UpOptions): Promise<number> {
     network: networkState,
   };
   const table = processTable(layout, profile, natsServer, topology, network);
+  // The kubelets read them at start: the control plane and kube-proxy as static pods in kube-system.
+  writeStaticPodManifests(layout.dir, table, topology);
   const apiserverUrl = table.find((p) => p.name === 'apiserver')!.address;
   const start = (spec: ProcessSpec): number => {
     const pid = spawnDetached(spec.command, spec.args, spec.logFile);

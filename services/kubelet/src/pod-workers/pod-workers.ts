@@ -154,6 +154,8 @@ export class PodWorkers {
   private upsert(pod: KubeObject): void {
     const uid = pod.metadata.uid;
     if (!uid) return;
+    // A mirror pod stands for a static pod: there is nothing to run (static-pods/ reports its status).
+    if (pod.metadata.annotations?.['kubernetes.io/config.mirror'] !== undefined) return;
     if ((pod.spec as { nodeName?: string } | undefined)?.nodeName !== this.options.nodeName) {
       if (this.records.has(uid)) this.remove(pod);
       return;
