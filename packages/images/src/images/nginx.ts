@@ -24,10 +24,12 @@ export const nginx: ImageDefinition = {
   sizeBytes: 72_099_501,
 };
 
-const WELCOME = `<!DOCTYPE html>
+/** A page as nginx's stock HTML files are written: the same head and style, this title and body. */
+function page(title: string, body: string): string {
+  return `<!DOCTYPE html>
 <html>
 <head>
-<title>Welcome to nginx!</title>
+<title>${title}</title>
 <style>
 html { color-scheme: light dark; }
 body { width: 35em; margin: 0 auto;
@@ -35,7 +37,14 @@ font-family: Tahoma, Verdana, Arial, sans-serif; }
 </style>
 </head>
 <body>
-<h1>Welcome to nginx!</h1>
+${body}</body>
+</html>
+`;
+}
+
+const WELCOME = page(
+  'Welcome to nginx!',
+  `<h1>Welcome to nginx!</h1>
 <p>If you see this page, the nginx web server is successfully installed and
 working. Further configuration is required.</p>
 
@@ -45,30 +54,19 @@ Commercial support is available at
 <a href="http://nginx.com/">nginx.com</a>.</p>
 
 <p><em>Thank you for using nginx.</em></p>
-</body>
-</html>
-`;
+`,
+);
 
-const FIFTY_X = `<!DOCTYPE html>
-<html>
-<head>
-<title>Error</title>
-<style>
-html { color-scheme: light dark; }
-body { width: 35em; margin: 0 auto;
-font-family: Tahoma, Verdana, Arial, sans-serif; }
-</style>
-</head>
-<body>
-<h1>An error occurred.</h1>
+const FIFTY_X = page(
+  'Error',
+  `<h1>An error occurred.</h1>
 <p>Sorry, the page you are looking for is currently unavailable.<br/>
 Please try again later.</p>
 <p>If you are the system administrator of this resource then you should check
 the error log for details.</p>
 <p><em>Faithfully yours, nginx.</em></p>
-</body>
-</html>
-`;
+`,
+);
 
 /** The files of /usr/share/nginx/html, with their Last-Modified (the image's build time). */
 const FILES: Record<string, { body: Buffer; modified: Date }> = {

@@ -8,17 +8,8 @@ import type { StreamingContext } from './streaming-context';
 import { podLocation } from './pod-location';
 import { encodeQuery, queryBool, queryInt } from './query';
 
-/** v1.PodLogOptions from the query of GET .../pods/{name}/log. */
-export interface PodLogOptions {
-  container: string;
-  follow: boolean;
-  previous: boolean;
-  timestamps: boolean;
-  tailLines?: number;
-  sinceSeconds?: number;
-  sinceTime?: string;
-  limitBytes?: number;
-}
+/** v1.PodLogOptions from the query of GET .../pods/{name}/log: the kubelet's request but the pod, sinceTime optional. */
+export type PodLogOptions = Omit<ContainerLogsRequest, 'namespace' | 'pod' | 'sinceTime'> & { sinceTime?: string };
 
 /** Reads and validates the options as Kubernetes does (422 PodLogOptions "x" is invalid: tailLines: ...). */
 export function podLogOptions(q: URLSearchParams, name: string): PodLogOptions {

@@ -1,21 +1,13 @@
 import type * as grpc from '@grpc/grpc-js';
 import { newInternalError, type Status } from '@kubelab/apimachinery';
 import type { Logger } from '@kubelab/component-base';
-import type { StreamRequest, StreamResponse, TerminalSize } from '@kubelab/proto';
+import type { StreamRequest, StreamResponse, StreamStart, TerminalSize } from '@kubelab/proto';
 import { Errors } from '../errors';
 import { dialErrorText, kubeletStatus, type KubeletClient, type KubeletEndpoint } from './kubelet-client';
 import { encodeQuery, queryBool } from './query';
 
-/** v1.PodExecOptions / PodAttachOptions from the query of .../pods/{name}/exec or /attach. */
-export interface RemoteCommandOptions {
-  container: string;
-  /** Exec only. */
-  command: string[];
-  stdin: boolean;
-  stdout: boolean;
-  stderr: boolean;
-  tty: boolean;
-}
+/** v1.PodExecOptions / PodAttachOptions from the query of .../pods/{name}/exec or /attach: the kubelet's StreamStart but the pod. */
+export type RemoteCommandOptions = Omit<StreamStart, 'namespace' | 'pod'>;
 
 export function remoteCommandOptions(q: URLSearchParams, kind: 'exec' | 'attach'): RemoteCommandOptions {
   const options: RemoteCommandOptions = {

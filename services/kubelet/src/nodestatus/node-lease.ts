@@ -1,5 +1,6 @@
 import { isConflict, isNotFound, microTime, realClock, Resources, sleep, type Clock, type KubeObject, type ObjectsClient } from '@kubelab/client';
 import { Backoff, type Logger } from '@kubelab/component-base';
+import { PeriodicSync } from './periodic';
 
 /** Where node Leases live. */
 export const NODE_LEASE_NAMESPACE = 'kube-node-lease';
@@ -42,43 +43,30 @@ export class NodeLease {
   private readonly clock: Clock;
   private readonly log: Logger;
   private readonly renewIntervalMs: number;
-  private readonly stopping = new AbortController();
+  private readonly renewals: PeriodicSync;
   private latest: KubeObject | undefined;
-  private timer: ReturnType<Clock['setTimeout']> | undefined;
-  private syncing: Promise<void> | undefined;
-  private started = false;
 
   constructor(private readonly options: NodeLeaseOptions) {
     this.clock = options.clock ?? realClock;
     this.log = options.log;
     this.renewIntervalMs = options.leaseDurationSeconds * 1000 * RENEW_INTERVAL_FRACTION;
+    this.renewals = new PeriodicSync(this.clock, this.renewIntervalMs, () =>
+      this.sync().catch((error: Error) => this.log.error({ err: error.message }, 'node lease renewal failed')),
+    );
   }
 
   /** Renews at once, then every quarter of the lease duration. */
   start(): void {
-    if (this.started || this.stopping.signal.aborted) return;
-    this.started = true;
-    const tick = () => {
-      this.timer = undefined;
-      this.syncing = this.sync()
-        .catch((error: Error) => this.log.error({ err: error.message }, 'node lease renewal failed'))
-        .finally(() => {
-          this.syncing = undefined;
-          if (!this.stopping.signal.aborted) this.timer = this.clock.setTimeout(tick, this.renewIntervalMs);
-        });
-    };
-    tick();
+    this.renewals.start(true);
   }
 
   stop(): void {
-    this.stopping.abort();
-    if (this.timer) this.clock.clearTimeout(this.timer);
-    this.timer = undefined;
+    this.renewals.stop();
   }
 
   /** Resolves when a renewal in flight, if any, is over. */
   async idle(): Promise<void> {
-    while (this.syncing) await this.syncing;
+    await this.renewals.idle();
   }
 
   /** One renewal (the lease controller's sync). */
@@ -88,7 +76,7 @@ export class NodeLease {
         await this.retryUpdateLease(this.latest);
         return;
       } catch (error) {
-        if (this.stopping.signal.aborted) return;
+        if (this.renewals.signal.aborted) return;
         this.log.info({ err: (error as Error).message }, 'failed to update lease using latest lease, fallback to ensure lease');
       }
     }
@@ -103,7 +91,7 @@ export class NodeLease {
 
   private async retryUpdateLease(base: KubeObject): Promise<void> {
     for (let attempt = 0; attempt < MAX_UPDATE_RETRIES; attempt++) {
-      if (this.stopping.signal.aborted) return;
+      if (this.renewals.signal.aborted) return;
       try {
         this.latest = await this.options.client.update(Resources.leases, await this.newLease(base));
         return;
@@ -124,13 +112,13 @@ export class NodeLease {
   /** Reads the Lease, creating it when missing; retried with back-off until it works or stop(). */
   private async backoffEnsureLease(): Promise<{ lease: KubeObject; created: boolean } | undefined> {
     const backoff = new Backoff(100, 7_000, this.options.random);
-    while (!this.stopping.signal.aborted) {
+    while (!this.renewals.signal.aborted) {
       try {
         return await this.ensureLease();
       } catch (error) {
         const delay = backoff.next();
         this.log.warn({ err: (error as Error).message, retryInMs: delay }, 'Failed to ensure lease exists, will retry');
-        await sleep(this.clock, delay, this.stopping.signal);
+        await sleep(this.clock, delay, this.renewals.signal);
       }
     }
     return undefined;

@@ -5,6 +5,7 @@ import type { KubeletConfig } from '../config';
 import { HEALTHY, initialNodeEvents, setNodeConditions, type NodeCondition, type NodeHealth } from './conditions';
 import { initialNode, reconcileExistingNode } from './initial-node';
 import { readNodeSystemInfo, type NodeSystemInfo } from './node-info';
+import { PeriodicSync } from './periodic';
 
 /** An image present on the node (status.images). */
 export interface NodeImage {
@@ -57,16 +58,15 @@ export class NodeStatusManager {
   private readonly clock: Clock;
   private readonly log: Logger;
   private readonly systemInfo: NodeSystemInfo;
-  private readonly stopping = new AbortController();
-  private timer: ReturnType<Clock['setTimeout']> | undefined;
+  private readonly updates: PeriodicSync;
   private lastReportAt: number | undefined;
   private registeredNode = false;
-  private syncing: Promise<void> | undefined;
 
   constructor(private readonly options: NodeStatusManagerOptions) {
     this.clock = options.clock ?? realClock;
     this.log = options.log;
     this.systemInfo = options.systemInfo ?? readNodeSystemInfo(options.config.nodeName);
+    this.updates = new PeriodicSync(this.clock, options.config.nodeStatusUpdateFrequencyMs, () => this.syncNodeStatus());
   }
 
   /** True once the Node exists and this kubelet has brought it in line (/healthz answers ok then). */
@@ -84,42 +84,33 @@ export class NodeStatusManager {
   async register(): Promise<void> {
     const { config } = this.options;
     this.options.recorder.event(this.nodeRef, 'Normal', 'Starting', 'Starting kubelet.');
-    for (let step = 100; !this.stopping.signal.aborted; step = Math.min(step * 2, 7_000)) {
+    for (let step = 100; !this.updates.signal.aborted; step = Math.min(step * 2, 7_000)) {
       try {
         await this.tryRegister();
         this.registeredNode = true;
         break;
       } catch (error) {
         this.log.warn({ node: config.nodeName, err: (error as Error).message, retryInMs: step }, 'Unable to register node with API server');
-        await sleep(this.clock, step, this.stopping.signal);
+        await sleep(this.clock, step, this.updates.signal);
       }
     }
-    if (this.stopping.signal.aborted) throw new Error(`stopped before node ${config.nodeName} was registered`);
+    if (this.updates.signal.aborted) throw new Error(`stopped before node ${config.nodeName} was registered`);
     await this.syncNodeStatus();
   }
 
   /** Posts the status every --node-status-update-frequency from now on. */
   start(): void {
-    if (this.stopping.signal.aborted || this.timer) return;
-    const tick = () => {
-      this.syncing = this.syncNodeStatus().finally(() => {
-        this.syncing = undefined;
-        if (!this.stopping.signal.aborted) this.timer = this.clock.setTimeout(tick, this.options.config.nodeStatusUpdateFrequencyMs);
-      });
-    };
-    this.timer = this.clock.setTimeout(tick, this.options.config.nodeStatusUpdateFrequencyMs);
+    this.updates.start(false);
   }
 
   /** Stops posting (a post in flight is abandoned between tries). */
   stop(): void {
-    this.stopping.abort();
-    if (this.timer) this.clock.clearTimeout(this.timer);
-    this.timer = undefined;
+    this.updates.stop();
   }
 
   /** Resolves when a post in flight, if any, is over (for tests and orderly shutdown). */
   async idle(): Promise<void> {
-    while (this.syncing) await this.syncing;
+    await this.updates.idle();
   }
 
   private async tryRegister(): Promise<void> {
@@ -139,16 +130,16 @@ export class NodeStatusManager {
 
   /** updateNodeStatus: up to NODE_STATUS_UPDATE_RETRY tries, each on a fresh read of the Node. */
   private async syncNodeStatus(): Promise<void> {
-    for (let attempt = 1; attempt <= NODE_STATUS_UPDATE_RETRY && !this.stopping.signal.aborted; attempt++) {
+    for (let attempt = 1; attempt <= NODE_STATUS_UPDATE_RETRY && !this.updates.signal.aborted; attempt++) {
       try {
         await this.tryUpdateNodeStatus();
         return;
       } catch (error) {
-        if (this.stopping.signal.aborted) return;
+        if (this.updates.signal.aborted) return;
         this.log.warn({ node: this.options.config.nodeName, err: (error as Error).message, attempt }, 'Error updating node status, will retry');
       }
     }
-    if (!this.stopping.signal.aborted) this.log.error({ node: this.options.config.nodeName }, 'Unable to update node status: update node status exceeds retry count');
+    if (!this.updates.signal.aborted) this.log.error({ node: this.options.config.nodeName }, 'Unable to update node status: update node status exceeds retry count');
   }
 
   private async tryUpdateNodeStatus(): Promise<void> {
@@ -160,7 +151,7 @@ export class NodeStatusManager {
     const status = this.desiredStatus(current, metaTime(now), (reason) => events.push(reason));
     const first = this.lastReportAt === undefined;
     if (!first && !statusChanged(current, status) && now - this.lastReportAt! < config.nodeStatusReportFrequencyMs) return;
-    if (this.stopping.signal.aborted) return;
+    if (this.updates.signal.aborted) return;
     await client.updateStatus(Resources.nodes, { ...node, status } as KubeObject);
     this.lastReportAt = now;
     const health = this.health();

@@ -61,17 +61,22 @@ export async function containerEnvironment(
     if (!secrets.has(name)) secrets.set(name, await sources.getSecret(namespace, name));
     return secrets.get(name);
   };
+  /** The data of the ConfigMap or Secret `ref` names; undefined when it is missing and optional. */
+  const sourceData = async (ref: { name: string; optional?: boolean }, isConfigMap: boolean) => {
+    const object = isConfigMap ? await configMap(ref.name) : await secret(ref.name);
+    if (!object) {
+      if (ref.optional) return undefined;
+      throw new CreateContainerConfigError(`${isConfigMap ? 'configmap' : 'secret'} "${ref.name}" not found`);
+    }
+    return dataOf(object, !isConfigMap);
+  };
 
   for (const from of container.envFrom ?? []) {
     const ref = from.configMapRef ?? from.secretRef;
     if (!ref) continue;
     const isConfigMap = Boolean(from.configMapRef);
-    const object = isConfigMap ? await configMap(ref.name) : await secret(ref.name);
-    if (!object) {
-      if (ref.optional) continue;
-      throw new CreateContainerConfigError(`${isConfigMap ? 'configmap' : 'secret'} "${ref.name}" not found`);
-    }
-    const data = dataOf(object, !isConfigMap);
+    const data = await sourceData(ref, isConfigMap);
+    if (!data) continue;
     const invalid: string[] = [];
     for (const [key, value] of Object.entries(data)) {
       const name = (from.prefix ?? '') + key;
@@ -100,12 +105,8 @@ export async function containerEnvironment(
     } else if (from?.configMapKeyRef || from?.secretKeyRef) {
       const ref = (from.configMapKeyRef ?? from.secretKeyRef)!;
       const isConfigMap = Boolean(from.configMapKeyRef);
-      const object = isConfigMap ? await configMap(ref.name) : await secret(ref.name);
-      if (!object) {
-        if (ref.optional) continue;
-        throw new CreateContainerConfigError(`${isConfigMap ? 'configmap' : 'secret'} "${ref.name}" not found`);
-      }
-      const data = dataOf(object, !isConfigMap);
+      const data = await sourceData(ref, isConfigMap);
+      if (!data) continue;
       if (!(ref.key in data)) {
         if (ref.optional) continue;
         throw new CreateContainerConfigError(`couldn't find key ${ref.key} in ${isConfigMap ? 'ConfigMap' : 'Secret'} ${namespace}/${ref.name}`);

@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { PassThrough, Readable } from 'node:stream';
 import type { Clock } from '@kubelab/client';
+import { newContainerId } from '../../runtime/container-id';
 import {
   ContainerStartError,
   ImagePullError,
@@ -71,7 +71,7 @@ export class FakeRuntime implements ContainerRuntime {
     }
     const now = new Date(this.clock.now());
     const status: ContainerStatus = {
-      id: `kubelab://${randomBytes(32).toString('hex')}`,
+      id: newContainerId(),
       podUid: pod.uid,
       podNamespace: pod.namespace,
       podName: pod.name,
