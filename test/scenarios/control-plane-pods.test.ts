@@ -85,7 +85,7 @@ describe('the control plane as static pods in kube-system', () => {
     expect(last).toMatchObject({ exitCode: 137, reason: 'Error' });
 
     // What a supervisor of the lab does: the same command line (the manifest's), a new pid in lab.json.
-    const manifest = yaml.load(fs.readFileSync(path.join(cluster.dir, 'manifests', CP, 'kube-scheduler.yaml'), 'utf8')) as { spec: { containers: Array<{ command: string[] }> } };
+    const manifest = yaml.load(fs.readFileSync(path.join(cluster.dir, 'manifests', CP, 'kube-scheduler.json'), 'utf8')) as { spec: { containers: Array<{ command: string[] }> } };
     const [command, ...args] = manifest.spec.containers[0]!.command;
     const log = fs.openSync(entry.logFile, 'a');
     const child = spawn(command!, args, { detached: true, stdio: ['ignore', log, log] });

@@ -24,13 +24,13 @@ describe('the static pod manifests of a lab', () => {
   it("puts kubeadm's four control-plane pods on the first control-plane node and a kube-proxy on every node", () => {
     const manifests = staticPodManifests(DIR, table, topology);
     expect(manifests.map((m) => path.relative(DIR, m.file))).toEqual([
-      'manifests/kubelab-control-plane/etcd.yaml',
-      'manifests/kubelab-control-plane/kube-apiserver.yaml',
-      'manifests/kubelab-control-plane/kube-scheduler.yaml',
-      'manifests/kubelab-control-plane/kube-controller-manager.yaml',
-      'manifests/kubelab-control-plane/kube-proxy.yaml',
-      'manifests/kubelab-worker/kube-proxy.yaml',
-      'manifests/kubelab-worker2/kube-proxy.yaml',
+      'manifests/kubelab-control-plane/etcd.json',
+      'manifests/kubelab-control-plane/kube-apiserver.json',
+      'manifests/kubelab-control-plane/kube-scheduler.json',
+      'manifests/kubelab-control-plane/kube-controller-manager.json',
+      'manifests/kubelab-control-plane/kube-proxy.json',
+      'manifests/kubelab-worker/kube-proxy.json',
+      'manifests/kubelab-worker2/kube-proxy.json',
     ]);
     // Each kubelet reads its own node's folder.
     for (const node of topology.nodes) {
@@ -89,7 +89,7 @@ nodes:
     const name = (m: (typeof manifests)[number]) => (m.pod.metadata as { name: string }).name;
     expect(new Set(manifests.filter((m) => name(m) !== 'kube-proxy').map((m) => m.node))).toEqual(new Set(['ha-control-plane']));
     expect(fs.readdirSync(path.join(dir, 'manifests')).sort()).toEqual(['ha-control-plane', 'ha-worker']);
-    expect(fs.readdirSync(path.join(dir, 'manifests', 'ha-control-plane')).sort()).toEqual(['etcd.yaml', 'kube-apiserver.yaml', 'kube-controller-manager.yaml', 'kube-proxy.yaml', 'kube-scheduler.yaml']);
-    expect(yaml.load(fs.readFileSync(path.join(dir, 'manifests', 'ha-worker', 'kube-proxy.yaml'), 'utf8'))).toEqual(manifests.find((m) => m.node === 'ha-worker')!.pod);
+    expect(fs.readdirSync(path.join(dir, 'manifests', 'ha-control-plane')).sort()).toEqual(['etcd.json', 'kube-apiserver.json', 'kube-controller-manager.json', 'kube-proxy.json', 'kube-scheduler.json']);
+    expect(yaml.load(fs.readFileSync(path.join(dir, 'manifests', 'ha-worker', 'kube-proxy.json'), 'utf8'))).toEqual(manifests.find((m) => m.node === 'ha-worker')!.pod);
   });
 });

@@ -1,6 +1,5 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as yaml from 'js-yaml';
 import { paths } from './layout';
 import type { ProcessSpec } from './process-table';
 import type { Topology } from './topology';
@@ -53,7 +52,7 @@ export function staticPodManifests(dir: string, table: ProcessSpec[], topology: 
     };
     out.push({
       node,
-      file: path.join(paths.manifests(dir, node), `${staticPod.name}.yaml`),
+      file: path.join(paths.manifests(dir, node), `${staticPod.name}.json`),
       pod: {
         apiVersion: 'v1',
         kind: 'Pod',
@@ -87,7 +86,8 @@ export function writeStaticPodManifests(dir: string, table: ProcessSpec[], topol
   for (const node of topology.nodes) fs.mkdirSync(paths.manifests(dir, node.name), { recursive: true });
   for (const { file, pod } of manifests) {
     const hidden = path.join(path.dirname(file), `.${path.basename(file)}.tmp`);
-    fs.writeFileSync(hidden, yaml.dump(pod, { lineWidth: -1, noRefs: true }));
+    // JSON (a subset of YAML, which kubeadm writes): the kubelets then need no YAML parser (~6 MB each).
+    fs.writeFileSync(hidden, `${JSON.stringify(pod, null, 2)}\n`);
     fs.renameSync(hidden, file);
   }
   return manifests;

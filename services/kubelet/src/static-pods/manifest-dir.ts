@@ -1,6 +1,5 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as yaml from 'js-yaml';
 import { metaTime, realClock, type Clock } from '@kubelab/client';
 import { staticPodFromManifest, type StaticPod } from './static-pod';
 
@@ -79,7 +78,9 @@ export class ManifestDir {
 
   private parse(file: string): StaticPod | { error: string } {
     try {
-      const manifest = yaml.load(fs.readFileSync(file, 'utf8'));
+      const text = fs.readFileSync(file, 'utf8');
+      // JSON (what kubelab writes) without loading a YAML parser; YAML (what people write) with one.
+      const manifest: unknown = file.endsWith('.json') ? JSON.parse(text) : (require('js-yaml') as typeof import('js-yaml')).load(text);
       // The hash does not depend on when it was seen: compute it first, then put the time it was first seen.
       const probe = staticPodFromManifest(manifest, file, this.nodeName, '');
       let seen = this.seen.get(probe.hash);
