@@ -51,6 +51,9 @@ describe('resolveImage', () => {
     expect(pinned.reference).toBe(`docker.io/blux2/hello-server@${digest17}`);
     expect(pinned.imageID).toBe(`docker.io/blux2/hello-server@${digest17}`);
     expect(pinned.definition.env).toEqual({ HELLO_SERVER_VERSION: '1.7' });
+    const digest16 = resolveImage('blux2/hello-server:1.6')!.imageID.split('@')[1]!;
+    expect(resolveImage(`blux2/hello-server@${digest16}`)!.definition).toMatchObject({ runtime: 'native', env: { HELLO_SERVER_VERSION: '1.6' } });
+    expect(pinned.definition.runtime).toBe('node');
     expect(resolveImage(`blux2/hello-server@sha256:${'0'.repeat(64)}`)).toBeUndefined();
     const any = `sha256:${'1'.repeat(64)}`;
     expect(resolveImage(`nginx@${any}`)!.imageID).toBe(`docker.io/library/nginx@${any}`);
@@ -65,13 +68,18 @@ describe('resolveImage', () => {
     expect(resolveImage('nginx')!.definition).not.toHaveProperty('envForTag');
   });
 
-  it('describes busybox and pause as native programs, the others as node programs', () => {
+  it('describes busybox, pause and hello-server 1.6/1.8 as native programs, the others as node programs', () => {
     const busybox = resolveImage('busybox:1.36.1')!.definition;
     expect(busybox).toMatchObject({ runtime: 'native', entrypoint: [], cmd: ['sh'] });
     expect(resolveImage('registry.k8s.io/pause:3.10')!.definition).toMatchObject({ runtime: 'native', entrypoint: ['/usr/bin/busybox', 'sleep', '2147483647'] });
-    const hello = resolveImage('blux2/hello-server:1.6')!.definition;
-    expect(hello.runtime).toBe('node');
-    expect(hello.entrypoint).toEqual([process.execPath, '--max-semi-space-size=1', expect.stringMatching(/\/packages\/images\/dist\/images\/hello-server\.js$/)]);
+    for (const tag of ['1.6', '1.8']) {
+      const hello = resolveImage(`blux2/hello-server:${tag}`)!.definition;
+      expect(hello).toMatchObject({ runtime: 'native', cmd: [], env: { HELLO_SERVER_VERSION: tag } });
+      expect(hello.entrypoint).toEqual(['/usr/bin/busybox', 'sh', expect.stringMatching(/\/packages\/images\/assets\/hello-server\/hello-server\.sh$/)]);
+    }
+    const leaky = resolveImage('blux2/hello-server:1.7')!.definition;
+    expect(leaky.runtime).toBe('node');
+    expect(leaky.entrypoint).toEqual([process.execPath, '--max-semi-space-size=1', expect.stringMatching(/\/packages\/images\/dist\/images\/hello-server\.js$/)]);
     expect(resolveImage('nginx')!.definition.cmd).toEqual(['nginx', '-g', 'daemon off;']);
     expect(resolveImage('redis')!.definition.cmd).toEqual(['redis-server']);
   });
@@ -84,6 +92,9 @@ describe('resolveImage', () => {
         const program = definition.entrypoint[definition.runtime === 'node' ? 2 : 0];
         if (program === undefined) continue; // busybox: the command is the pod's
         expect(fs.existsSync(program), `${definition.repositories[0]}: ${program}`).toBe(true);
+        // A native image's script (busybox sh <file>), as hello-server 1.6/1.8's.
+        const script = definition.runtime === 'native' && definition.entrypoint[1] === 'sh' ? definition.entrypoint[2] : undefined;
+        if (script !== undefined) expect(fs.existsSync(script), `${definition.repositories[0]}: ${script}`).toBe(true);
       }
     });
   });

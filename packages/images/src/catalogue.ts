@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { busybox } from './images/busybox';
 import { delayFailServer } from './images/delayfailserver';
 import { helloApp } from './images/hello-app';
-import { helloServer } from './images/hello-server';
+import { helloServer, helloServerLeaky } from './images/hello-server';
 import { nginx } from './images/nginx';
 import { p4app } from './images/p4app';
 import { pause } from './images/pause';
@@ -14,10 +14,15 @@ import { redis } from './images/redis';
 import { InvalidImageNameError, parseReference, type ImageReference } from './reference';
 import type { ImageDefinition, ResolvedImage } from './types';
 
-/** Every built-in image. Adding one: a file in images/ exporting its ImageDefinition, and one line here. */
+/**
+ * Every built-in image. Adding one: a file in images/ exporting its ImageDefinition, and one line
+ * here. A repository may have several entries with disjoint tags (blux2/hello-server: 1.6 and 1.8
+ * native, 1.7 a Node.js program).
+ */
 export const CATALOGUE: readonly ImageDefinition[] = [
   nginx,
   helloServer,
+  helloServerLeaky,
   delayFailServer,
   p4app,
   redis,
@@ -29,8 +34,8 @@ export const CATALOGUE: readonly ImageDefinition[] = [
 /** Registries that answer "not found" for a repository they do not have (Docker Hub answers "access denied"). */
 const PUBLIC_REGISTRIES = new Set(['registry.k8s.io', 'k8s.gcr.io', 'gcr.io', 'ghcr.io', 'quay.io', 'public.ecr.aws', 'mcr.microsoft.com', 'registry.gitlab.com']);
 
-function entryFor(reference: ImageReference): ImageDefinition | undefined {
-  return CATALOGUE.find((definition) => definition.repositories.includes(reference.repository));
+function entriesFor(reference: ImageReference): ImageDefinition[] {
+  return CATALOGUE.filter((definition) => definition.repositories.includes(reference.repository));
 }
 
 /** The digest a tag of an entry "has": stable per entry and tag, so a container's imageID never changes. */
@@ -51,17 +56,24 @@ export function resolveImage(reference: string): ResolvedImage | undefined {
   } catch {
     return undefined;
   }
-  const definition = entryFor(parsed);
-  if (!definition) return undefined;
+  const entries = entriesFor(parsed);
+  let definition: ImageDefinition | undefined;
   let tag = parsed.tag;
   if (parsed.digest !== undefined) {
     // A pinned digest: one a listed tag has, or any digest of an image that serves every tag.
-    const pinned = definition.tags?.find((candidate) => digestOf(definition, candidate) === parsed.digest);
-    if (pinned !== undefined) tag = pinned;
-    else if (definition.tags !== undefined) return undefined;
-  } else if (definition.tags !== undefined && !definition.tags.includes(tag!)) {
-    return undefined;
+    for (const entry of entries) {
+      const pinned = entry.tags?.find((candidate) => digestOf(entry, candidate) === parsed.digest);
+      if (pinned !== undefined) {
+        definition = entry;
+        tag = pinned;
+        break;
+      }
+    }
+    definition ??= entries.find((entry) => entry.tags === undefined);
+  } else {
+    definition = entries.find((entry) => entry.tags === undefined || entry.tags.includes(tag!));
   }
+  if (!definition) return undefined;
   const { envForTag, ...rest } = definition;
   const env = { ...definition.env, ...envForTag?.(tag) };
   return {
@@ -88,7 +100,7 @@ export function pullFailureMessage(reference: string): string {
   }
   const image = parsed.normalized;
   const prefix = `failed to pull and unpack image "${image}": failed to resolve reference "${image}"`;
-  if (entryFor(parsed) || PUBLIC_REGISTRIES.has(parsed.domain)) {
+  if (entriesFor(parsed).length > 0 || PUBLIC_REGISTRIES.has(parsed.domain)) {
     return `rpc error: code = NotFound desc = ${prefix}: ${image}: not found`;
   }
   if (parsed.domain === 'docker.io') {

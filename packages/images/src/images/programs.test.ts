@@ -9,7 +9,7 @@ const MiB = 1024 * 1024;
 /** Every node program: reference, port, and a path that answers 200 there. */
 const NODE_PROGRAMS: Array<[string, number, string | undefined]> = [
   ['nginx', 80, '/'],
-  ['blux2/hello-server:1.6', 8080, '/healthz'],
+  ['blux2/hello-server:1.7', 8080, '/healthz'],
   ['blux2/delayfailserver:1.1', 8080, '/healthz'],
   ['kurokobo/p4app:0.0.1', 8080, undefined],
   ['redis:7', 6379, undefined],
@@ -50,6 +50,22 @@ describe('registry.k8s.io/pause', () => {
     const stopped = await pause.stop();
     expect(stopped.ms).toBeLessThan(1000);
     console.log(`pause: RSS measured under 8 MiB; exit on SIGTERM: code ${stopped.code} signal ${stopped.signal}`);
+  });
+});
+
+describe('blux2/hello-server 1.6 and 1.8', () => {
+  it('are native (busybox httpd): listening within milliseconds, about 2 MiB resident, gone at once on SIGTERM', async () => {
+    const times: number[] = [];
+    for (const reference of ['blux2/hello-server:1.6', 'blux2/hello-server:1.8', 'blux2/hello-server:1.8']) {
+      const server = await startImage(reference, { port: 8080 });
+      times.push(server.timeToListenMs);
+      expect((await httpRequest(`http://${server.ip}:8080/healthz`)).status).toBe(200);
+      expect(rssBytes(server.pid)).toBeLessThan(4 * MiB);
+      expect((await server.stop()).ms).toBeLessThan(1000);
+    }
+    times.sort((a, b) => a - b);
+    expect(times[1]).toBeLessThan(200);
+    console.log(`hello-server (native) time to listen: ${times.map((t) => t.toFixed(1)).join(' ')} ms`);
   });
 });
 
