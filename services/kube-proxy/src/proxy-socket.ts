@@ -131,7 +131,14 @@ export class ProxySocket {
         return;
       }
       const upstream = net.connect({ host: endpoint.ip, port: endpoint.port, allowHalfOpen: true, noDelay: true });
-      const timer = setTimeout(() => upstream.destroy(new Error(`connect timeout after ${CONNECT_TIMEOUTS_MS[Math.min(n, 3)]} ms`)), CONNECT_TIMEOUTS_MS[Math.min(n, 3)]);
+      // A slow connect moves on to another endpoint; the last one left is waited for, as the
+      // client's own connect would wait (its SYN retried) behind iptables: a busy server whose
+      // accept queue is full must not turn into a reset.
+      const others = () => route.endpoints.some((e) => e.key !== endpoint.key && !tried.has(e.key));
+      const timeoutMs = CONNECT_TIMEOUTS_MS[Math.min(n, 3)]!;
+      const timer = setTimeout(() => {
+        if (others()) upstream.destroy(new Error(`connect timeout after ${timeoutMs} ms`));
+      }, timeoutMs);
       const abandon = () => upstream.destroy();
       client.once('close', abandon);
       upstream.once('connect', () => {
@@ -153,15 +160,24 @@ export class ProxySocket {
     attempt(0);
   }
 
-  /** Both directions, with back-pressure and half-close; an error on either side resets both. */
+  /**
+   * Both directions, with back-pressure and half-close. An error on one side resets the other,
+   * unless that side had already finished sending (its FIN came first): a server that closes
+   * without reading our FIN answers it with a RST, and that must not cut off the response still
+   * on its way to the client (kubelab's busybox httpd does exactly this).
+   */
   private splice(client: net.Socket, upstream: net.Socket): void {
     this.track(upstream);
-    const reset = () => {
-      client.destroy();
-      upstream.destroy();
+    const ended = new WeakSet<net.Socket>();
+    client.once('end', () => ended.add(client));
+    upstream.once('end', () => ended.add(upstream));
+    const failed = (side: net.Socket, other: net.Socket) => () => {
+      side.destroy();
+      if (ended.has(side)) other.end();
+      else other.destroy();
     };
-    client.on('error', reset);
-    upstream.on('error', reset);
+    client.on('error', failed(client, upstream));
+    upstream.on('error', failed(upstream, client));
     // A side that closed with data still unsent to it cannot take the rest: end the other too.
     client.on('close', () => upstream.writableEnded || upstream.end());
     upstream.on('close', () => client.writableEnded || client.end());
