@@ -1,12 +1,14 @@
 import { parseArgs } from 'node:util';
 import { APISERVER_DEFAULTS, runApiserverBench } from './apiserver-suite';
+import { PODS_DEFAULTS, runPodsBench } from './pods-suite';
 import { BENCHMARKS_MD } from './report';
 import { runSchedulerBench, SCHEDULER_DEFAULTS } from './scheduler-suite';
 import { runStoreBench, STORE_DEFAULTS } from './store-suite';
 
 /** `npm run bench -- <suite> [options]`; each suite rewrites its section of docs/benchmarks.md (or --out). */
 const USAGE = `usage: npm run bench -- <suite> [--operations N] [--concurrency N] [--value-bytes N] [--watch-rate N] [--watch-seconds N] [--out FILE]
-suites: store, apiserver (apiserver options: --creates N --clients N --list-pods N), scheduler (scheduler options: --nodes N --pods N)`;
+suites: store, apiserver (apiserver options: --creates N --clients N --list-pods N), scheduler (scheduler options: --nodes N --pods N),
+        pods (pods options: --replicas N --requests N --concurrency N)`;
 
 async function main(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -23,6 +25,8 @@ async function main(argv: string[]): Promise<void> {
       'list-pods': { type: 'string' },
       nodes: { type: 'string' },
       pods: { type: 'string' },
+      replicas: { type: 'string' },
+      requests: { type: 'string' },
       out: { type: 'string' },
     },
   });
@@ -50,6 +54,7 @@ async function main(argv: string[]): Promise<void> {
         ),
     ],
     ['apiserver', () => runApiserverBench({ creates: number('creates', APISERVER_DEFAULTS.creates), clients: number('clients', APISERVER_DEFAULTS.clients), listPods: number('list-pods', APISERVER_DEFAULTS.listPods) }, out)],
+    ['pods', () => runPodsBench({ replicas: number('replicas', PODS_DEFAULTS.replicas), requests: number('requests', PODS_DEFAULTS.requests), concurrency: number('concurrency', PODS_DEFAULTS.concurrency) }, out)],
     ['scheduler', () => runSchedulerBench({ nodes: number('nodes', SCHEDULER_DEFAULTS.nodes), pods: number('pods', SCHEDULER_DEFAULTS.pods) }, out)],
   ]);
   const run = positionals.length === 1 ? suites.get(positionals[0]!) : undefined;
