@@ -23,10 +23,10 @@ describe('blux2/hello-server 1.6 and 1.8 (native: busybox httpd)', () => {
     expect(metrics.status).toBe(200);
     expect(metrics.body).toContain('# TYPE hello_server_up gauge\nhello_server_up 1\n');
 
-    // busybox httpd -v: one line per request on stderr, written by the connection's own process.
+    // busybox httpd -vv: two lines per request on stderr (its path, then its status), written by the connection's own process.
     const lines = (): string[] => server.stderr().split('\n').filter((line) => line !== '');
-    await waitFor(() => lines().length === 5, { timeoutMs: 5000, intervalMs: 5, what: 'five log lines' });
-    expect(lines().map((line) => line.replace(/^[\d.]+:\d+: /, ''))).toEqual(['response:200', 'response:200', 'response:200', 'response:404', 'response:200']);
+    await waitFor(() => lines().length === 10, { timeoutMs: 5000, intervalMs: 5, what: 'ten log lines' });
+    expect(lines().map((line) => line.replace(/^[\d.]+:\d+: /, ''))).toEqual(['url:/', 'response:200', 'url:/healthz', 'response:200', 'url:/health', 'response:200', 'url:/nope', 'response:404', 'url:/metrics', 'response:200']);
     expect(server.stdout()).toBe('');
 
     // exec: httpd itself is the process, and SIGTERM ends it at once.
