@@ -1,53 +1,9 @@
 import fs from 'node:fs';
-import type { ResolvedImage } from '@kubelab/images';
+import { pullFailureMessage, type ResolvedImage } from '@kubelab/images';
 import { ImagePullError, type PulledImage } from './types';
 
-/** Looks an image reference up in the catalogue. */
+/** Looks an image reference up in the catalogue (@kubelab/images' resolveImage unless a test gives its own). */
 export type ResolveImage = (reference: string) => ResolvedImage | undefined;
-
-interface Catalogue {
-  resolveImage?: ResolveImage;
-  pullFailureMessage?: (reference: string) => string;
-}
-
-let catalogue: Catalogue | undefined;
-
-/** @kubelab/images, loaded the first time an image is needed (the kubelet starts without it). */
-export function loadCatalogue(): Catalogue {
-  catalogue ??= require('@kubelab/images') as Catalogue;
-  return catalogue;
-}
-
-/** The catalogue's resolveImage. */
-export const catalogueResolveImage: ResolveImage = (reference) => {
-  const resolve = loadCatalogue().resolveImage;
-  if (!resolve) throw new Error('@kubelab/images has no resolveImage');
-  return resolve(reference);
-};
-
-/** containerd's message for an image that cannot be pulled (the catalogue's wording if it has one). */
-export function pullFailureMessage(reference: string): string {
-  let fromCatalogue: ((reference: string) => string) | undefined;
-  try {
-    fromCatalogue = loadCatalogue().pullFailureMessage;
-  } catch {
-    // no catalogue
-  }
-  if (fromCatalogue) return fromCatalogue(reference);
-  const ref = qualified(reference);
-  return `rpc error: code = NotFound desc = failed to pull and unpack image "${ref}": failed to resolve reference "${ref}": ${ref}: not found`;
-}
-
-function qualified(reference: string): string {
-  let ref = reference;
-  const slash = ref.indexOf('/');
-  const first = slash < 0 ? '' : ref.slice(0, slash);
-  if (slash < 0) ref = `docker.io/library/${ref}`;
-  else if (!first.includes('.') && !first.includes(':') && first !== 'localhost') ref = `docker.io/${ref}`;
-  const lastPart = ref.slice(ref.lastIndexOf('/') + 1);
-  if (!lastPart.includes(':') && !lastPart.includes('@')) ref += ':latest';
-  return ref;
-}
 
 /**
  * "Pulls" images: resolves them in the catalogue, and remembers which this node already has

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { realClock, type Clock } from '@kubelab/client';
 import type { Logger } from '@kubelab/component-base';
+import { resolveImage } from '@kubelab/images';
 import { attachSession } from './attach';
 import { containerCommand, containerEnv, lookPath, noCommandError, workingDirError } from './command';
 import { Container } from './container';
@@ -13,7 +14,7 @@ import { readCriLog } from './cri-log-reader';
 import { CriLogWriter } from './cri-log-writer';
 import { execWithTimeout, signalNumber, startExec, type ExecTarget } from './exec';
 import { findHostTools, installBusyboxApplets, type HostTools } from './host-tools';
-import { catalogueResolveImage, ImagePuller, type ResolveImage } from './image-puller';
+import { ImagePuller, type ResolveImage } from './image-puller';
 import { RuntimeLayout } from './layout';
 import { chargedMemoryBytes } from './memory';
 import { nodeBaselineBytes } from './node-baseline';
@@ -90,7 +91,7 @@ export class ProcessRuntime implements ContainerRuntime {
     } else {
       this.log.warn('busybox not found on PATH: containers cannot start (apt-get install busybox)');
     }
-    this.puller = new ImagePuller(this.layout.imagesFile, options.resolveImage ?? catalogueResolveImage);
+    this.puller = new ImagePuller(this.layout.imagesFile, options.resolveImage ?? resolveImage);
     this.baseline = nodeBaselineBytes(this.nodePath).then(
       (bytes) => {
         this.baselineBytes = bytes;
