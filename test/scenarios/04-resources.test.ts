@@ -104,6 +104,9 @@ spec:
   it('4: hello-server:1.7 leaks; through port-forward, traffic gets it OOMKilled (137), then it runs again with RESTARTS 1; 1.8 does not leak', async () => {
     ok('create', 'deployment', 'hello-server', '--image=blux2/hello-server:1.7', '--port', '8080');
     ok('set', 'resources', 'deployment', 'hello-server', '--limits=memory=100Mi');
+    // The limit rolls out a new ReplicaSet: wait for it, so the pod watched below is the limited one.
+    const limited = await kubectlAsync(cluster.kubeconfig, ['rollout', 'status', 'deployment/hello-server', '--timeout=60s']);
+    expect(limited.stdout).toContain('successfully rolled out');
     await waitFor(() => {
       const p = pods('app=hello-server');
       return p.length === 1 && p[0]![1] === '1/1' && p[0]![2] === 'Running';
