@@ -54,7 +54,9 @@ describe('adoption after a kubelet restart', () => {
   it('an adopted container can be stopped (SIGKILL after its grace period)', async () => {
     const rootDir = harness.newRootDir();
     const first = harness.runtime({ rootDir });
-    const c = await first.startContainer(testPod('stubborn'), testContainer('main', 'busybox', { command: ['sh', '-c', 'trap "" TERM; while :; do sleep 1; done'] }));
+    const c = await first.startContainer(testPod('stubborn'), testContainer('main', 'busybox', { command: ['sh', '-c', 'trap "" TERM; echo ready; while :; do sleep 1; done'] }));
+    // Only once the trap is set does SIGTERM go unheeded.
+    await waitFor(async () => (await readAll(first.readLogs(c.id, {}, never))) === 'ready\n', { what: 'ready' });
     await first.close();
     const second = harness.runtime({ rootDir });
     await second.adopt();
