@@ -86,6 +86,10 @@ export async function runPodsBench(options: PodsBenchOptions, out: string): Prom
           [`pod startup, create → Ready (watch), ${options.replicas} hello-server replicas: p50`, `${fixed(p50, 0)} ms`, `< 500 ms: ${p50 < 500 ? 'met' : '**not met**'}`],
           ['pod startup p99', `${fixed(p99, 0)} ms`, `< 1500 ms: ${p99 < 1500 ? 'met' : '**not met**'} (Kubernetes' SLO: ≤ 5 s)`],
           [`all ${options.replicas} Ready, from the create`, `${fixed(wall / 1000, 1)} s`, ''],
+          [`the ${options.replicas} pods created (ADDED seen), first → last`, `${fixed(watch.lastAdded - watch.firstAdded, 0)} ms`, 'the ReplicaSet controller\'s slow-start batches'],
+          ['per stage p50 / p99: ADDED → bound (scheduler)', stage(watch.stages.bound), ''],
+          ['per stage p50 / p99: bound → container running (kubelet)', stage(watch.stages.running), ''],
+          ['per stage p50 / p99: running → Ready (kubelet status)', stage(watch.stages.ready), ''],
           [`\`ab -n ${options.requests} -c ${options.concurrency}\` direct to the pod`, `${fixed(direct.rps, 0)} req/s`, 'reference'],
           ['the same through the NodePort (kube-proxy)', `${fixed(proxied.rps, 0)} req/s (${fixed(ratio * 100, 0)}%)`, `≥ 50%: ${ratio >= 0.5 ? 'met' : '**not met**'}`],
           ['with keep-alive (`ab -k`): direct / NodePort', `${fixed(directKeepAlive.rps, 0)} / ${fixed(proxiedKeepAlive.rps, 0)} req/s (${fixed((proxiedKeepAlive.rps / directKeepAlive.rps) * 100, 0)}%)`, ''],
@@ -103,6 +107,10 @@ export async function runPodsBench(options: PodsBenchOptions, out: string): Prom
   } finally {
     await cluster.down();
   }
+}
+
+function stage(recorder: LatencyRecorder): string {
+  return `${fixed(recorder.percentile(0.5), 0)} / ${fixed(recorder.percentile(0.99), 0)} ms`;
 }
 
 function labProcesses(cluster: Cluster): Array<{ name: string; pid: number }> {
@@ -130,6 +138,12 @@ function ab(url: string, options: PodsBenchOptions, keepAlive = false): { rps: n
   return { rps, failed };
 }
 
+interface PodLike {
+  metadata: { uid: string };
+  spec?: { nodeName?: string };
+  status?: { conditions?: Array<{ type: string; status: string }>; containerStatuses?: Array<{ state?: { running?: unknown } }> };
+}
+
 /** A REST watch on pods that times each from its ADDED event to the event that shows it Ready. */
 class ReadyWatch {
   readonly latency = new LatencyRecorder();
@@ -151,7 +165,7 @@ class ReadyWatch {
           while ((nl = buffer.indexOf('\n')) >= 0) {
             const line = buffer.slice(0, nl);
             buffer = buffer.slice(nl + 1);
-            if (line.trim()) this.onEvent(JSON.parse(line) as { type: string; object: { metadata: { uid: string }; status?: { conditions?: Array<{ type: string; status: string }> } } });
+            if (line.trim()) this.onEvent(JSON.parse(line) as { type: string; object: PodLike });
           }
         });
       });
@@ -159,14 +173,34 @@ class ReadyWatch {
     });
   }
 
-  private onEvent(event: { type: string; object: { metadata: { uid: string }; status?: { conditions?: Array<{ type: string; status: string }> } } }): void {
+  /** Per stage: ADDED → bound (scheduler), bound → a container running (kubelet), running → Ready. */
+  readonly stages = { bound: new LatencyRecorder(), running: new LatencyRecorder(), ready: new LatencyRecorder() };
+  private readonly boundAt = new Map<string, number>();
+  private readonly runningAt = new Map<string, number>();
+  firstAdded = 0;
+  lastAdded = 0;
+
+  private onEvent(event: { type: string; object: PodLike }): void {
     const now = Date.now();
     const uid = event.object.metadata.uid;
-    if (!this.seen.has(uid)) this.seen.set(uid, now);
+    if (!this.seen.has(uid)) {
+      this.seen.set(uid, now);
+      if (!this.firstAdded) this.firstAdded = now;
+      this.lastAdded = now;
+    }
+    if (event.object.spec?.nodeName && !this.boundAt.has(uid)) {
+      this.boundAt.set(uid, now);
+      this.stages.bound.record(now - this.seen.get(uid)!);
+    }
+    if (event.object.status?.containerStatuses?.some((c) => c.state?.running) && !this.runningAt.has(uid) && this.boundAt.has(uid)) {
+      this.runningAt.set(uid, now);
+      this.stages.running.record(now - this.boundAt.get(uid)!);
+    }
     const isReady = event.object.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
     if (isReady && !this.ready.has(uid)) {
       this.ready.add(uid);
       this.latency.record(now - this.seen.get(uid)!);
+      if (this.runningAt.has(uid)) this.stages.ready.record(now - this.runningAt.get(uid)!);
       for (const w of this.waiters) w();
     }
   }

@@ -258,6 +258,14 @@ function nodeProcesses(
  * `npm run bench -- pods`: the kubelets then spend about 15% more CPU starting 100 pods.
  */
 function nodeFlags(component: string): string[] {
-  return component === 'kubelet' ? ['--max-semi-space-size=1', '--lite-mode'] : [];
+  return [...(component === 'kubelet' ? ['--max-semi-space-size=1', '--lite-mode'] : []), ...extraNodeFlags()];
+}
+
+/**
+ * `KUBELAB_NODE_FLAGS` adds Node.js flags to every component, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`
+ * to profile a lab (Node refuses `--cpu-prof` in NODE_OPTIONS).
+ */
+function extraNodeFlags(): string[] {
+  return (process.env.KUBELAB_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
 }
 
