@@ -4,6 +4,13 @@ import type { Logger } from '@kubelab/component-base';
 import { EtcdClient, type EtcdKeyValue, type WatchMessage } from './etcd-client';
 import { WatchCache } from './watch-cache';
 
+/** An object about to be written, with the revision its write is guarded by; `fresh` if just read from the store. */
+interface ObjectState {
+  object: KubeObject;
+  modRevision: number;
+  fresh: boolean;
+}
+
 /** A watch event as the API sends it. */
 export interface ObjectEvent {
   type: 'ADDED' | 'MODIFIED' | 'DELETED';
@@ -45,12 +52,16 @@ export class ObjectStore {
 
   private cacheFor(type: ResourceType): WatchCache | undefined {
     if (!this.cacheOptions) return undefined;
-    const key = this.key(type, undefined);
-    // Two versions of one stored resource (core and events.k8s.io Events) each keep their own view.
-    const id = type.convert ? `${key}@${type.group}/${type.version}` : key;
+    const id = this.cacheId(type);
     let cache = this.caches.get(id);
-    if (!cache) this.caches.set(id, (cache = new WatchCache(this.etcd, type, key, (kv) => decode(type, kv), this.cacheOptions.log, this.cacheOptions.size)));
+    if (!cache) this.caches.set(id, (cache = new WatchCache(this.etcd, type, this.key(type, undefined), (kv) => decode(type, kv), this.cacheOptions.log, this.cacheOptions.size)));
     return cache;
+  }
+
+  /** Two versions of one stored resource (core and events.k8s.io Events) each keep their own view. */
+  private cacheId(type: ResourceType): string {
+    const key = this.key(type, undefined);
+    return type.convert ? `${key}@${type.group}/${type.version}` : key;
   }
 
   /** The revision the resource's watch cache has reached, if it has one. */
@@ -126,27 +137,35 @@ export class ObjectStore {
   }
 
   /**
-   * Kubernetes' GuaranteedUpdate: reads the object, lets `change` compute the new one, and writes
-   * it only if nobody wrote in between; on a race it reads again and retries, unless `change`
-   * itself pinned a resourceVersion (then the race is the caller's 409 Conflict).
+   * Kubernetes' GuaranteedUpdate: takes the object as the watch cache has it (or reads it), lets
+   * `change` compute the new one, and writes it only if nobody wrote in between; on a race it
+   * goes on from the object the failed Txn returned, unless `change` itself pinned a
+   * resourceVersion (then the race is the caller's 409 Conflict). A cached object may be a moment
+   * behind: before it turns into a 409 or a no-op, the object is read from the store again.
    */
   async update(type: ResourceType, namespace: string | undefined, name: string, change: (current: KubeObject) => KubeObject | Promise<KubeObject>): Promise<KubeObject> {
     const key = this.key(type, namespace, name);
+    let state = this.cachedState(type, key);
     for (let attempt = 0; ; attempt++) {
-      const { kv } = await this.etcd.get(key);
-      if (!kv) throw Errors.notFound(type, name);
-      const current = decode(type, kv);
+      state ??= await this.readState(type, key, name);
+      const current = state.object;
       const next = await change(structuredClone(current));
       const pinned = next.metadata.resourceVersion;
+      const noOp = JSON.stringify(withoutResourceVersion(next)) === JSON.stringify(withoutResourceVersion(current));
+      if (!state.fresh && ((pinned && pinned !== current.metadata.resourceVersion) || noOp)) {
+        state = undefined;
+        continue;
+      }
       if (pinned && pinned !== current.metadata.resourceVersion) throw Errors.conflict(type, name);
-      if (JSON.stringify(withoutResourceVersion(next)) === JSON.stringify(withoutResourceVersion(current))) return current; // no-op: no new revision
+      if (noOp) return current; // no new revision
       const stored = encode(type, next);
-      const result = await this.etcd.update(key, Buffer.from(JSON.stringify(stored)), Number(kv.mod_revision));
+      const result = await this.etcd.update(key, Buffer.from(JSON.stringify(stored)), state.modRevision);
       if (result.succeeded) return fromStored(type, stored, result.revision);
       if (!result.current) throw Errors.notFound(type, name);
       // Someone wrote in between: compute again on what is there now. A write pinned by its
       // caller to the older version then fails above with 409; a patch (whose version is just the
       // one it was applied to) is applied again, as Kubernetes' GuaranteedUpdate does.
+      state = { object: decode(type, result.current), modRevision: Number(result.current.mod_revision), fresh: true };
       if (attempt >= 10) throw Errors.conflict(type, name);
     }
   }
@@ -154,14 +173,40 @@ export class ObjectStore {
   /** Deletes the object if it is still at `resourceVersion` (or whatever it is, without one). Returns it as it was. */
   async delete(type: ResourceType, namespace: string | undefined, name: string, resourceVersion?: string): Promise<KubeObject> {
     const key = this.key(type, namespace, name);
+    let state = this.cachedState(type, key);
     for (;;) {
-      const { kv } = await this.etcd.get(key);
-      if (!kv) throw Errors.notFound(type, name);
-      if (resourceVersion && resourceVersion !== kv.mod_revision) throw Errors.conflict(type, name, 'the object has been modified; please apply your changes to the latest version and try again');
-      const result = await this.etcd.delete(key, Number(kv.mod_revision));
-      if (result.succeeded) return decode(type, kv);
+      state ??= await this.readState(type, key, name);
+      if (resourceVersion && resourceVersion !== state.object.metadata.resourceVersion) {
+        if (!state.fresh) {
+          state = undefined;
+          continue;
+        }
+        throw Errors.conflict(type, name, 'the object has been modified; please apply your changes to the latest version and try again');
+      }
+      const result = await this.etcd.delete(key, state.modRevision);
+      // The watch cache's objects are shared and never changed: the caller gets its own copy.
+      if (result.succeeded) return state.fresh ? state.object : structuredClone(state.object);
+      if (!result.current) throw Errors.notFound(type, name);
       if (resourceVersion) throw Errors.conflict(type, name);
+      state = { object: decode(type, result.current), modRevision: Number(result.current.mod_revision), fresh: true };
     }
+  }
+
+  /**
+   * The object as an existing watch cache has it, to save a read before a write (Kubernetes'
+   * cachedExistingObject). Not one that is absent from the cache: it may just not be there yet.
+   */
+  private cachedState(type: ResourceType, key: string): ObjectState | undefined {
+    if (!this.caches.has(this.cacheId(type))) return undefined;
+    const object = this.cacheFor(type)!.peek(key);
+    if (!object) return undefined;
+    return { object, modRevision: Number(object.metadata.resourceVersion), fresh: false };
+  }
+
+  private async readState(type: ResourceType, key: string, name: string): Promise<ObjectState> {
+    const { kv } = await this.etcd.get(key);
+    if (!kv) throw Errors.notFound(type, name);
+    return { object: decode(type, kv), modRevision: Number(kv.mod_revision), fresh: true };
   }
 
   /**
