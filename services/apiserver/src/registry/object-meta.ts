@@ -5,8 +5,16 @@ import type { KubeObject } from './types';
 
 /** Kubernetes' timestamps: RFC 3339, whole seconds, UTC. */
 export function timestamp(date = new Date()): string {
-  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  // Every write stamps at least one time; within a second the text is the same.
+  const second = Math.floor(date.getTime() / 1000);
+  if (second !== lastSecond) {
+    lastSecond = second;
+    lastText = date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  }
+  return lastText;
 }
+let lastSecond = NaN;
+let lastText = '';
 
 /** The letters Kubernetes' generateName suffix draws from (no vowels, no look-alikes). */
 const ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';

@@ -2,6 +2,7 @@ import { Errors } from '../errors';
 import type { KubeObject, ResourceType } from '../registry/types';
 import type { Logger } from '@kubelab/component-base';
 import { EtcdClient, type EtcdKeyValue, type WatchMessage } from './etcd-client';
+import { serialized } from './serialized';
 import { WatchCache } from './watch-cache';
 
 /** An object about to be written, with the revision its write is guarded by; `fresh` if just read from the store. */
@@ -149,17 +150,20 @@ export class ObjectStore {
     for (let attempt = 0; ; attempt++) {
       state ??= await this.readState(type, key, name);
       const current = state.object;
-      const next = await change(structuredClone(current));
+      // A deep copy for `change` to edit; the JSON round trip is V8's fastest for plain objects.
+      const next = await change(JSON.parse(serialized(current)) as KubeObject);
       const pinned = next.metadata.resourceVersion;
-      const noOp = JSON.stringify(withoutResourceVersion(next)) === JSON.stringify(withoutResourceVersion(current));
+      const stored = encode(type, next);
+      const text = JSON.stringify(stored);
+      // As Kubernetes compares the new encoding with the stored bytes: equal means nothing to write.
+      const noOp = text === JSON.stringify(encode(type, current));
       if (!state.fresh && ((pinned && pinned !== current.metadata.resourceVersion) || noOp)) {
         state = undefined;
         continue;
       }
       if (pinned && pinned !== current.metadata.resourceVersion) throw Errors.conflict(type, name);
       if (noOp) return current; // no new revision
-      const stored = encode(type, next);
-      const result = await this.etcd.update(key, Buffer.from(JSON.stringify(stored)), state.modRevision);
+      const result = await this.etcd.update(key, Buffer.from(text), state.modRevision);
       if (result.succeeded) return fromStored(type, stored, result.revision);
       if (!result.current) throw Errors.notFound(type, name);
       // Someone wrote in between: compute again on what is there now. A write pinned by its
