@@ -1,4 +1,6 @@
 import type { KubeObject } from '../types';
+import { LruMap } from './lru-map';
+import { EventSourceObjectSpamFilter } from './spam-filter';
 
 /** The core/v1 Event as the recorder writes it. */
 export interface CoreEvent extends KubeObject {
@@ -25,8 +27,11 @@ export interface ObjectReference {
   fieldPath?: string;
 }
 
-/** What the correlator decided for a new event: write it anew, or fold it into one already written. */
-export type Correlation = { action: 'create'; event: CoreEvent; key: string } | { action: 'fold'; event: CoreEvent; key: string; into: string };
+/**
+ * What the correlator decided for a new event: write it anew, fold it into the one written before
+ * under the same key (a patch of count, lastTimestamp and message), or skip it (spam).
+ */
+export type Correlation = { action: 'create' | 'fold'; event: CoreEvent; key: string } | { action: 'skip' };
 
 /** client-go's defaults: 10 similar events within 10 minutes are combined into one. */
 const MAX_SIMILAR_EVENTS = 10;
@@ -35,43 +40,44 @@ const MESSAGE_COMBINED = '(combined from similar events): ';
 const CACHE_SIZE = 4096;
 
 /**
- * Folds repeated events the way client-go's EventCorrelator does, so `kubectl get events` shows
- * one line with a count instead of a hundred lines:
- * - the same event again (same source, object, type, reason and message) bumps the count of the
- *   one written before (its name, firstTimestamp and count carry over);
- * - more than 10 events within 10 minutes that differ only in their message are combined into
- *   one whose message starts "(combined from similar events): ".
+ * client-go's EventCorrelator, in its order: aggregate, observe, filter.
+ * - Aggregate: more than 10 events within 10 minutes that differ only in their message are
+ *   combined into one whose message starts "(combined from similar events): ".
+ * - Observe: the same event again (same source, object, type, reason and message) bumps the count
+ *   of the one before (its name and firstTimestamp carry over), so `kubectl get events` shows one
+ *   line with a count instead of a hundred lines. The count is kept as soon as it is observed,
+ *   written or not.
+ * - Filter: the spam filter (see EventSourceObjectSpamFilter) may skip it.
  */
 export class EventCorrelator {
-  /** Event key → the last event written under it (name, count, firstTimestamp). */
-  private readonly written = new LruMap<string, CoreEvent>(CACHE_SIZE);
+  /** Event key → the last event observed under it (name, count, firstTimestamp). */
+  private readonly observed = new LruMap<string, CoreEvent>(CACHE_SIZE);
   /** Key without message → the distinct messages seen lately. */
   private readonly similar = new LruMap<string, { messages: Set<string>; lastMs: number }>(CACHE_SIZE);
+  private readonly spamFilter: EventSourceObjectSpamFilter;
 
-  constructor(private readonly now: () => number) {}
+  constructor(private readonly now: () => number) {
+    this.spamFilter = new EventSourceObjectSpamFilter(now, CACHE_SIZE);
+  }
 
   correlate(event: CoreEvent): Correlation {
     const combined = this.aggregate(event);
     const key = combined.key;
-    const previous = this.written.get(key);
-    if (!previous) return { action: 'create', event: combined.event, key };
-    const folded: CoreEvent = {
-      ...combined.event,
-      metadata: { ...combined.event.metadata, name: previous.metadata.name },
-      count: previous.count + 1,
-      firstTimestamp: previous.firstTimestamp,
-    };
-    return { action: 'fold', event: folded, key, into: previous.metadata.name! };
-  }
-
-  /** Remembers what was written under a key (after the write succeeded). */
-  remember(key: string, event: CoreEvent): void {
-    this.written.set(key, event);
-  }
-
-  /** Forgets a key whose event is gone (expired from the API), so the next one is created anew. */
-  forget(key: string): void {
-    this.written.delete(key);
+    const previous = this.observed.get(key);
+    let correlation: Correlation;
+    if (!previous) correlation = { action: 'create', event: combined.event, key };
+    else {
+      const folded: CoreEvent = {
+        ...combined.event,
+        metadata: { ...combined.event.metadata, name: previous.metadata.name },
+        count: previous.count + 1,
+        firstTimestamp: previous.firstTimestamp,
+      };
+      correlation = { action: 'fold', event: folded, key };
+    }
+    this.observed.set(key, correlation.event);
+    if (this.spamFilter.filter(spamKeyOf(event))) return { action: 'skip' };
+    return correlation;
   }
 
   private aggregate(event: CoreEvent): { event: CoreEvent; key: string } {
@@ -83,6 +89,8 @@ export class EventCorrelator {
     entry.lastMs = now;
     this.similar.set(similarKey, entry);
     if (entry.messages.size < MAX_SIMILAR_EVENTS) return { event, key: keyOf(event, true) };
+    // One message makes room for the next (PopAny), so the set stays small however long it goes on.
+    entry.messages.delete(entry.messages.values().next().value as string);
     return { event: { ...event, message: MESSAGE_COMBINED + event.message }, key: similarKey };
   }
 }
@@ -94,24 +102,8 @@ function keyOf(event: CoreEvent, withMessage: boolean): string {
   return parts.map((p) => p ?? '').join('\u0000');
 }
 
-/** A Map that forgets its least recently used entries beyond a size. */
-class LruMap<K, V> {
-  private readonly map = new Map<K, V>();
-  constructor(private readonly size: number) {}
-  get(key: K): V | undefined {
-    const value = this.map.get(key);
-    if (value !== undefined) {
-      this.map.delete(key);
-      this.map.set(key, value);
-    }
-    return value;
-  }
-  set(key: K, value: V): void {
-    this.map.delete(key);
-    this.map.set(key, value);
-    if (this.map.size > this.size) this.map.delete(this.map.keys().next().value as K);
-  }
-  delete(key: K): void {
-    this.map.delete(key);
-  }
+/** getSpamKey: the source and the object, whatever the reason or message. */
+function spamKeyOf(event: CoreEvent): string {
+  const o = event.involvedObject;
+  return [event.source.component, event.source.host, o.kind, o.namespace, o.name, o.uid, o.apiVersion].map((p) => p ?? '').join('\u0000');
 }

@@ -3,6 +3,7 @@ import { FakeClock } from '../clock';
 import { ObjectsClient } from '../objects-client';
 import { FakeObjectsServer } from '../testing/fake-objects-server';
 import { Resources, type KubeObject } from '../types';
+import type { CoreEvent } from './event-correlator';
 import { EventRecorder } from './event-recorder';
 
 const pod: KubeObject = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web-1', namespace: 'default', uid: 'u1', resourceVersion: '5' } };
@@ -69,14 +70,102 @@ describe('EventRecorder', () => {
     expect(combined).toMatchObject({ count: 5, message: '(combined from similar events): attempt 13' });
   });
 
-  it('starts a new event when the one it would fold into is gone', async () => {
+  it('creates a fold again, under its name and with its count, when the event it folds into is gone (recordEvent)', async () => {
     const { recorder, events, server } = await setup();
     recorder.event(pod, 'Normal', 'Pulled', 'pulled');
     await recorder.flush();
-    server.write(Resources.events, 'DELETED', events()[0]!);
+    const first = events()[0]!;
+    server.write(Resources.events, 'DELETED', first);
     recorder.event(pod, 'Normal', 'Pulled', 'pulled');
     await recorder.flush();
     expect(events()).toHaveLength(1);
-    expect(events()[0]!.count).toBe(1);
+    expect(events()[0]).toMatchObject({ metadata: { name: first.metadata.name }, count: 2, firstTimestamp: first.firstTimestamp });
+  });
+
+  it('sends one write for repeats recorded while an earlier write of theirs still waits; nothing is read before a patch', async () => {
+    const { recorder, events, server } = await setup();
+    // The first event is on its way; the repeats queue behind it (one object: one write at a time), and fold into one write.
+    for (let i = 0; i < 6; i++) recorder.event(node, 'Normal', 'NodeReady', 'Node worker status is now: NodeReady');
+    await recorder.flush();
+    expect(server.calls).toEqual({ Create: 1, Patch: 1 });
+    expect(events()).toHaveLength(1);
+    expect(events()[0]).toMatchObject({ reason: 'NodeReady', count: 6 });
+  });
+
+  /** A client whose writes answer only when the test says so, to see what is under way. */
+  const heldClient = () => {
+    const calls: Array<{ what: string; done: () => void }> = [];
+    const answer = (what: string) => new Promise<KubeObject>((resolve) => calls.push({ what, done: () => resolve({ metadata: {} }) }));
+    const client = {
+      create: (_: unknown, e: CoreEvent) => answer(`create ${e.involvedObject.name} ${e.reason}`),
+      patch: (_: unknown, _ns: string, name: string) => answer(`patch ${name.split('.')[0]}`),
+    } as unknown as ObjectsClient;
+    const inFlight = () => calls.filter((c) => c.what !== 'done').map((c) => c.what);
+    const finish = async (what: string) => {
+      const call = calls.find((c) => c.what === what)!;
+      call.done();
+      call.what = 'done';
+      // The answer's promise chain (and the next send) runs before the next macrotask.
+      await new Promise((resolve) => setImmediate(resolve));
+    };
+    return { client, inFlight, finish };
+  };
+  const podNamed = (name: string): KubeObject => ({ ...pod, metadata: { ...pod.metadata, name, uid: name } });
+
+  it('writes one event at a time by default (client-go), in the order recorded', async () => {
+    const { client, inFlight, finish } = heldClient();
+    const recorder = new EventRecorder({ client, component: 'kubelet', host: 'worker', clock: new FakeClock(0) });
+    for (const name of ['p1', 'p2', 'p3']) recorder.event(podNamed(name), 'Normal', 'Pulled', 'pulled');
+    for (const name of ['p1', 'p2', 'p3']) {
+      expect(inFlight()).toEqual([`create ${name} Pulled`]);
+      await finish(`create ${name} Pulled`);
+    }
+    expect(inFlight()).toEqual([]);
+    await recorder.flush();
+    await recorder.close();
+  });
+
+  it('with maxInFlight, writes events about different objects a few at once, and those about one object one after the other, in order', async () => {
+    const { client, inFlight, finish } = heldClient();
+    const recorder = new EventRecorder({ client, component: 'kubelet', host: 'worker', clock: new FakeClock(0), maxInFlight: 4 });
+    for (const name of ['p1', 'p2', 'p3', 'p4', 'p5']) recorder.event(podNamed(name), 'Normal', 'Pulled', 'pulled');
+    recorder.event(podNamed('p1'), 'Normal', 'Started', 'started');
+    expect(inFlight()).toEqual(['create p1 Pulled', 'create p2 Pulled', 'create p3 Pulled', 'create p4 Pulled']);
+    // p1's Started waits for p1's Pulled, however long; p5 goes as soon as there is room.
+    await finish('create p2 Pulled');
+    expect(inFlight()).toEqual(['create p1 Pulled', 'create p3 Pulled', 'create p4 Pulled', 'create p5 Pulled']);
+    await finish('create p3 Pulled');
+    expect(inFlight()).toEqual(['create p1 Pulled', 'create p4 Pulled', 'create p5 Pulled']);
+    await finish('create p1 Pulled');
+    expect(inFlight()).toEqual(['create p4 Pulled', 'create p5 Pulled', 'create p1 Started']);
+    let flushed = false;
+    const flushing = recorder.flush().then(() => (flushed = true));
+    for (const what of inFlight()) await finish(what);
+    await flushing;
+    expect(flushed).toBe(true);
+    await recorder.close();
+  });
+
+  it('writes 25 events about one object from one source at once, then one every 5 minutes (EventSourceObjectSpamFilter)', async () => {
+    const { recorder, events, clock, server } = await setup();
+    for (let i = 0; i < 40; i++) {
+      recorder.event(pod, 'Normal', 'Started', `started ${i}`);
+      await recorder.flush();
+    }
+    // 9 events of their own, then the combined one: created, and patched for the 15 others that passed.
+    expect(events()).toHaveLength(10);
+    expect(server.calls).toEqual({ Create: 10, Patch: 15 });
+    const combined = () => events().find((e) => String(e.message).startsWith('(combined from similar events): '))!;
+    expect(combined()).toMatchObject({ count: 16, message: '(combined from similar events): started 24' });
+    // Another object, or another source, has a bucket of its own.
+    recorder.event(node, 'Normal', 'Started', 'started');
+    await recorder.flush();
+    expect(events()).toHaveLength(11);
+    // Five minutes give one token back; the count has gone on counting the skipped events.
+    clock.step(300_000);
+    recorder.event(pod, 'Normal', 'Started', 'started 40');
+    recorder.event(pod, 'Normal', 'Started', 'started 41');
+    await recorder.flush();
+    expect(combined()).toMatchObject({ count: 32, message: '(combined from similar events): started 40' });
   });
 });

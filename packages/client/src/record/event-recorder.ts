@@ -18,25 +18,54 @@ export interface EventRecorderOptions {
   log?: ClientLogger;
   /** Events waiting to be written beyond this are dropped (and logged): a recorder never blocks its caller. */
   maxBacklog?: number;
+  /**
+   * Writes under way at once, at most. Default 1: client-go's core/v1 broadcaster sends one at a
+   * time, so events reach the apiserver in the order they were recorded. More (as the events.k8s.io
+   * broadcaster kube-scheduler uses, which writes each event on a goroutine of its own) lets events
+   * about different objects go together during a burst, each then costing the client less CPU (one
+   * event-loop turn and one socket write for several); events about one object still go one at a
+   * time, in order, but one object's may now overtake another's.
+   */
+  maxInFlight?: number;
 }
 
-/** client-go retries an event write 12 times, 10 s apart: for an apiserver that restarts. */
+/** client-go retries an event write 12 times, 10 s apart (the first after a random part of that): for an apiserver that restarts. */
 const MAX_TRIES = 12;
 const RETRY_MS = 10_000;
 
+/** A write waiting in the backlog; later events under its key ride on it (`event` is the latest). */
+interface PendingWrite {
+  action: 'create' | 'fold';
+  key: string;
+  /** The involved object: its writes never overtake one another. */
+  object: string;
+  event: CoreEvent;
+}
+
 /**
- * Records Events about objects (client-go's record.EventRecorder): `event(pod, 'Normal',
- * 'Scheduled', 'Successfully assigned default/web-1 to worker')` returns at once; the event is
- * written in the background, in order, folded with repeats (see EventCorrelator). Events are
- * best effort, as in Kubernetes: one that cannot be written after retries is dropped.
+ * Records Events about objects (client-go's record.EventRecorder and its broadcaster): `event(pod,
+ * 'Normal', 'Scheduled', 'Successfully assigned default/web-1 to worker')` returns at once; the
+ * event is correlated there and then (folded with repeats, combined with similar ones, or skipped
+ * as spam: see EventCorrelator) and written in the background in the order recorded, one at a
+ * time as client-go's broadcaster sends them (or a few at once: maxInFlight). A fold is a patch:
+ * nothing is read first. An event whose key already has a write waiting is carried by that write
+ * (its count, lastTimestamp and message), so a burst of repeats costs one write, not one each.
+ * Events are best effort, as in Kubernetes: one that cannot be written after retries is dropped.
  */
 export class EventRecorder {
   private readonly clock: Clock;
   private readonly log: ClientLogger;
   private readonly correlator: EventCorrelator;
-  private readonly backlog: CoreEvent[] = [];
+  private readonly backlog: PendingWrite[] = [];
+  /** Event key → its write still in the backlog (not yet sent). */
+  private readonly waiting = new Map<string, PendingWrite>();
   private readonly maxBacklog: number;
-  private writing: Promise<void> | undefined;
+  private readonly maxInFlight: number;
+  /** The objects with a write under way (their next write waits for it). */
+  private readonly sending = new Set<string>();
+  private inFlight = 0;
+  /** flush() callers, told when the backlog is empty and no write is under way. */
+  private idleWaiters: Array<() => void> = [];
   private readonly stopping = new AbortController();
 
   constructor(private readonly options: EventRecorderOptions) {
@@ -44,6 +73,7 @@ export class EventRecorder {
     this.log = options.log ?? silentLogger;
     this.correlator = new EventCorrelator(() => this.clock.now());
     this.maxBacklog = options.maxBacklog ?? 1000;
+    this.maxInFlight = Math.max(1, options.maxInFlight ?? 1);
   }
 
   event(object: KubeObject | ObjectReference, type: EventType, reason: string, message: string, fieldPath?: string): void {
@@ -52,24 +82,36 @@ export class EventRecorder {
       this.log.warn({ reason, object: describe(object) }, 'event dropped: too many events waiting to be written');
       return;
     }
-    this.backlog.push(this.build(referenceTo(object, fieldPath), type, reason, message));
-    this.writing ??= this.drain().finally(() => (this.writing = undefined));
+    const correlation = this.correlator.correlate(this.build(referenceTo(object, fieldPath), type, reason, message));
+    if (correlation.action === 'skip') return;
+    const waiting = this.waiting.get(correlation.key);
+    if (waiting) {
+      // Not sent yet: it goes out with this one's count (a create stays a create, with the count).
+      waiting.event = correlation.event;
+      return;
+    }
+    const write: PendingWrite = { action: correlation.action, key: correlation.key, object: objectKeyOf(correlation.event.involvedObject), event: correlation.event };
+    this.backlog.push(write);
+    this.waiting.set(write.key, write);
+    this.send();
   }
 
   /** Resolves when every event recorded so far has been written or dropped. */
   async flush(): Promise<void> {
-    while (this.writing) await this.writing;
+    if (!this.backlog.length && !this.inFlight) return;
+    await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
   }
 
   /** Stops writing; what is still waiting is dropped. */
   async close(): Promise<void> {
     this.stopping.abort();
     this.backlog.length = 0;
-    await this.writing;
+    this.waiting.clear();
+    await this.flush();
   }
 
   private build(ref: ObjectReference, type: EventType, reason: string, message: string): CoreEvent {
-    const now = new Date(this.clock.now()).getTime();
+    const now = this.clock.now();
     const timestamp = metaTime(now);
     const nanos = BigInt(now) * 1_000_000n + BigInt(Math.floor(Math.random() * 1_000_000));
     return {
@@ -90,42 +132,54 @@ export class EventRecorder {
     };
   }
 
-  private async drain(): Promise<void> {
-    while (this.backlog.length && !this.stopping.signal.aborted) {
-      const event = this.backlog.shift()!;
-      await this.write(event);
+  /** Starts the writes that may go now: the oldest ones whose object has none under way, up to maxInFlight. */
+  private send(): void {
+    for (let i = 0; i < this.backlog.length && this.inFlight < this.maxInFlight && !this.stopping.signal.aborted; ) {
+      const write = this.backlog[i]!;
+      if (this.sending.has(write.object)) {
+        i++;
+        continue;
+      }
+      this.backlog.splice(i, 1);
+      // From here on, a new event under the key needs a write of its own.
+      if (this.waiting.get(write.key) === write) this.waiting.delete(write.key);
+      this.sending.add(write.object);
+      this.inFlight++;
+      void this.write(write).finally(() => {
+        this.sending.delete(write.object);
+        this.inFlight--;
+        this.send();
+        if (!this.inFlight && (!this.backlog.length || this.stopping.signal.aborted)) for (const resolve of this.idleWaiters.splice(0)) resolve();
+      });
     }
   }
 
-  private async write(event: CoreEvent): Promise<void> {
-    const correlation = this.correlator.correlate(event);
+  /** recordToSink: patch a fold (create it if it is gone), create the rest; retry only while the apiserver is away. */
+  private async write(write: PendingWrite): Promise<void> {
+    const e = write.event;
     for (let attempt = 1; attempt <= MAX_TRIES && !this.stopping.signal.aborted; attempt++) {
       try {
-        const e = correlation.event;
-        if (correlation.action === 'fold') {
+        if (write.action === 'fold') {
           try {
-            await this.options.client.patch(Resources.events, e.metadata.namespace, correlation.into, 'application/strategic-merge-patch+json', { count: e.count, lastTimestamp: e.lastTimestamp, message: e.message });
-            this.correlator.remember(correlation.key, e);
+            await this.options.client.patch(Resources.events, e.metadata.namespace, e.metadata.name!, 'application/strategic-merge-patch+json', { count: e.count, lastTimestamp: e.lastTimestamp, message: e.message });
             return;
           } catch (error) {
             if (!isNotFound(error)) throw error;
-            // The event it folds into is gone (expired or deleted): start a new one.
-            this.correlator.forget(correlation.key);
-            return await this.write(event);
+            // The event it folds into is gone (expired or deleted): it is created again, count and all.
           }
         }
-        const created = await this.options.client.create<CoreEvent>(Resources.events, e);
-        this.correlator.remember(correlation.key, { ...e, metadata: { ...e.metadata, name: created.metadata.name } });
+        await this.options.client.create<CoreEvent>(Resources.events, e);
         return;
       } catch (error) {
         if (!isApiserverUnavailable(error)) {
-          this.log.warn({ reason: event.reason, object: describe(event.involvedObject), err: (error as Error).message }, 'event rejected');
+          this.log.warn({ reason: e.reason, object: describe(e.involvedObject), err: (error as Error).message }, 'event rejected');
           return;
         }
-        if (attempt < MAX_TRIES) await sleep(this.clock, RETRY_MS, this.stopping.signal);
+        // The first wait is a random part of the period, so that recorders do not all come back at once.
+        if (attempt < MAX_TRIES) await sleep(this.clock, attempt === 1 ? RETRY_MS * Math.random() : RETRY_MS, this.stopping.signal);
       }
     }
-    this.log.warn({ reason: event.reason, object: describe(event.involvedObject) }, 'event dropped: the apiserver did not answer');
+    this.log.warn({ reason: e.reason, object: describe(e.involvedObject) }, 'event dropped: the apiserver did not answer');
   }
 }
 
@@ -137,6 +191,11 @@ export function referenceTo(object: KubeObject | ObjectReference, fieldPath?: st
   if (fieldPath) ref.fieldPath = fieldPath;
   for (const key of Object.keys(ref) as Array<keyof ObjectReference>) if (ref[key] === undefined) delete ref[key];
   return ref;
+}
+
+/** Which object an event is about, for keeping its writes in order. */
+function objectKeyOf(ref: ObjectReference): string {
+  return [ref.kind, ref.namespace, ref.name, ref.uid].map((p) => p ?? '').join('\u0000');
 }
 
 function describe(object: KubeObject | ObjectReference): string {
