@@ -76,9 +76,12 @@ export class NodeInfo {
     }
     subtract(this.requested, podRequests(removed!.pod));
     subtract(this.nonZeroRequested, podRequests(removed!.pod, true));
-    for (const key of hostPortsOf(removed!.pod)) this.usedPorts.delete(key);
-    // Another pod may hold the same port (it was a conflict, but count what is there).
-    for (const p of this.pods) for (const key of hostPortsOf(p.pod)) this.usedPorts.add(key);
+    const ports = hostPortsOf(removed!.pod);
+    if (ports.length) {
+      for (const key of ports) this.usedPorts.delete(key);
+      // Another pod may hold the same port (it was a conflict, but count what is there).
+      for (const p of this.pods) for (const key of hostPortsOf(p.pod)) this.usedPorts.add(key);
+    }
     this.generation++;
     return true;
   }

@@ -32,13 +32,26 @@ export function defaultSelector(pod: Pod, listers: DefaultSelectorListers): Labe
   if (owner?.apiVersion !== 'apps/v1') return selector;
   const controllers = owner.kind === 'ReplicaSet' ? listers.replicaSets : owner.kind === 'StatefulSet' ? listers.statefulSets : undefined;
   const controller = controllers?.get(namespace, owner.name);
-  if (controller) {
-    try {
-      const other = labelSelectorAsSelector((controller.spec as { selector?: LabelSelectorObject } | undefined)?.selector);
-      if (!other.isNothing()) selector = selector.add(...other.requirements);
-    } catch {
-      // A selector that does not parse adds nothing, as in Kubernetes.
-    }
+  const other = controller ? controllerSelector(controller) : undefined;
+  if (other && !other.isNothing()) selector = selector.add(...other.requirements);
+  return selector;
+}
+
+/**
+ * A controller's spec.selector, parsed once per version of the controller: every cycle of its
+ * pods asks for it, and the informer replaces the object (never changes it) when it changes.
+ * Undefined when it does not parse, which adds nothing, as in Kubernetes.
+ */
+const parsedSelectors = new WeakMap<KubeObject, LabelSelector | undefined>();
+
+function controllerSelector(controller: KubeObject): LabelSelector | undefined {
+  if (parsedSelectors.has(controller)) return parsedSelectors.get(controller);
+  let selector: LabelSelector | undefined;
+  try {
+    selector = labelSelectorAsSelector((controller.spec as { selector?: LabelSelectorObject } | undefined)?.selector);
+  } catch {
+    selector = undefined;
   }
+  parsedSelectors.set(controller, selector);
   return selector;
 }
