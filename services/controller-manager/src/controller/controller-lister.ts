@@ -59,7 +59,7 @@ export class ControllerLister<T extends KubeObject> {
    */
   toSyncOnUpdate(old: KubeObject, cur: KubeObject): T[] {
     const [oldRef, curRef] = [controllerOf(old), controllerOf(cur)];
-    const refChanged = JSON.stringify(oldRef ?? null) !== JSON.stringify(curRef ?? null);
+    const refChanged = !sameOwnerReference(oldRef, curRef);
     const previous = refChanged && oldRef ? this.resolveControllerRef(old.metadata.namespace, oldRef) : undefined;
     const toSync = previous ? [previous] : [];
     if (curRef) {
@@ -69,4 +69,10 @@ export class ControllerLister<T extends KubeObject> {
     const labelsChanged = JSON.stringify(old.metadata.labels ?? {}) !== JSON.stringify(cur.metadata.labels ?? {});
     return labelsChanged || refChanged ? [...toSync, ...this.selecting(cur)] : toSync;
   }
+}
+
+/** reflect.DeepEqual of two controller references (every field of an OwnerReference), without printing them. */
+function sameOwnerReference(a: OwnerReference | undefined, b: OwnerReference | undefined): boolean {
+  if (!a || !b) return a === b;
+  return a.uid === b.uid && a.name === b.name && a.kind === b.kind && a.apiVersion === b.apiVersion && a.controller === b.controller && a.blockOwnerDeletion === b.blockOwnerDeletion;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '@kubelab/client';
-import { findPort, hasSelector, shouldPodBeInEndpoints } from './endpoint-util';
+import { findPort, hasSelector, servicesToUpdateOnPodChange, shouldPodBeInEndpoints } from './endpoint-util';
 import { runningPod, serviceFixture } from './testing-objects';
 
 describe('findPort', () => {
@@ -46,5 +46,23 @@ describe('which pods and Services take part', () => {
     { name: 'an ExternalName', service: serviceFixture('web', { type: 'ExternalName' }), want: false },
   ])('Service with $name', ({ service, want }) => {
     expect(hasSelector(service)).toBe(want);
+  });
+});
+
+describe('servicesToUpdateOnPodChange', () => {
+  const web = serviceFixture('web', { selector: { app: 'web' } });
+  const api = serviceFixture('api', { selector: { app: 'api' } });
+  const kubernetes = serviceFixture('kubernetes', { selector: null });
+  const before = { ...runningPod('p', { ip: '10.0.0.1' }), metadata: { ...runningPod('p').metadata, resourceVersion: '1' } };
+  const ready = { ...runningPod('p', { ip: '10.0.0.1', readySince: '2026-01-01T00:00:10Z' }), metadata: { ...before.metadata, resourceVersion: '2' } };
+  const relabelled = { ...before, metadata: { ...before.metadata, resourceVersion: '2', labels: { app: 'api' } } };
+  const name = (services: KubeObject[]) => services.map((s) => s.metadata.name).sort();
+  it.each([
+    { name: 'a pod that became ready: the Services selecting it', services: [web, api, kubernetes], now: ready, want: ['web'] },
+    { name: 'relabelled: the Service it left and the one it joined', services: [web, api], now: relabelled, want: ['api', 'web'] },
+    { name: 'the same version again: none', services: [web], now: before, want: [] },
+    { name: 'no Service with a selector in the namespace: none, whatever changed', services: [kubernetes], now: ready, want: [] },
+  ])('$name', ({ services, now, want }) => {
+    expect(name(servicesToUpdateOnPodChange(services, before, now))).toEqual(want);
   });
 });

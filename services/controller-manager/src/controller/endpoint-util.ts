@@ -163,6 +163,8 @@ export function podEndpointsChanged(oldPod: KubeObject, newPod: KubeObject): { p
  */
 export function servicesToUpdateOnPodChange(services: KubeObject[], oldPod: KubeObject, newPod: KubeObject): KubeObject[] {
   if (oldPod.metadata.resourceVersion === newPod.metadata.resourceVersion) return [];
+  // No Service of the namespace selects pods (often: only `kubernetes` in default): none to update, whatever changed.
+  if (!services.some((service) => selectorOf(service) !== undefined)) return [];
   const { podChanged, labelsChanged } = podEndpointsChanged(oldPod, newPod);
   if (!podChanged && !labelsChanged) return [];
   const now = servicesSelecting(services, newPod);

@@ -4,19 +4,20 @@
  * through the apiserver), so a controller does not rewrite an object that only differs in form.
  */
 export function semanticEqual(a: unknown, b: unknown): boolean {
-  if (isEmpty(a) || isEmpty(b)) return isEmpty(a) && isEmpty(b);
-  if (Array.isArray(a) || Array.isArray(b)) {
-    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
-    return a.every((item, i) => semanticEqual(item, b[i]));
-  }
-  if (typeof a === 'object' && typeof b === 'object') {
-    const x = a as Record<string, unknown>;
-    const y = b as Record<string, unknown>;
-    const keys = new Set([...Object.keys(x), ...Object.keys(y)]);
-    for (const key of keys) if (!semanticEqual(x[key], y[key])) return false;
+  if (a === b) return true;
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((item, i) => semanticEqual(item, b[i]));
+  if (isMap(a) && isMap(b)) {
+    // Field by field, a missing field on one side compared as absent: {x: []} and {} are equal.
+    for (const key in a) if (Object.hasOwn(a, key) && !semanticEqual(a[key], Object.hasOwn(b, key) ? b[key] : undefined)) return false;
+    for (const key in b) if (Object.hasOwn(b, key) && !Object.hasOwn(a, key) && !isEmpty(b[key])) return false;
     return true;
   }
-  return a === b;
+  // Different shapes (or a value and nothing) are equal only when both are nothing.
+  return isEmpty(a) && isEmpty(b);
+}
+
+function isMap(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Nothing at all: absent, null, [], or a map of nothing but such. */

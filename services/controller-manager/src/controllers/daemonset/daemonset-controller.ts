@@ -284,9 +284,10 @@ export class DaemonSetsController extends QueueController {
     if (cur.metadata.deletionTimestamp) return this.deletePod(cur);
     for (const ds of this.daemonSetLister.toSyncOnUpdate(old, cur)) this.enqueue(ds);
     // Ready now, available minReadySeconds later (plus a second against clock skew).
+    if (isPodReady(old) || !isPodReady(cur)) return;
     const ds = this.daemonSetLister.controllerOf(cur);
     const minReadySeconds = ds?.spec.minReadySeconds ?? 0;
-    if (ds && !isPodReady(old) && isPodReady(cur) && minReadySeconds > 0) this.enqueueAfter(ds, minReadySeconds * 1000 + 1000);
+    if (ds && minReadySeconds > 0) this.enqueueAfter(ds, minReadySeconds * 1000 + 1000);
   }
 
   private deletePod(pod: Pod): void {

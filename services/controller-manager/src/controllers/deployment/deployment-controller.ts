@@ -93,13 +93,13 @@ export class DeploymentController extends QueueController {
       return;
     }
     const rsList = await this.replicaSetsFor(d, selector);
-    const podMap = this.podMapFor(d, selector, rsList);
     if (d.metadata.deletionTimestamp) return sync.syncStatusOnly(rsList);
     await sync.checkPausedConditions();
     if (d.spec?.paused) return sync.sync(rsList);
     if (await sync.isScalingEvent(rsList)) return sync.sync(rsList);
     const type = (d.spec?.strategy as { type?: string } | undefined)?.type ?? 'RollingUpdate';
-    if (type === 'Recreate') return rolloutRecreate(sync, rsList, podMap);
+    // Only Recreate reads the pods (it waits for the old ones to be gone): the others need no pass over them.
+    if (type === 'Recreate') return rolloutRecreate(sync, rsList, this.podMapFor(d, selector, rsList));
     if (type === 'RollingUpdate') return rolloutRolling(sync, rsList);
     throw new Error(`unexpected deployment strategy type: ${type}`);
   }

@@ -245,9 +245,10 @@ export class ReplicaSetController extends QueueController {
     }
     for (const rs of this.rsLister.toSyncOnUpdate(old, cur)) this.enqueue(rs);
     // Ready now, available later: come back then (and a second more for clock skew).
+    if (isPodReady(old) || !isPodReady(cur)) return;
     const rs = this.rsLister.controllerOf(cur);
     const minReadySeconds = Number(rs?.spec?.minReadySeconds ?? 0);
-    if (rs && !isPodReady(old) && isPodReady(cur) && minReadySeconds > 0) this.enqueueAfter(rs, (minReadySeconds + 1) * 1000);
+    if (rs && minReadySeconds > 0) this.enqueueAfter(rs, (minReadySeconds + 1) * 1000);
   }
 
   private podDeleted(pod: KubeObject): void {

@@ -100,9 +100,10 @@ export class StatefulSetController extends QueueController {
   private updatePod(old: Pod, cur: Pod): void {
     for (const set of this.setLister.toSyncOnUpdate(old, cur)) this.enqueue(set);
     // Ready now, available minReadySeconds later.
+    if (isPodReady(old) || !isPodReady(cur)) return;
     const set = this.setLister.controllerOf(cur);
     const minReadySeconds = set?.spec.minReadySeconds ?? 0;
-    if (set && !isPodReady(old) && isPodReady(cur) && minReadySeconds > 0) this.enqueueAfter(set, minReadySeconds * 1000);
+    if (set && minReadySeconds > 0) this.enqueueAfter(set, minReadySeconds * 1000);
   }
 
   private deletePod(pod: Pod): void {

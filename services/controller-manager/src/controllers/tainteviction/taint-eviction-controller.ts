@@ -34,7 +34,10 @@ export class TaintEvictionController extends QueueController {
     this.pods = ctx.informers.informer(Resources.pods, { [POD_NODE_NAME_INDEX]: podNodeNameIndex });
     this.nodes = ctx.informers.informer(Resources.nodes);
     this.pods.addEventHandler({
-      onAdd: (pod) => this.enqueue(pod),
+      // A pod not yet bound runs on no node, so no taint concerns it (nor has it an eviction to call off): its binding is an update.
+      onAdd: (pod) => {
+        if (pod.spec?.nodeName) this.enqueue(pod);
+      },
       onUpdate: (old, pod) => {
         if (old.spec?.nodeName !== pod.spec?.nodeName || !semanticEqual(podTolerations(old), podTolerations(pod))) this.enqueue(pod);
       },
