@@ -44,9 +44,17 @@ export class Indexer<T extends KubeObject = KubeObject> {
   update(object: T): T | undefined {
     const key = metaNamespaceKey(object);
     const old = this.items.get(key);
-    if (old) this.unfile(key, old);
     this.items.set(key, object);
-    for (const [name, fn] of this.indexers) this.file(name, fn, key, object);
+    for (const [name, fn] of this.indexers) {
+      const values = fn(object);
+      if (old) {
+        const oldValues = fn(old);
+        // Most updates (a status, a label elsewhere) leave an index's values as they were (client-go's updateIndices).
+        if (sameValues(oldValues, values)) continue;
+        this.unfileFrom(name, key, oldValues);
+      }
+      this.fileUnder(name, key, values);
+    }
     return old;
   }
 
@@ -119,8 +127,12 @@ export class Indexer<T extends KubeObject = KubeObject> {
   }
 
   private file(name: string, fn: IndexFunc<T>, key: string, object: T): void {
+    this.fileUnder(name, key, fn(object));
+  }
+
+  private fileUnder(name: string, key: string, values: string[]): void {
     const index = this.indices.get(name)!;
-    for (const value of new Set(fn(object))) {
+    for (const value of values) {
       let keys = index.get(value);
       if (!keys) index.set(value, (keys = new Set()));
       keys.add(key);
@@ -128,13 +140,21 @@ export class Indexer<T extends KubeObject = KubeObject> {
   }
 
   private unfile(key: string, object: T): void {
-    for (const [name, fn] of this.indexers) {
-      const index = this.indices.get(name)!;
-      for (const value of fn(object)) {
-        const keys = index.get(value);
-        keys?.delete(key);
-        if (keys?.size === 0) index.delete(value);
-      }
+    for (const [name, fn] of this.indexers) this.unfileFrom(name, key, fn(object));
+  }
+
+  private unfileFrom(name: string, key: string, values: string[]): void {
+    const index = this.indices.get(name)!;
+    for (const value of values) {
+      const keys = index.get(value);
+      keys?.delete(key);
+      if (keys?.size === 0) index.delete(value);
     }
   }
+}
+
+function sameValues(a: string[], b: string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
