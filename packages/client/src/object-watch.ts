@@ -2,6 +2,7 @@ import type * as grpc from '@grpc/grpc-js';
 import type { Status } from '@kubelab/apimachinery';
 import type { WatchEvent as WireWatchEvent } from '@kubelab/proto';
 import { toClientError } from './errors';
+import { decodeObject } from './object-json';
 import type { KubeObject } from './types';
 
 /**
@@ -53,7 +54,7 @@ export class ObjectWatch<T extends KubeObject = KubeObject> implements AsyncIter
 }
 
 function decodeEvent<T extends KubeObject>(message: WireWatchEvent): WatchEvent<T> | undefined {
-  const object = JSON.parse(Buffer.from(message.object).toString('utf8')) as unknown;
+  const object = decodeObject<unknown>(message.object);
   switch (message.type) {
     case 'ADDED':
     case 'MODIFIED':

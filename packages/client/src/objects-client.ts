@@ -1,6 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { loadObjectsApi, type DeleteResponse, type ListResponse, type ObjectResponse, type PatchType, type WatchEvent as WireWatchEvent } from '@kubelab/proto';
 import { toClientError } from './errors';
+import { decodeObject as decode, encodeObject as encode } from './object-json';
 import { ObjectWatch } from './object-watch';
 import type { GroupVersionResource, KubeObject } from './types';
 
@@ -204,12 +205,4 @@ export class ObjectsClient {
       options.signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
-}
-
-function encode(object: unknown): Buffer {
-  return Buffer.from(JSON.stringify(object));
-}
-
-function decode<T>(bytes: Uint8Array): T {
-  return JSON.parse(Buffer.from(bytes).toString('utf8')) as T;
 }

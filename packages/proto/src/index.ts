@@ -23,3 +23,5 @@ export type {
   WatchEventType,
   WatchRequest,
 } from './objects-messages';
+export { OBJECTS_SERVICE } from './objects-codec';
+export { loadObjectsProtoDefinition } from './objects';

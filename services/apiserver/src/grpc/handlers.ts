@@ -8,6 +8,7 @@ import type { DeleteOptions, GenericRegistry, WritableSubresource } from '../reg
 import { bindPod } from '../registry/pod-binding';
 import type { KubeObject } from '../registry/types';
 import { checkSubresource, decodeObject, encodeObject, requestScope } from './request-scope';
+import { sharedObjectBytes } from './shared-bytes';
 import { toServiceError } from './status';
 
 /** What every handler of the Objects service shares. */
@@ -37,7 +38,8 @@ export function unaryHandlers(ctx: ObjectsContext): Record<string, grpc.handleUn
       const selecting = Boolean(r.labelSelector || r.fieldSelector);
       const list = await listSelected(registry.store, type, namespace, { filter, selecting, limit: r.limit, continue: r.continue || undefined });
       return {
-        items: list.items.map(encodeObject),
+        // Listed objects come from the watch cache (or fresh from the store): encoded once across relists.
+        items: list.items.map(sharedObjectBytes),
         resourceVersion: list.resourceVersion,
         continue: list.continue ?? '',
         remainingItemCount: list.remainingItemCount ?? 0,
@@ -105,7 +107,9 @@ function unary<Req, Res>(ctx: ObjectsContext, method: string, handler: (request:
   return ((call: grpc.ServerUnaryCall<Req, Res>, callback: grpc.sendUnaryData<Res>) => {
     const started = performance.now();
     const request = call.request as Req & { resource?: string; namespace?: string; name?: string };
-    const log = (code: number) => ctx.log.debug({ method, resource: request.resource ?? 'pods', namespace: request.namespace, name: request.name, code, ms: Math.round(performance.now() - started) }, 'grpc call');
+    const log = (code: number) => {
+      if (ctx.log.isLevelEnabled('debug')) ctx.log.debug({ method, resource: request.resource ?? 'pods', namespace: request.namespace, name: request.name, code, ms: Math.round(performance.now() - started) }, 'grpc call');
+    };
     Promise.resolve()
       .then(() => handler(call.request))
       .then(

@@ -37,7 +37,8 @@ export function checkSubresource(type: ResourceType, subresource: string): Writa
 
 /** The object in a request: its JSON, decoded with the REST API's 400 for bad JSON. */
 export function decodeObject(bytes: Uint8Array, what = 'the object'): unknown {
-  return parseJson(Buffer.from(bytes), what);
+  // The codec hands a Buffer view into the message: read it in place, no copy.
+  return parseJson(Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), what);
 }
 
 export function encodeObject(object: unknown): Buffer {

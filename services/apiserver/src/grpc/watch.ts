@@ -3,7 +3,8 @@ import type { WatchEvent, WatchRequest } from '@kubelab/proto';
 import { objectFilter } from '../endpoints/selectors';
 import { startWatch } from '../endpoints/watch-session';
 import type { ObjectsContext } from './handlers';
-import { encodeObject, requestScope } from './request-scope';
+import { requestScope } from './request-scope';
+import { sharedObjectBytes } from './shared-bytes';
 import { toServiceError } from './status';
 
 /**
@@ -28,7 +29,8 @@ async function serveWatch(ctx: ObjectsContext, call: grpc.ServerWritableStream<W
     ctx.registry.store,
     { type, namespace, resourceVersion: r.resourceVersion, filter, timeoutSeconds: r.timeoutSeconds, allowBookmarks: r.allowBookmarks, bookmarkIntervalMs: ctx.bookmarkIntervalMs },
     {
-      send: (eventType, object) => call.write({ type: eventType, object: encodeObject(object) }),
+      // The watch cache's objects are shared: each is encoded once for all its watchers.
+      send: (eventType, object) => call.write({ type: eventType, object: sharedObjectBytes(object) }),
       end() {
         if (!call.cancelled) call.end();
       },
