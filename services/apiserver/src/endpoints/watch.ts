@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { KubeObject, ResourceType } from '../registry/types';
 import type { ObjectStore } from '../storage/object-store';
+import { serialized } from '../storage/serialized';
 import type { ObjectFilter } from './selectors';
 import { toTable, type Rendering } from './table';
 import type { Status } from '../errors';
@@ -36,7 +37,10 @@ export async function serveWatch(store: ObjectStore, req: WatchRequest, res: Ser
     {
       send(type, object) {
         start();
-        res.write(`${JSON.stringify({ type, object: render(type, object) })}\n`);
+        const rendered = render(type, object);
+        // A watch-cache object's text is made once for every watcher (and every list) that sends it.
+        const text = rendered === object ? serialized(object as KubeObject) : JSON.stringify(rendered);
+        res.write(`{"type":"${type}","object":${text}}\n`);
       },
       end() {
         start();
