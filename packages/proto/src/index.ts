@@ -25,3 +25,7 @@ export type {
 } from './objects-messages';
 export { OBJECTS_SERVICE } from './objects-codec';
 export { loadObjectsProtoDefinition } from './objects';
+export { etcdServiceDefinitions } from './etcd';
+export type { EtcdServiceDefinitions, EtcdServiceName } from './etcd';
+export { etcdCodecs, ETCD_CODEC_METHODS } from './etcd-codec';
+export type { EtcdMessageName, EtcdMessageCodec } from './etcd-codec';

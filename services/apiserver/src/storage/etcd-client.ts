@@ -25,6 +25,8 @@ type RequestOp = { request_put: { key: Buffer; value: Buffer } } | { request_del
 /**
  * The apiserver's client of the etcd v3 API (etcd3 in Kubernetes' storage/etcd3): Range, Txn and
  * Watch on one gRPC channel. It works the same against the kubelab store and a real etcd.
+ * loadEtcdApi's clients encode and decode these calls with @kubelab/proto's hand-written etcd codec
+ * (etcd-codec.ts): the same objects as proto-loader's, for a fraction of the CPU.
  */
 export class EtcdClient {
   private readonly kv: grpc.Client & Record<string, Function>;
