@@ -94,7 +94,16 @@ export async function startKubelet(config: Readonly<KubeletConfig>, log: Logger,
     await podWorkers.start();
     closers.push({ what: 'pod-workers', close: () => podWorkers.stop() });
     if (config.podManifestPath) {
-      const staticPods = new StaticPodManager({ client, nodeName: config.nodeName, nodeIP: config.nodeIP, manifestDir: config.podManifestPath, recorder, clock, log: log.child({ part: 'static-pods' }) });
+      const staticPods = new StaticPodManager({
+        client,
+        nodeName: config.nodeName,
+        nodeIP: config.nodeIP,
+        manifestDir: config.podManifestPath,
+        pods: podWorkers.pods,
+        recorder,
+        clock,
+        log: log.child({ part: 'static-pods' }),
+      });
       staticPods.start();
       closers.push({ what: 'static-pods', close: () => staticPods.stop() });
     }

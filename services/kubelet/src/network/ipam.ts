@@ -19,6 +19,9 @@ export class PodIPAllocator {
   private readonly last: number;
   private readonly stateFile: string;
   private state: IPAMState;
+  /** The addresses in use, as numbers (the state's values). */
+  private readonly used: Set<number>;
+  private dirMade = false;
 
   constructor(options: { cidr: string; stateFile: string }) {
     const { network, prefix } = parseCIDR(options.cidr);
@@ -28,21 +31,22 @@ export class PodIPAllocator {
     this.last = network + size - 2;
     this.stateFile = options.stateFile;
     this.state = this.load();
+    this.used = new Set(Object.values(this.state.allocations).map(toNumber));
   }
 
   /** The pod's IP, allocating one if it has none. Throws host-local's error when the range is full. */
   allocate(podUid: string): string {
     const existing = this.state.allocations[podUid];
     if (existing) return existing;
-    const used = new Set(Object.values(this.state.allocations).map(toNumber));
     const count = this.last - this.first + 1;
     const last = this.state.lastReserved ? toNumber(this.state.lastReserved) : this.last;
     const start = last >= this.first && last <= this.last ? last - this.first + 1 : 0;
     for (let i = 0; i < count; i++) {
       const candidate = this.first + ((start + i) % count);
-      if (used.has(candidate)) continue;
+      if (this.used.has(candidate)) continue;
       const ip = toIP(candidate);
       this.state.allocations[podUid] = ip;
+      this.used.add(candidate);
       this.state.lastReserved = ip;
       this.save();
       return ip;
@@ -56,8 +60,10 @@ export class PodIPAllocator {
 
   /** Frees the pod's IP (its pod terminated); unknown pods are ignored. */
   release(podUid: string): void {
-    if (!(podUid in this.state.allocations)) return;
+    const ip = this.state.allocations[podUid];
+    if (ip === undefined) return;
     delete this.state.allocations[podUid];
+    this.used.delete(toNumber(ip));
     this.save();
   }
 
@@ -86,9 +92,10 @@ export class PodIPAllocator {
 
   /** Written to a temporary file and renamed: a crash leaves the old state or the new, never half. */
   private save(): void {
-    fs.mkdirSync(path.dirname(this.stateFile), { recursive: true });
+    if (!this.dirMade) fs.mkdirSync(path.dirname(this.stateFile), { recursive: true });
+    this.dirMade = true;
     const tmp = `${this.stateFile}.tmp`;
-    fs.writeFileSync(tmp, JSON.stringify(this.state, null, 2));
+    fs.writeFileSync(tmp, JSON.stringify(this.state));
     fs.renameSync(tmp, this.stateFile);
   }
 }

@@ -37,6 +37,16 @@ describe('PodWorkers: a pod starts', () => {
     expect(e.workers.runningPods()).toEqual([{ namespace: 'default', name: 'web-1', uid: pod.metadata.uid, containers: [{ name: 'web', id: c!.containerID }] }]);
   });
 
+  it('writes one status for a pod that starts at once (the status before the start is coalesced with the one after)', async () => {
+    env = await podWorkersEnv();
+    const e = env;
+    await e.createPod('one-write', { containers: [nginx] });
+    await e.until('Running', () => e.status('one-write').phase === 'Running');
+    await e.workers.idle();
+    expect(e.server.calls.UpdateStatus).toBe(1);
+    expect(e.status('one-write').podIP).toBe('127.244.1.2');
+  });
+
   it('ignores pods bound to other nodes', async () => {
     env = await podWorkersEnv();
     await env.createPod('elsewhere', { containers: [nginx], nodeName: 'node-2' });

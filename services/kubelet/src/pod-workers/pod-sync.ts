@@ -106,9 +106,16 @@ export class PodSyncer {
     this.killUnwanted(record);
     this.registerProbes(record);
     // What happened since the last sync (an exit, an OOM kill) is reported before anything restarts.
+    // A pod that has run nothing yet has nothing to report: its first status is deferred, so when
+    // its containers start within this turn the status manager writes only the newer one.
     const before = this.buildStatus(record);
     if (isTerminalPhase(before.phase)) return this.finish(record);
-    await statusManager.setPodStatus(record.pod, before);
+    if (record.failedStarts.length > 0 || this.options.runtime.listContainers(record.uid).length > 0) {
+      await statusManager.setPodStatus(record.pod, before);
+    } else {
+      // Not awaited: the sync's last status write reports the same failure.
+      statusManager.setPodStatus(record.pod, before, { deferred: true }).catch(() => undefined);
+    }
 
     let next: SyncResult;
     const later = (at: SyncResult) => {

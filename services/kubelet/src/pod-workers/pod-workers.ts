@@ -1,4 +1,3 @@
-import { isDeepStrictEqual } from 'node:util';
 import { Informer, isNotFound, realClock, Resources, type Clock, type EventRecorder, type KubeObject, type ObjectsClient } from '@kubelab/client';
 import type { Logger } from '@kubelab/component-base';
 import type { PodIPAllocator } from '../network/ipam';
@@ -6,6 +5,7 @@ import type { ProbeManager, ProbeUpdate } from '../prober/types';
 import type { ContainerRuntime } from '../runtime/types';
 import type { PodStreams } from '../server/types';
 import { KUBELET_CONDITIONS } from '../status/conditions';
+import { sameJSON } from '../status/json-equal';
 import { isTerminalPhase } from '../status/phase';
 import { StatusManager } from '../status/status-manager';
 import { ContainerStarter } from './container-starter';
@@ -45,9 +45,10 @@ const ORPHAN_GRACE_SECONDS = 30;
  */
 export class PodWorkers {
   readonly streams: PodStreams;
+  /** The informer on this node's pods; the static pod manager shares it (one watch per kubelet). */
+  readonly pods: Informer;
   private readonly clock: Clock;
   private readonly log: Logger;
-  private readonly pods: Informer;
   private readonly services: Informer;
   private readonly records = new Map<string, PodRecord>();
   private readonly workers = new Map<string, PodWorker>();
@@ -243,8 +244,8 @@ export class PodWorkers {
  */
 function needsSync(before: KubeObject, after: KubeObject): boolean {
   const meta = (pod: KubeObject) => ({ ...pod.metadata, resourceVersion: undefined, managedFields: undefined, generation: undefined });
-  if (!isDeepStrictEqual(before.spec, after.spec) || !isDeepStrictEqual(meta(before), meta(after))) return true;
+  if (!sameJSON(before.spec, after.spec) || !sameJSON(meta(before), meta(after))) return true;
   if (!((after.spec as { readinessGates?: unknown[] } | undefined)?.readinessGates?.length)) return false;
   const others = (pod: KubeObject) => ((pod.status?.conditions ?? []) as Array<{ type: string }>).filter((c) => !(KUBELET_CONDITIONS as readonly string[]).includes(c.type));
-  return !isDeepStrictEqual(others(before), others(after));
+  return !sameJSON(others(before), others(after));
 }

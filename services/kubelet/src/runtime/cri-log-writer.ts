@@ -27,6 +27,8 @@ export interface CriLogWriterOptions {
   sources: Record<LogStream, string>;
   /** Where the bytes already turned into CRI lines are remembered, so a restarted kubelet resumes exactly there. */
   offsetsFile: string;
+  /** A container just started: nothing was read before, there is no offsets file to resume from. */
+  fresh?: boolean;
   maxLineBytes?: number;
   /** New CRI lines were appended (readers following the log wake up). */
   onAppend?: () => void;
@@ -54,7 +56,7 @@ export class CriLogWriter {
 
   constructor(private readonly options: CriLogWriterOptions) {
     this.maxLine = options.maxLineBytes ?? MAX_LOG_LINE_BYTES;
-    const offsets = readOffsets(options.offsetsFile);
+    const offsets: [number, number] = options.fresh ? [0, 0] : readOffsets(options.offsetsFile);
     this.sources = {
       stdout: { path: options.sources.stdout, offset: offsets[0], pending: Buffer.alloc(0) },
       stderr: { path: options.sources.stderr, offset: offsets[1], pending: Buffer.alloc(0) },

@@ -12,6 +12,8 @@ export type ResolveImage = (reference: string) => ResolvedImage | undefined;
  */
 export class ImagePuller {
   private present: Set<string>;
+  /** What each reference resolved to (the catalogue does not change while the kubelet runs; parsing a reference is not free). */
+  private readonly resolved = new Map<string, ResolvedImage>();
 
   constructor(
     private readonly file: string,
@@ -26,8 +28,11 @@ export class ImagePuller {
 
   /** The catalogue entry, or ImagePullError with containerd's message. */
   resolveOrThrow(image: string): ResolvedImage {
+    const known = this.resolved.get(image);
+    if (known) return known;
     const resolved = this.resolve(image);
     if (!resolved) throw new ImagePullError(pullFailureMessage(image));
+    this.resolved.set(image, resolved);
     return resolved;
   }
 

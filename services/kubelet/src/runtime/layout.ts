@@ -13,55 +13,70 @@ import path from 'node:path';
  *   pods/<namespace>_<name>_<uid>/<container>/<attempt>.log    the CRI log, as the kubelet lays it out
  */
 export class RuntimeLayout {
-  constructor(readonly rootDir: string) {}
+  /** The root dir, normalised once, with a trailing '/': every path below is a plain concatenation. */
+  private readonly root: string;
+  readonly binDir: string;
+  readonly imagesFile: string;
+  readonly containersDir: string;
 
-  get binDir(): string {
-    return path.join(this.rootDir, 'bin');
-  }
-
-  get imagesFile(): string {
-    return path.join(this.rootDir, 'images.json');
-  }
-
-  get containersDir(): string {
-    return path.join(this.rootDir, 'containers');
+  constructor(readonly rootDir: string) {
+    // path.join on every call costs more than it looks (it normalises char by char) and a
+    // container start asks for a dozen paths: the names joined here never hold '/' or '..'.
+    const normalised = path.join(rootDir);
+    this.root = normalised === '.' ? '' : normalised.endsWith('/') ? normalised : `${normalised}/`;
+    this.binDir = `${this.root}bin`;
+    this.imagesFile = `${this.root}images.json`;
+    this.containersDir = `${this.root}containers`;
   }
 
   recordFile(id: string): string {
-    return path.join(this.containersDir, `${hexOf(id)}.json`);
+    return `${this.containersDir}/${hexOf(id)}.json`;
   }
 
   containerDir(id: string): string {
-    return path.join(this.containersDir, hexOf(id));
+    return `${this.containersDir}/${hexOf(id)}`;
   }
 
   stdoutFile(id: string): string {
-    return path.join(this.containerDir(id), 'stdout');
+    return `${this.containerDir(id)}/stdout`;
   }
 
   stderrFile(id: string): string {
-    return path.join(this.containerDir(id), 'stderr');
+    return `${this.containerDir(id)}/stderr`;
   }
 
   exitFile(id: string): string {
-    return path.join(this.containerDir(id), 'exit');
+    return `${this.containerDir(id)}/exit`;
   }
 
   logOffsetsFile(id: string): string {
-    return path.join(this.containerDir(id), 'log-offsets');
+    return `${this.containerDir(id)}/log-offsets`;
+  }
+
+  resolvConfFile(id: string): string {
+    return `${this.containerDir(id)}/resolv.conf`;
+  }
+
+  hostsFile(id: string): string {
+    return `${this.containerDir(id)}/hosts`;
   }
 
   rootfsDir(id: string): string {
-    return path.join(this.containerDir(id), 'rootfs');
+    return `${this.containerDir(id)}/rootfs`;
   }
 
   podLogDir(pod: { namespace: string; name: string; uid: string }): string {
-    return path.join(this.rootDir, 'pods', `${pod.namespace}_${pod.name}_${pod.uid}`);
+    return `${this.root}pods/${pod.namespace}_${pod.name}_${pod.uid}`;
   }
 
-  /** <rootDir>/pods/<namespace>_<name>_<uid>/<container>/<attempt>.log (kuberuntime's BuildContainerLogsDirectory + attempt). */
+  /** <rootDir>/pods/<namespace>_<name>_<uid>/<container> (kuberuntime's BuildContainerLogsDirectory). */
+  logDir(pod: { namespace: string; name: string; uid: string }, container: string): string {
+    return `${this.podLogDir(pod)}/${container}`;
+  }
+
+  /** <rootDir>/pods/<namespace>_<name>_<uid>/<container>/<attempt>.log (the log directory + the attempt). */
   logFile(pod: { namespace: string; name: string; uid: string }, container: string, attempt: number): string {
-    return path.join(this.podLogDir(pod), container, `${attempt}.log`);
+    return `${this.logDir(pod, container)}/${attempt}.log`;
   }
 }
 

@@ -8,19 +8,17 @@ import { attachSession } from './attach';
 import { containerCommand, containerEnv, lookPath, noCommandError, workingDirError } from './command';
 import { Container } from './container';
 import { newContainerId } from './container-id';
-import { CpuThrottle } from './cpu-throttle';
-import { treeCpuNs } from './cpu-usage';
 import { readCriLog } from './cri-log-reader';
 import { CriLogWriter } from './cri-log-writer';
 import { execWithTimeout, signalNumber, startExec, type ExecTarget } from './exec';
 import { findHostTools, installBusyboxApplets, type HostTools } from './host-tools';
+import { Housekeeper } from './housekeeping';
 import { ImagePuller, type ResolveImage } from './image-puller';
 import { RuntimeLayout } from './layout';
-import { chargedMemoryBytes } from './memory';
 import { nodeBaselineBytes } from './node-baseline';
 import { hostsFile, resolvConf } from './pod-dns';
-import { isAlive, procConstants, readProcStat, readSchedRuntimeNs } from './proc-stat';
-import { childrenOf, ProcScanner } from './proc-scanner';
+import { isAlive, readProcStat } from './proc-stat';
+import { childrenOf } from './proc-scanner';
 import { readExitCode, readRecords, writeRecord, type ContainerRecord } from './records';
 import { shimCommand } from './shim';
 import { signalContainer } from './signals';
@@ -41,7 +39,7 @@ export interface ProcessRuntimeOptions {
   /** The kubelet's --root-dir: records, raw output, CRI logs, busybox applets (layout.ts). */
   rootDir: string;
   log: Logger;
-  /** How often containers are measured; memory limits are checked every min(this, 250 ms). */
+  /** How often containers are measured; the containers with a memory or CPU limit every min(this, 250 ms). */
   housekeepingIntervalMs: number;
   /** Times in statuses and the stop grace period (measurement itself runs on real timers: it measures real processes). */
   clock?: Clock;
@@ -56,9 +54,10 @@ const OCI_CREATE = 'failed to create containerd task: failed to create shim task
  * The kubelab container runtime (the kubelet's CRI runtime): a container is an OS process started
  * from the image catalogue, under a busybox shim that records its exit code (shim.ts), writing its
  * output to files that become the CRI log (cri-log-writer.ts). Containers outlive the kubelet; a
- * new runtime on the same root dir adopts them (adopt). Housekeeping scans /proc once per tick for
- * every container (proc-scanner.ts): stats, memory limits (OOMKilled), CPU limits (cpu-throttle.ts),
- * and the exit of containers it did not start.
+ * new runtime on the same root dir adopts them (adopt). Housekeeping scans /proc once per interval
+ * for every container (proc-scanner.ts): stats, memory limits (OOMKilled), CPU limits
+ * (cpu-throttle.ts), and the exit of containers it did not start; containers with a limit are
+ * checked more often in between (housekeeping-schedule.ts).
  */
 export class ProcessRuntime implements ContainerRuntime {
   private readonly layout: RuntimeLayout;
@@ -67,15 +66,14 @@ export class ProcessRuntime implements ContainerRuntime {
   private readonly tools: HostTools;
   private readonly puller: ImagePuller;
   private readonly nodePath: string;
-  private readonly tickMs: number;
-  private readonly scanner = new ProcScanner();
+  private readonly housekeeper: Housekeeper;
   private readonly containers = new Map<string, Container>();
+  /** The same containers by pod UID (listContainers(uid) runs several times in every pod sync). */
+  private readonly byPod = new Map<string, Map<string, Container>>();
   private readonly exitListeners: Array<(status: ContainerStatus) => void> = [];
   private readonly baseline: Promise<number>;
   private baselineBytes = 0;
   private namespacesUsable: boolean | undefined;
-  private housekeeping: NodeJS.Timeout | undefined;
-  private ticks = 0;
   private closed = false;
 
   constructor(options: ProcessRuntimeOptions) {
@@ -83,7 +81,15 @@ export class ProcessRuntime implements ContainerRuntime {
     this.log = options.log;
     this.clock = options.clock ?? realClock;
     this.nodePath = options.nodePath ?? process.execPath;
-    this.tickMs = Math.max(10, Math.min(options.housekeepingIntervalMs, 250));
+    this.housekeeper = new Housekeeper({
+      intervalMs: options.housekeepingIntervalMs,
+      clock: this.clock,
+      log: this.log,
+      containers: () => this.containers.values(),
+      baselineBytes: () => this.baselineBytes,
+      gone: (c) => this.processGone(c),
+      oomKill: (c) => this.oomKill(c),
+    });
     fs.mkdirSync(this.layout.containersDir, { recursive: true });
     this.tools = findHostTools();
     if (this.tools.busybox) {
@@ -126,27 +132,29 @@ export class ProcessRuntime implements ContainerRuntime {
     } else {
       cwd = this.layout.rootfsDir(id);
     }
-    const file = lookPath(command.argv[0]!, env, cwd);
+    // The image's Node.js program runs under this very Node.js: nothing to look for.
+    const file = command.argv[0] === this.nodePath ? this.nodePath : lookPath(command.argv[0]!, env, cwd);
     if (command.runtime === 'node') await this.baseline;
 
-    fs.mkdirSync(dir, { recursive: true });
-    if (!config.workingDir) fs.mkdirSync(cwd, { recursive: true });
+    // The rootfs (the default cwd) is inside the container's directory: one call makes both.
+    fs.mkdirSync(config.workingDir ? dir : cwd, { recursive: true });
     const namespaces = command.runtime === 'native' && this.canUseNamespaces();
     let namespace: { unshare: string; resolvConf?: string; hosts: string; hostname: string } | undefined;
     if (namespaces) {
       const resolv = resolvConf(pod);
-      if (resolv !== undefined) fs.writeFileSync(path.join(dir, 'resolv.conf'), resolv);
-      fs.writeFileSync(path.join(dir, 'hosts'), hostsFile(pod));
+      const resolvFile = this.layout.resolvConfFile(id);
+      const hosts = this.layout.hostsFile(id);
+      if (resolv !== undefined) fs.writeFileSync(resolvFile, resolv);
+      fs.writeFileSync(hosts, hostsFile(pod));
       namespace = {
         unshare: this.tools.unshare!,
-        resolvConf: resolv !== undefined ? path.join(dir, 'resolv.conf') : undefined,
-        hosts: path.join(dir, 'hosts'),
+        resolvConf: resolv !== undefined ? resolvFile : undefined,
+        hosts,
         hostname: pod.hostname,
       };
     }
     const logPath = this.layout.logFile(pod, config.name, config.attempt);
-    fs.mkdirSync(path.dirname(logPath), { recursive: true });
-    fs.closeSync(fs.openSync(logPath, 'a'));
+    fs.mkdirSync(this.layout.logDir(pod, config.name), { recursive: true });
     const tty = config.tty === true && this.tools.script !== undefined;
     const shim = shimCommand({
       busybox,
@@ -191,7 +199,7 @@ export class ProcessRuntime implements ContainerRuntime {
     writeRecord(this.layout.recordFile(id), record);
     const container = new Container(record);
     container.child = child;
-    this.containers.set(id, container);
+    this.track(container);
     child.on('error', () => {});
     child.once('exit', (code, signal) => this.processGone(container, { code, signal }));
     child.unref();
@@ -200,7 +208,8 @@ export class ProcessRuntime implements ContainerRuntime {
       child.stdin.on('error', () => {});
       (child.stdin as unknown as { unref?: () => void }).unref?.();
     }
-    this.startLogging(container);
+    // The log writer creates the log file (before anything can read it: this runs in one go).
+    this.startLogging(container, { fresh: true });
     this.ensureHousekeeping();
     this.log.debug({ id, pod: `${pod.namespace}/${pod.name}`, container: config.name, pid: child.pid }, 'started container');
     return container.status();
@@ -236,6 +245,9 @@ export class ProcessRuntime implements ContainerRuntime {
     if (!c) return;
     if (c.running) await this.stopContainer(id, 0);
     this.containers.delete(id);
+    const ofPod = this.byPod.get(c.record.pod.uid);
+    ofPod?.delete(id);
+    if (ofPod?.size === 0) this.byPod.delete(c.record.pod.uid);
     fs.rmSync(this.layout.recordFile(id), { force: true });
     fs.rmSync(this.layout.containerDir(id), { recursive: true, force: true });
     fs.rmSync(c.record.logPath, { force: true });
@@ -250,8 +262,11 @@ export class ProcessRuntime implements ContainerRuntime {
   }
 
   listContainers(podUid?: string): ContainerStatus[] {
-    const all = [...this.containers.values()].filter((c) => podUid === undefined || c.record.pod.uid === podUid);
-    return all.map((c) => c.status());
+    const of = podUid === undefined ? this.containers : this.byPod.get(podUid);
+    if (!of) return [];
+    const out: ContainerStatus[] = [];
+    for (const c of of.values()) out.push(c.status());
+    return out;
   }
 
   getContainer(id: string): ContainerStatus | undefined {
@@ -316,7 +331,7 @@ export class ProcessRuntime implements ContainerRuntime {
     for (const record of readRecords(this.layout.containersDir)) {
       if (this.containers.has(record.id)) continue;
       const c = new Container(record);
-      this.containers.set(record.id, c);
+      this.track(c);
       adopted.push(c);
       if (record.state === 'exited') continue;
       this.startLogging(c);
@@ -327,7 +342,7 @@ export class ProcessRuntime implements ContainerRuntime {
     // Measure at once (stats, members), and let run what a kubelet that died while throttling left stopped.
     this.housekeep();
     for (const c of adopted) if (c.running) signalContainer(c.record.pid!, c.members, 'SIGCONT');
-    this.ensureHousekeeping();
+    this.ensureHousekeeping({ measureNow: false });
     const running = adopted.filter((c) => c.running).length;
     if (adopted.length > 0) this.log.info({ running, exited: adopted.length - running }, 'adopted containers of a previous kubelet');
     return this.listContainers();
@@ -335,9 +350,7 @@ export class ProcessRuntime implements ContainerRuntime {
 
   async close(): Promise<void> {
     this.closed = true;
-    clearInterval(this.housekeeping);
-    this.housekeeping = undefined;
-    this.scanner.close();
+    this.housekeeper.stop();
     for (const c of this.containers.values()) {
       c.throttle?.dispose();
       c.watcher?.close();
@@ -348,48 +361,22 @@ export class ProcessRuntime implements ContainerRuntime {
     }
   }
 
-  /** The cost of the last /proc scan (for the kubelet's metrics and the benchmarks). */
-  housekeepingStats(): { containers: number; pids: number; statsRead: number; durationMs: number } {
-    return { containers: [...this.containers.values()].filter((c) => c.running).length, ...this.scanner.lastScan };
+  /** The cost of the last full /proc scan, and how often housekeeping runs now (0: stopped), for the kubelet's metrics and the benchmarks. */
+  housekeepingStats(): { containers: number; pids: number; statsRead: number; durationMs: number; tickMs: number } {
+    return this.housekeeper.stats();
   }
 
-  /** Runs one housekeeping pass now (tests, and a kubelet that wants fresh numbers). */
+  /** Runs one full housekeeping pass now (tests, and a kubelet that wants fresh numbers). */
   housekeep(): void {
-    const running = [...this.containers.values()].filter((c) => c.running && c.record.pid !== undefined);
-    if (running.length === 0) {
-      clearInterval(this.housekeeping);
-      this.housekeeping = undefined;
-      this.scanner.close();
-      return;
-    }
-    // Output is pumped on inotify events; the tick is the fallback, once a second.
-    const pumpLogs = this.ticks++ % Math.max(1, Math.round(1_000 / this.tickMs)) === 0;
-    const { clockTicksPerSecond, pageSize } = procConstants();
-    const trees = this.scanner.scan(running.map((c) => ({ pid: c.record.pid!, startTime: c.record.startTime ?? 0 })));
-    const now = this.clock.now();
-    for (const c of running) {
-      const tree = trees.get(c.record.pid!)!;
-      c.members = tree.members;
-      if (pumpLogs || !tree.alive) c.writer?.pump();
-      if (!tree.alive) {
-        // A child of this kubelet reports its exit itself; any other container is gone now.
-        if (!c.child) this.processGone(c);
-        continue;
-      }
-      c.memoryBytes = chargedMemoryBytes(tree.members, c.record.pid!, c.record.runtime, this.baselineBytes, pageSize);
-      c.cpu.add(performance.now(), treeCpuNs(tree.members, clockTicksPerSecond));
-      c.measuredAt = now;
-      const limit = c.record.config.memoryLimitBytes;
-      if (limit !== undefined && limit > 0 && c.memoryBytes > limit && c.record.killReason === undefined) {
-        this.oomKill(c);
-        continue;
-      }
-      const cpuLimit = c.record.config.cpuLimitMillis;
-      if (cpuLimit !== undefined && cpuLimit > 0) {
-        c.throttle ??= this.newThrottle(c, cpuLimit);
-        c.throttle.observe(c.cpu.latestNanoCores);
-      }
-    }
+    this.housekeeper.fullPass();
+  }
+
+  private track(c: Container): void {
+    this.containers.set(c.id, c);
+    const uid = c.record.pod.uid;
+    let ofPod = this.byPod.get(uid);
+    if (!ofPod) this.byPod.set(uid, (ofPod = new Map()));
+    ofPod.set(c.id, c);
   }
 
   private execTarget(id: string): ExecTarget {
@@ -411,19 +398,6 @@ export class ProcessRuntime implements ContainerRuntime {
   private mainProcesses(c: Container): number[] {
     // Read now, not from the last housekeeping scan: that one may predate the program's start.
     return childrenOf(c.record.pid!);
-  }
-
-  private newThrottle(c: Container, limitMillis: number): CpuThrottle {
-    const pid = c.record.pid!;
-    return new CpuThrottle(limitMillis, {
-      usageNs: () => {
-        let ns = 0;
-        for (const m of c.members) ns += readSchedRuntimeNs(m.pid) ?? 0;
-        return ns;
-      },
-      stop: () => signalContainer(pid, c.members, 'SIGSTOP'),
-      cont: () => signalContainer(pid, c.members, 'SIGCONT'),
-    });
   }
 
   private oomKill(c: Container): void {
@@ -465,6 +439,8 @@ export class ProcessRuntime implements ContainerRuntime {
     writeRecord(this.layout.recordFile(c.id), c.record);
     for (const name of [this.layout.stdoutFile(c.id), this.layout.stderrFile(c.id), this.layout.logOffsetsFile(c.id)]) fs.rmSync(name, { force: true });
     c.markExited(exitCode);
+    // The last container with a limit gone: back to one pass per interval (none without containers).
+    if (this.housekeeper.running) this.ensureHousekeeping({ measureNow: false });
     this.log.debug({ id: c.id, container: c.record.config.name, exitCode, reason }, 'container exited');
     if (!options.notify) return;
     const status = c.status();
@@ -478,10 +454,11 @@ export class ProcessRuntime implements ContainerRuntime {
   }
 
   /** Starts turning the container's output files into its CRI log, on inotify events and every tick. */
-  private startLogging(c: Container): void {
+  private startLogging(c: Container, options: { fresh?: boolean } = {}): void {
     const id = c.id;
     c.writer = new CriLogWriter({
       logPath: c.record.logPath,
+      fresh: options.fresh,
       sources: { stdout: this.layout.stdoutFile(id), stderr: this.layout.stderrFile(id) },
       offsetsFile: this.layout.logOffsetsFile(id),
       onAppend: () => c.notifyLog(),
@@ -515,18 +492,9 @@ export class ProcessRuntime implements ContainerRuntime {
     if (c.running && !isAlive(c.record.pid!, c.record.startTime ?? 0)) this.processGone(c);
   }
 
-  private ensureHousekeeping(): void {
-    if (this.housekeeping || this.closed) return;
-    if (![...this.containers.values()].some((c) => c.running)) return;
-    this.housekeeping = setInterval(() => {
-      try {
-        this.housekeep();
-      } catch (error) {
-        this.log.error({ err: error }, 'housekeeping failed');
-      }
-    }, this.tickMs);
-    this.housekeeping.unref();
-    this.housekeep();
+  /** Times housekeeping for the running containers (and measures at once when it was not running). */
+  private ensureHousekeeping(options: { measureNow?: boolean } = {}): void {
+    if (!this.closed) this.housekeeper.update(options);
   }
 
   /** Whether busybox containers can get a private mount namespace (root, and unshare works here); says once why not. */

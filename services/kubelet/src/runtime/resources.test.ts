@@ -89,3 +89,20 @@ describe('cpu', () => {
     expect(later.cpuUsageNanoCores).toBeGreaterThan(50e6);
   });
 });
+
+describe('housekeeping cadence', () => {
+  it('scans once per interval while no container has a limit; every 250 ms while one has; stops without containers', async () => {
+    const runtime = harness.runtime({ housekeepingIntervalMs: 1_000 });
+    const free = await runtime.startContainer(testPod('free'), testContainer('box', 'busybox', { command: ['sleep', '30'] }));
+    expect(runtime.housekeepingStats().tickMs).toBe(1_000);
+    const limited = await runtime.startContainer(testPod('limited'), testContainer('box', 'busybox', { command: ['sleep', '30'], memoryLimitBytes: 100 * Mi }));
+    expect(runtime.housekeepingStats().tickMs).toBe(250);
+    // Measured between full passes: two limit checks come well within one interval.
+    const first = await waitFor(() => runtime.stats(limited.id)?.timestamp.getTime(), { what: 'a first measurement' });
+    await waitFor(() => (runtime.stats(limited.id)?.timestamp.getTime() ?? 0) >= first + 400, { timeoutMs: 900, what: 'a measurement 400 ms later, within one interval' });
+    await runtime.stopContainer(limited.id, 0);
+    await waitFor(() => runtime.housekeepingStats().tickMs === 1_000 || undefined, { what: 'back to the interval' });
+    await runtime.stopContainer(free.id, 0);
+    await waitFor(() => runtime.housekeepingStats().tickMs === 0 || undefined, { what: 'housekeeping stopped' });
+  });
+});

@@ -14,6 +14,8 @@ export interface HostProcess {
 }
 
 let bootTimeMs: number | undefined;
+/** The container ID of each process seen (by pid and start time): a sha256 once per process, not once per sync. */
+const containerIDs = new Map<string, string>();
 
 /** When the machine booted (/proc/stat btime), which process start times count from. */
 function bootTime(): number {
@@ -34,6 +36,17 @@ export function observeProcess(pid: number): HostProcess | undefined {
     pid,
     startTicks: stat.startTime,
     startedAt: new Date(boot + Math.round((stat.startTime * 1000) / clockTicksPerSecond)),
-    containerID: CONTAINER_ID_SCHEME + createHash('sha256').update(`${boot}/${pid}/${stat.startTime}`).digest('hex'),
+    containerID: containerIDOf(`${boot}/${pid}/${stat.startTime}`),
   };
+}
+
+function containerIDOf(instance: string): string {
+  let id = containerIDs.get(instance);
+  if (id === undefined) {
+    id = CONTAINER_ID_SCHEME + createHash('sha256').update(instance).digest('hex');
+    // A handful of lab processes, restarted now and then: keep the map from growing without end.
+    if (containerIDs.size >= 64) containerIDs.clear();
+    containerIDs.set(instance, id);
+  }
+  return id;
 }

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FakeObjectsServer, ObjectsClient, Resources, type KubeObject } from '@kubelab/client';
+import { FakeObjectsServer, Informer, ObjectsClient, Resources, type KubeObject } from '@kubelab/client';
 import { createLogger, waitFor } from '@kubelab/component-base';
 import { StaticPodManager } from './static-pod-manager';
 
@@ -149,5 +149,32 @@ spec:
     fs.rmSync(path.join(dir, 'manifests', 'kube-scheduler.yaml'));
     await waitFor(() => !mirror(), { timeoutMs: 10_000, what: 'the mirror pod deleted' });
     expect(server.objects.has('/pods/default/web')).toBe(true);
+  });
+
+  it("shares the kubelet's pod informer when given one: one watch, which it neither starts nor stops", async () => {
+    const component = await startComponent();
+    children.push(component.child);
+    record(component.child.pid!);
+    writeManifest(component.port);
+    const pods = new Informer({ client, resource: Resources.pods, fieldSelector: `spec.nodeName=${NODE}`, log });
+    pods.start();
+    try {
+      await pods.waitForSync(5_000);
+      manager = new StaticPodManager({ client, nodeName: NODE, nodeIP: NODE_IP, manifestDir: path.join(dir, 'manifests'), pods, log, syncPeriodMs: 100 });
+      manager.start();
+      await waitFor(() => condition('Ready') === 'True', { timeoutMs: 10_000, what: 'the mirror pod Ready' });
+      expect(server.calls.Watch).toBe(1);
+      // A mirror deleted by someone is seen through the shared informer and made again.
+      const uid = mirror()!.metadata.uid;
+      await client.delete(Resources.pods, 'kube-system', 'kube-scheduler-node-1');
+      await waitFor(() => mirror() && mirror()!.metadata.uid !== uid && !mirror()!.metadata.deletionTimestamp, { timeoutMs: 10_000, what: 'a new mirror pod' });
+      await manager.stop();
+      manager = undefined;
+      // Still the kubelet's: it keeps watching.
+      server.write(Resources.pods, 'ADDED', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'late', namespace: 'default', uid: 'late-uid' }, spec: { nodeName: NODE, containers: [] } });
+      await waitFor(() => pods.indexer.list().some((p) => p.metadata.name === 'late'), { timeoutMs: 5_000, what: 'the informer still watching' });
+    } finally {
+      await pods.stop();
+    }
   });
 });

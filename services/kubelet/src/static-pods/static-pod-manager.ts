@@ -21,6 +21,11 @@ export interface StaticPodManagerOptions {
   /** --pod-manifest-path. */
   manifestDir: string;
   recorder?: EventRecorder;
+  /**
+   * The kubelet's informer on this node's pods (the pod workers'): one watch for both. Without
+   * it, the manager runs an informer of its own.
+   */
+  pods?: Informer;
   clock?: Clock;
   log: Logger;
   /** How often the manifests are read and the processes looked at: the kubelet's PLEG relists every second. */
@@ -49,6 +54,8 @@ export class StaticPodManager {
   private readonly log: Logger;
   private readonly manifests: ManifestDir;
   private readonly pods: Informer;
+  /** The informer is this manager's own (not shared): it starts and stops it. */
+  private readonly ownsInformer: boolean;
   private readonly statusManager: StatusManager;
   /** The newest version seen of each mirror pod on this node, by `<namespace>/<name>`. */
   private readonly mirrors = new Map<string, KubeObject>();
@@ -66,7 +73,8 @@ export class StaticPodManager {
     this.log = options.log;
     this.periodMs = options.syncPeriodMs ?? 1_000;
     this.manifests = new ManifestDir(options.manifestDir, options.nodeName, this.clock);
-    this.pods = new Informer({ client: options.client, resource: Resources.pods, fieldSelector: `spec.nodeName=${options.nodeName}`, clock: this.clock, log: this.log });
+    this.ownsInformer = options.pods === undefined;
+    this.pods = options.pods ?? new Informer({ client: options.client, resource: Resources.pods, fieldSelector: `spec.nodeName=${options.nodeName}`, clock: this.clock, log: this.log });
     this.statusManager = new StatusManager({ client: options.client, clock: this.clock, log: this.log });
   }
 
@@ -80,14 +88,14 @@ export class StaticPodManager {
         if (isMirrorPod(pod)) this.kick();
       },
     });
-    this.pods.start();
+    if (this.ownsInformer) this.pods.start();
     this.schedule(0);
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) this.clock.clearTimeout(this.timer);
-    await this.pods.stop();
+    if (this.ownsInformer) await this.pods.stop();
     await this.running;
   }
 

@@ -86,4 +86,80 @@ describe('StatusManager', () => {
     server!.write(Resources.pods, 'DELETED', server!.objects.get('/pods/default/p')!);
     await expect(manager.setPodStatus(pod, ready('True'))).resolves.toBeUndefined();
   });
+
+  it('coalesces: a status set while an older one waits for its write replaces it, and only the newest is written', async () => {
+    const { manager, pod, calls } = await setup();
+    const c = client!;
+    const written: string[] = [];
+    const update = c.updateStatus.bind(c);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    c.updateStatus = (async (...args: Parameters<typeof update>) => {
+      written.push((args[1].status as PodStatus).conditions![0]!.status);
+      if (written.length === 1) await held; // the first write is slow: two more statuses come meanwhile
+      return update(...args);
+    }) as typeof update;
+    const first = manager.setPodStatus(pod, ready('False'));
+    const second = manager.setPodStatus(pod, ready('True'));
+    const third = manager.setPodStatus(pod, { ...ready('True'), hostIP: '127.18.0.9' });
+    release();
+    const [a, b, d] = await Promise.all([first, second, third]);
+    expect(written).toEqual(['False', 'True']);
+    expect(calls()).toBe(2);
+    expect((a!.status as PodStatus).conditions![0]!.status).toBe('False');
+    // The second was never written: its waiter is told of the write that replaced it.
+    expect(b).toBe(d);
+    expect((d!.status as PodStatus).hostIP).toBe('127.18.0.9');
+    expect((server!.objects.get('/pods/default/p')!.status as PodStatus).hostIP).toBe('127.18.0.9');
+  });
+
+  it('a deferred status waits for the end of the turn: a newer one set in the same turn is the only write', async () => {
+    const { manager, pod, calls } = await setup();
+    const before = manager.setPodStatus(pod, { ...ready('False'), phase: 'Pending' }, { deferred: true });
+    const after = manager.setPodStatus(pod, ready('True'));
+    const [x, y] = await Promise.all([before, after]);
+    expect(calls()).toBe(1);
+    expect(x).toBe(y);
+    const stored = server!.objects.get('/pods/default/p')!.status as PodStatus;
+    expect(stored.phase).toBe('Running');
+    expect(stored.conditions![0]!.status).toBe('True');
+  });
+
+  it('a deferred status alone is written at the end of the turn; one that changes nothing is not written', async () => {
+    const { manager, pod, calls } = await setup();
+    await manager.setPodStatus(pod, ready('False'), { deferred: true });
+    expect(calls()).toBe(1);
+    const stored = manager.get(pod.metadata.uid!)!;
+    await expect(manager.setPodStatus(pod, ready('False'), { deferred: true })).resolves.toBe(stored);
+    expect(calls()).toBe(1);
+  });
+
+  it('a status that is not deferred, set after a deferred one, is written at once (no wait for the end of the turn)', async () => {
+    const { manager, pod } = await setup();
+    const c = client!;
+    const update = c.updateStatus.bind(c);
+    let started = 0;
+    c.updateStatus = ((...args: Parameters<typeof update>) => {
+      started++;
+      return update(...args);
+    }) as typeof update;
+    const before = manager.setPodStatus(pod, ready('False'), { deferred: true });
+    expect(started).toBe(0);
+    const after = manager.setPodStatus(pod, ready('True'));
+    expect(started).toBe(1);
+    await Promise.all([before, after]);
+    expect(started).toBe(1);
+  });
+
+  it('every waiter of a failed write is told', async () => {
+    const { manager, pod } = await setup();
+    const c = client!;
+    c.updateStatus = (async () => {
+      throw new Error('apiserver away');
+    }) as typeof c.updateStatus;
+    const first = manager.setPodStatus(pod, ready('False'), { deferred: true });
+    const second = manager.setPodStatus(pod, ready('True'));
+    await expect(first).rejects.toThrow('apiserver away');
+    await expect(second).rejects.toThrow('apiserver away');
+  });
 });
