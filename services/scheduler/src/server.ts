@@ -14,9 +14,6 @@ export interface RunningScheduler {
   close(): Promise<void>;
 }
 
-/** Event writes under way at once, at most (see the recorder below). */
-const EVENT_WRITES_IN_FLIGHT = 8;
-
 /** Pods that are over (Succeeded, Failed) hold no room: the scheduler does not even see them. */
 const NON_TERMINAL_PODS = 'status.phase!=Succeeded,status.phase!=Failed';
 
@@ -47,7 +44,7 @@ export async function startScheduler(config: SchedulerConfig, log: Logger, clock
     // kube-scheduler records through the events.k8s.io broadcaster, which writes each event on its
     // own goroutine: not one at a time as core/v1's does. A burst's Scheduled events (one per pod)
     // go a few at once here too, each costing less CPU that way; one pod's events keep their order.
-    const recorder = new EventRecorder({ client, component: config.schedulerName, clock, log, maxInFlight: EVENT_WRITES_IN_FLIGHT });
+    const recorder = new EventRecorder({ client, component: config.schedulerName, clock, log });
     const scheduler = new Scheduler({
       client,
       informers,
