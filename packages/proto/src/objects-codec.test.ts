@@ -35,11 +35,11 @@ function messageCodecs(): Map<string, { ours: Codec; theirs: Codec }> {
   const codecs = new Map<string, { ours: Codec; theirs: Codec }>();
   for (const [name, theirs] of Object.entries(REFERENCE)) {
     const ours = OBJECTS_SERVICE[name]!;
-    const add = (type: protoLoader.MessageTypeDefinition, o: [Codec['serialize'], Codec['deserialize']], t: [Codec['serialize'], Codec['deserialize']]) => {
+    const add = (type: protoLoader.MessageTypeDefinition<object, object>, o: [Codec['serialize'], Codec['deserialize']], t: [Codec['serialize'], Codec['deserialize']]) => {
       const descriptor = type.type as unknown as Codec['descriptor'];
       codecs.set(descriptor.name, { ours: { serialize: o[0], deserialize: o[1], descriptor }, theirs: { serialize: t[0], deserialize: t[1], descriptor } });
     };
-    const t = theirs as grpc.MethodDefinition<unknown, unknown> & { requestType: protoLoader.MessageTypeDefinition; responseType: protoLoader.MessageTypeDefinition };
+    const t = theirs as grpc.MethodDefinition<unknown, unknown> & { requestType: protoLoader.MessageTypeDefinition<object, object>; responseType: protoLoader.MessageTypeDefinition<object, object> };
     add(t.requestType, [ours.requestSerialize, ours.requestDeserialize], [t.requestSerialize, t.requestDeserialize]);
     add(t.responseType, [ours.responseSerialize, ours.responseDeserialize], [t.responseSerialize, t.responseDeserialize]);
   }
@@ -85,7 +85,7 @@ function randomValue(rand: () => number, field: FieldDescriptor): unknown {
     case 'TYPE_ENUM':
       return pick(rand, ['EVENT_TYPE_UNSPECIFIED', 'ADDED', 'MODIFIED', 'DELETED', 'BOOKMARK', 'ERROR', 0, 3, 9, -1]);
     case 'TYPE_MESSAGE':
-      return rand() < 0.3 ? null : randomMessage(rand, (PACKAGE[`kubelab.objects.v1.${field.typeName}`] as protoLoader.MessageTypeDefinition).type as unknown as Codec['descriptor']);
+      return rand() < 0.3 ? null : randomMessage(rand, (PACKAGE[`kubelab.objects.v1.${field.typeName}`] as protoLoader.MessageTypeDefinition<object, object>).type as unknown as Codec['descriptor']);
     default:
       throw new Error(`no generator for ${field.type}`);
   }
