@@ -1,5 +1,5 @@
-import * as grpc from '@grpc/grpc-js';
-import { loadEtcdApi } from '@kubelab/proto';
+import { etcdCodecs } from '@kubelab/proto';
+import { GrpcChannel, STATUS } from './grpc-channel';
 
 /** A key-value as the etcd v3 API returns it (int64 fields arrive as decimal strings). */
 export interface EtcdKeyValue {
@@ -25,21 +25,15 @@ type RequestOp = { request_put: { key: Buffer; value: Buffer } } | { request_del
 /**
  * The apiserver's client of the etcd v3 API (etcd3 in Kubernetes' storage/etcd3): Range, Txn and
  * Watch on one gRPC channel. It works the same against the kubelab store and a real etcd.
- * loadEtcdApi's clients encode and decode these calls with @kubelab/proto's hand-written etcd codec
- * (etcd-codec.ts): the same objects as proto-loader's, for a fraction of the CPU.
+ * The calls go over GrpcChannel (gRPC's wire on node:http2) and are encoded with @kubelab/proto's
+ * hand-written etcd codec: the same objects as proto-loader's, for a fraction of the CPU.
  */
 export class EtcdClient {
-  private readonly kv: grpc.Client & Record<string, Function>;
-  private readonly watchClient: grpc.Client & Record<string, Function>;
+  private readonly channel: GrpcChannel;
 
   constructor(endpoints: string[]) {
-    const api = loadEtcdApi();
-    const target = endpoints.map((url) => url.replace(/^https?:\/\//, '')).join(',');
-    // One channel; gRPC reconnects by itself with back-off when the store comes back.
-    // channelz bookkeeping costs CPU on every call and nothing here reads it.
-    const options = { 'grpc.max_receive_message_length': -1, 'grpc.keepalive_time_ms': 30_000, 'grpc.enable_channelz': 0 };
-    this.kv = new api.KV(target.split(',')[0]!, grpc.credentials.createInsecure(), options) as never;
-    this.watchClient = new api.Watch(target.split(',')[0]!, grpc.credentials.createInsecure(), { ...options, channelOverride: this.kv.getChannel() }) as never;
+    // One connection, to the first endpoint, opened again on the next call after it is lost.
+    this.channel = new GrpcChannel(endpoints[0]!.replace(/^https?:\/\//, ''));
   }
 
   async get(key: string): Promise<{ kv?: EtcdKeyValue; revision: number }> {
@@ -78,46 +72,42 @@ export class EtcdClient {
    * carries the object it deleted). `onMessage` hears each revision's events in order.
    */
   watch(prefix: string, fromRevision: number, onMessage: (message: WatchMessage) => void): { cancel(): void; requestProgress(): void } {
-    const stream = this.watchClient.Watch!() as grpc.ClientDuplexStream<unknown, WatchResponse>;
     let open = true;
-    stream.on('data', (response: WatchResponse) => {
-      if (!open) return;
-      if (response.compact_revision && Number(response.compact_revision) > 0) {
+    const stream = this.channel.stream(
+      '/etcdserverpb.Watch/Watch',
+      (bytes) => {
+        if (!open) return;
+        const response = etcdCodecs.WatchResponse.deserialize(bytes) as unknown as WatchResponse;
+        if (response.compact_revision && Number(response.compact_revision) > 0) {
+          open = false;
+          onMessage({ compacted: Number(response.compact_revision) });
+          stream.cancel();
+          return;
+        }
+        if (response.events.length > 0) onMessage({ events: response.events, revision: Number(response.header.revision) });
+        // An empty, not-created, not-canceled response is a progress notification: nothing up to this revision is missing.
+        else if (!response.created && !response.canceled) onMessage({ progress: Number(response.header.revision) });
+      },
+      (error) => {
+        if (!open || error?.code === STATUS.CANCELLED) return;
         open = false;
-        onMessage({ compacted: Number(response.compact_revision) });
-        stream.cancel();
-        return;
-      }
-      if (response.events.length > 0) onMessage({ events: response.events, revision: Number(response.header.revision) });
-      // An empty, not-created, not-canceled response is a progress notification: nothing up to this revision is missing.
-      else if (!response.created && !response.canceled) onMessage({ progress: Number(response.header.revision) });
-    });
-    stream.on('error', (error: grpc.ServiceError) => {
-      if (!open || error.code === grpc.status.CANCELLED) return;
-      open = false;
-      onMessage({ error });
-    });
-    stream.on('end', () => {
-      if (open) {
-        open = false;
-        onMessage({ error: new Error('watch stream ended') });
-      }
-    });
-    stream.write({ create_request: { key: Buffer.from(prefix), range_end: prefixEnd(prefix), start_revision: fromRevision, prev_kv: true } });
+        onMessage({ error: error ?? new Error('watch stream ended') });
+      },
+    );
+    stream.send(etcdCodecs.WatchRequest.serialize({ create_request: { key: Buffer.from(prefix), range_end: prefixEnd(prefix), start_revision: fromRevision, prev_kv: true } }));
     return {
       cancel: () => {
         open = false;
         stream.cancel();
       },
       requestProgress: () => {
-        if (open) stream.write({ progress_request: {} });
+        if (open) stream.send(etcdCodecs.WatchRequest.serialize({ progress_request: {} }));
       },
     };
   }
 
   close(): void {
-    this.watchClient.close();
-    this.kv.close();
+    this.channel.close();
   }
 
   private async txn(compare: Compare[], success: RequestOp[], failure: RequestOp[]): Promise<{ succeeded: boolean; revision: number; current?: EtcdKeyValue }> {
@@ -130,10 +120,10 @@ export class EtcdClient {
     return { succeeded: response.succeeded, revision: Number(response.header.revision), current };
   }
 
-  private unary(method: string, request: object): Promise<unknown> {
-    return new Promise((resolve, reject) => {
-      this.kv[method]!(request, { deadline: Date.now() + 30_000 }, (error: grpc.ServiceError | null, response: unknown) => (error ? reject(error) : resolve(response)));
-    });
+  private async unary(method: 'Range' | 'Txn', request: object): Promise<unknown> {
+    const codecs = method === 'Range' ? [etcdCodecs.RangeRequest, etcdCodecs.RangeResponse] : [etcdCodecs.TxnRequest, etcdCodecs.TxnResponse];
+    const response = await this.channel.unary(`/etcdserverpb.KV/${method}`, codecs[0]!.serialize(request), 30_000);
+    return codecs[1]!.deserialize(response);
   }
 }
 
