@@ -28,16 +28,7 @@ export class GrpcChannel {
       }
       const frames = new FrameReader();
       let response: Buffer | undefined;
-      let status: number | undefined;
-      let details = '';
-      const onHeaders = (headers: http2.IncomingHttpHeaders) => {
-        if (headers['grpc-status'] !== undefined) {
-          status = Number(headers['grpc-status']);
-          details = decodeURIComponent(String(headers['grpc-message'] ?? ''));
-        }
-      };
-      stream.on('response', onHeaders);
-      stream.on('trailers', onHeaders);
+      const outcome = readStatus(stream);
       stream.on('data', (chunk: Buffer) => frames.push(chunk, (message) => (response ??= message)));
       let failure: Error | undefined;
       stream.on('error', (error: Error) => (failure ??= error));
@@ -46,6 +37,7 @@ export class GrpcChannel {
         stream.close(http2.constants.NGHTTP2_CANCEL);
       });
       stream.on('close', () => {
+        const { status, details } = outcome;
         if (status === STATUS.OK && response) return resolve(response);
         if (status !== undefined && status !== STATUS.OK) return reject(grpcError(status, details));
         const why = failure?.message ?? `stream closed with code ${stream.rstCode ?? 0}`;
@@ -74,20 +66,12 @@ export class GrpcChannel {
       return { send() {}, cancel: () => end(grpcError(STATUS.CANCELLED, 'Cancelled on client')) };
     }
     const frames = new FrameReader();
-    let status: number | undefined;
-    let details = '';
+    const outcome = readStatus(stream);
     let failure: Error | undefined;
-    const onHeaders = (headers: http2.IncomingHttpHeaders) => {
-      if (headers['grpc-status'] !== undefined) {
-        status = Number(headers['grpc-status']);
-        details = decodeURIComponent(String(headers['grpc-message'] ?? ''));
-      }
-    };
-    stream.on('response', onHeaders);
-    stream.on('trailers', onHeaders);
     stream.on('data', (chunk: Buffer) => frames.push(chunk, (message) => ended || onMessage(message)));
     stream.on('error', (error: Error) => (failure ??= error));
     stream.on('close', () => {
+      const { status, details } = outcome;
       if (status === STATUS.OK) return end(undefined);
       if (status !== undefined) return end(grpcError(status, details));
       end(grpcError(STATUS.UNAVAILABLE, failure?.message ?? `stream closed with code ${stream!.rstCode ?? 0}`));
@@ -151,6 +135,19 @@ export function grpcError(code: number, details: string): GrpcError {
   error.code = code;
   error.details = details;
   return error;
+}
+
+/** The call's gRPC status, from the trailers (or the headers of a trailers-only answer) once they arrive. */
+function readStatus(stream: http2.ClientHttp2Stream): { status?: number; details: string } {
+  const outcome: { status?: number; details: string } = { details: '' };
+  const onHeaders = (headers: http2.IncomingHttpHeaders) => {
+    if (headers['grpc-status'] === undefined) return;
+    outcome.status = Number(headers['grpc-status']);
+    outcome.details = decodeURIComponent(String(headers['grpc-message'] ?? ''));
+  };
+  stream.on('response', onHeaders);
+  stream.on('trailers', onHeaders);
+  return outcome;
 }
 
 /** A message in gRPC's framing: not compressed, 4-byte big-endian length, the bytes. */
