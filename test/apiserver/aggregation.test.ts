@@ -331,8 +331,10 @@ describe('events.k8s.io, autoscaling/v1 and the aggregation layer against the re
 
     it('a backend that stops: Available False (FailedDiscoveryCheck) and 503 ServiceUnavailable', async () => {
       await backend.stop();
-      const condition = await waitAvailable('v1beta1.metrics.k8s.io', 'False');
       const url = `http://127.0.0.1:${backend.port}/apis/metrics.k8s.io/v1beta1`;
+      // A check in flight while the backend closed reads "connection reset by peer" first; the
+      // next one (every 300 ms here) finds nobody listening.
+      const condition = await waitAvailable('v1beta1.metrics.k8s.io', `False FailedDiscoveryCheck|failing or missing response from ${url}: Get "${url}": dial tcp`);
       expect(condition).toBe(`False FailedDiscoveryCheck|failing or missing response from ${url}: Get "${url}": dial tcp 127.0.0.1:${backend.port}: connect: connection refused`);
       // (kubectl's discovery may complain on stderr about metrics.k8s.io now, as against any cluster)
       const list = k(['get', 'apiservices', 'v1beta1.metrics.k8s.io']);
