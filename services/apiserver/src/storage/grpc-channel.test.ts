@@ -74,14 +74,16 @@ describe('GrpcChannel and EtcdClient on a real store', () => {
   it('fails calls while the store is down, and uses it again as soon as it is back', async () => {
     // A data folder of the test's own: the testkit removes the folders it made when their store stops.
     const dataDir = tempDir('store-restart');
-    const s = await store({ dataDir });
+    // A port below Linux's ephemeral range (32768+): while the store is down, no other test's
+    // outgoing connection can take it, so the restart gets it back.
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    const s = await store({ dataDir, port });
     const etcd = client(s.endpoint);
     await etcd.create('/registry/r/a', Buffer.from('kept'));
     const lost = new Promise<Error>((resolve) => etcd.watch('/registry/r/', 0, (m) => 'error' in m && resolve(m.error)));
     await s.stop('SIGKILL');
     await expect(lost).resolves.toMatchObject({ message: expect.stringMatching(/^14 UNAVAILABLE: /) });
     await expect(etcd.get('/registry/r/a')).rejects.toThrow(/^14 UNAVAILABLE: /);
-    const port = Number(s.endpoint.split(':')[1]);
     await store({ dataDir, port });
     expect((await etcd.get('/registry/r/a')).kv?.value.toString()).toBe('kept');
     fs.rmSync(dataDir, { recursive: true, force: true });

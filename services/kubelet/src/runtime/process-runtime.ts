@@ -306,7 +306,9 @@ export class ProcessRuntime implements ContainerRuntime {
   attach(id: string, options: { stdin: boolean; tty: boolean }): StreamSession {
     const c = this.containers.get(id);
     if (!c) throw new Error(`an error occurred when try to find container "${id}": not found`);
-    if (!c.running) throw new Error(`container ${id} is not running`);
+    // A process that already ended (its exit not handled yet) has had its say: an attach would get
+    // nothing, so it is refused and kubectl falls back to the logs, as it does against containerd.
+    if (!c.running || !isAlive(c.record.pid!, c.record.startTime ?? 0)) throw new Error(`container ${id} is not running`);
     const tty = options.tty && c.record.config.tty === true;
     const resizer = tty ? new PtyResizer(this.tools.stty, () => c.members.map((m) => m.pid)) : undefined;
     return attachSession({
