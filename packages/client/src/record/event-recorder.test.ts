@@ -125,27 +125,6 @@ describe('EventRecorder', () => {
     await recorder.close();
   });
 
-  it('with maxInFlight, writes events about different objects a few at once, and those about one object one after the other, in order', async () => {
-    const { client, inFlight, finish } = heldClient();
-    const recorder = new EventRecorder({ client, component: 'kubelet', host: 'worker', clock: new FakeClock(0), maxInFlight: 4 });
-    for (const name of ['p1', 'p2', 'p3', 'p4', 'p5']) recorder.event(podNamed(name), 'Normal', 'Pulled', 'pulled');
-    recorder.event(podNamed('p1'), 'Normal', 'Started', 'started');
-    expect(inFlight()).toEqual(['create p1 Pulled', 'create p2 Pulled', 'create p3 Pulled', 'create p4 Pulled']);
-    // p1's Started waits for p1's Pulled, however long; p5 goes as soon as there is room.
-    await finish('create p2 Pulled');
-    expect(inFlight()).toEqual(['create p1 Pulled', 'create p3 Pulled', 'create p4 Pulled', 'create p5 Pulled']);
-    await finish('create p3 Pulled');
-    expect(inFlight()).toEqual(['create p1 Pulled', 'create p4 Pulled', 'create p5 Pulled']);
-    await finish('create p1 Pulled');
-    expect(inFlight()).toEqual(['create p4 Pulled', 'create p5 Pulled', 'create p1 Started']);
-    let flushed = false;
-    const flushing = recorder.flush().then(() => (flushed = true));
-    for (const what of inFlight()) await finish(what);
-    await flushing;
-    expect(flushed).toBe(true);
-    await recorder.close();
-  });
-
   it('writes 25 events about one object from one source at once, then one every 5 minutes (EventSourceObjectSpamFilter)', async () => {
     const { recorder, events, clock, server } = await setup();
     for (let i = 0; i < 40; i++) {

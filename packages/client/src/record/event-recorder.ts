@@ -18,15 +18,6 @@ export interface EventRecorderOptions {
   log?: ClientLogger;
   /** Events waiting to be written beyond this are dropped (and logged): a recorder never blocks its caller. */
   maxBacklog?: number;
-  /**
-   * Writes under way at once, at most. Default 1: client-go's core/v1 broadcaster sends one at a
-   * time, so events reach the apiserver in the order they were recorded. More (as the events.k8s.io
-   * broadcaster kube-scheduler uses, which writes each event on a goroutine of its own) lets events
-   * about different objects go together during a burst, each then costing the client less CPU (one
-   * event-loop turn and one socket write for several); events about one object still go one at a
-   * time, in order, but one object's may now overtake another's.
-   */
-  maxInFlight?: number;
 }
 
 /** client-go retries an event write 12 times, 10 s apart (the first after a random part of that): for an apiserver that restarts. */
@@ -37,8 +28,6 @@ const RETRY_MS = 10_000;
 interface PendingWrite {
   action: 'create' | 'fold';
   key: string;
-  /** The involved object: its writes never overtake one another. */
-  object: string;
   event: CoreEvent;
 }
 
@@ -47,7 +36,7 @@ interface PendingWrite {
  * 'Normal', 'Scheduled', 'Successfully assigned default/web-1 to worker')` returns at once; the
  * event is correlated there and then (folded with repeats, combined with similar ones, or skipped
  * as spam: see EventCorrelator) and written in the background in the order recorded, one at a
- * time as client-go's broadcaster sends them (or a few at once: maxInFlight). A fold is a patch:
+ * time as client-go's broadcaster sends them. A fold is a patch:
  * nothing is read first. An event whose key already has a write waiting is carried by that write
  * (its count, lastTimestamp and message), so a burst of repeats costs one write, not one each.
  * Events are best effort, as in Kubernetes: one that cannot be written after retries is dropped.
@@ -60,10 +49,7 @@ export class EventRecorder {
   /** Event key → its write still in the backlog (not yet sent). */
   private readonly waiting = new Map<string, PendingWrite>();
   private readonly maxBacklog: number;
-  private readonly maxInFlight: number;
-  /** The objects with a write under way (their next write waits for it). */
-  private readonly sending = new Set<string>();
-  private inFlight = 0;
+  private sending = false;
   /** flush() callers, told when the backlog is empty and no write is under way. */
   private idleWaiters: Array<() => void> = [];
   private readonly stopping = new AbortController();
@@ -73,7 +59,6 @@ export class EventRecorder {
     this.log = options.log ?? silentLogger;
     this.correlator = new EventCorrelator(() => this.clock.now());
     this.maxBacklog = options.maxBacklog ?? 1000;
-    this.maxInFlight = Math.max(1, options.maxInFlight ?? 1);
   }
 
   event(object: KubeObject | ObjectReference, type: EventType, reason: string, message: string, fieldPath?: string): void {
@@ -90,7 +75,7 @@ export class EventRecorder {
       waiting.event = correlation.event;
       return;
     }
-    const write: PendingWrite = { action: correlation.action, key: correlation.key, object: objectKeyOf(correlation.event.involvedObject), event: correlation.event };
+    const write: PendingWrite = { action: correlation.action, key: correlation.key, event: correlation.event };
     this.backlog.push(write);
     this.waiting.set(write.key, write);
     this.send();
@@ -98,7 +83,7 @@ export class EventRecorder {
 
   /** Resolves when every event recorded so far has been written or dropped. */
   async flush(): Promise<void> {
-    if (!this.backlog.length && !this.inFlight) return;
+    if (!this.backlog.length && !this.sending) return;
     await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
   }
 
@@ -132,26 +117,19 @@ export class EventRecorder {
     };
   }
 
-  /** Starts the writes that may go now: the oldest ones whose object has none under way, up to maxInFlight. */
+  /** Sends the oldest waiting write, unless one is under way: one at a time, in the order recorded. */
   private send(): void {
-    for (let i = 0; i < this.backlog.length && this.inFlight < this.maxInFlight && !this.stopping.signal.aborted; ) {
-      const write = this.backlog[i]!;
-      if (this.sending.has(write.object)) {
-        i++;
-        continue;
-      }
-      this.backlog.splice(i, 1);
-      // From here on, a new event under the key needs a write of its own.
-      if (this.waiting.get(write.key) === write) this.waiting.delete(write.key);
-      this.sending.add(write.object);
-      this.inFlight++;
-      void this.write(write).finally(() => {
-        this.sending.delete(write.object);
-        this.inFlight--;
-        this.send();
-        if (!this.inFlight && (!this.backlog.length || this.stopping.signal.aborted)) for (const resolve of this.idleWaiters.splice(0)) resolve();
-      });
-    }
+    if (this.sending || this.stopping.signal.aborted) return;
+    const write = this.backlog.shift();
+    if (!write) return;
+    // From here on, a new event under the key needs a write of its own.
+    if (this.waiting.get(write.key) === write) this.waiting.delete(write.key);
+    this.sending = true;
+    void this.write(write).finally(() => {
+      this.sending = false;
+      this.send();
+      if (!this.sending && (!this.backlog.length || this.stopping.signal.aborted)) for (const resolve of this.idleWaiters.splice(0)) resolve();
+    });
   }
 
   /** recordToSink: patch a fold (create it if it is gone), create the rest; retry only while the apiserver is away. */
@@ -193,10 +171,6 @@ export function referenceTo(object: KubeObject | ObjectReference, fieldPath?: st
   return ref;
 }
 
-/** Which object an event is about, for keeping its writes in order. */
-function objectKeyOf(ref: ObjectReference): string {
-  return [ref.kind, ref.namespace, ref.name, ref.uid].map((p) => p ?? '').join('\u0000');
-}
 
 function describe(object: KubeObject | ObjectReference): string {
   const ref = referenceTo(object);
