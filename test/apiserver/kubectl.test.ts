@@ -258,6 +258,20 @@ describe.each([
     expect(ok(['get', 'pod', 'amounts', '-o', 'jsonpath={.spec.containers[0].resources.requests.cpu} {.spec.containers[0].resources.requests.memory} {.spec.containers[0].resources.limits.cpu} {.spec.containers[0].resources.limits.memory}'])).toBe('500m 1Gi 2 1536Mi');
   });
 
+  it('a globalDefault PriorityClass gives its name and value to pods created without one', async () => {
+    const plain = 'apiVersion: v1\nkind: Pod\nmetadata: {name: plain}\nspec:\n  containers:\n  - name: c\n    image: nginx\n';
+    const admitted = () => JSON.parse(ok(['create', '--dry-run=server', '-o', 'json', '-f', '-'], plain)) as { spec: { priority?: number; priorityClassName?: string } };
+    expect(admitted().spec.priority).toBe(0);
+    ok(['apply', '-f', '-'], 'apiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\nmetadata: {name: everyone}\nvalue: 700\nglobalDefault: true\n');
+    try {
+      // Admission reads classes as an informer's lister does: the class applies once the watch cache has it.
+      await waitFor(() => admitted().spec.priority === 700, { timeoutMs: 5_000, what: 'the default class applied at admission' });
+      expect(admitted().spec.priorityClassName).toBe('everyone');
+    } finally {
+      ok(['delete', 'priorityclass', 'everyone']);
+    }
+  });
+
   it('delete removes what it names and says so', () => {
     ok(['apply', '-f', '-'], DEPLOYMENT('gone', 1));
     expect(ok(['delete', 'deployment', 'gone'])).toBe('deployment.apps "gone" deleted\n');

@@ -92,6 +92,14 @@ export class ObjectStore {
     return cached ?? this.get(type, namespace, name);
   }
 
+  /**
+   * Every object of a resource as the watch cache has it, possibly a moment behind the store (an
+   * informer's lister, as admission plugins read); from the store when there is no cache yet.
+   */
+  async listCached(type: ResourceType): Promise<KubeObject[]> {
+    return this.cacheFor(type)?.peekAll() ?? (await this.list(type, undefined)).items;
+  }
+
   async get(type: ResourceType, namespace: string | undefined, name: string): Promise<KubeObject> {
     const { kv } = await this.etcd.get(this.key(type, namespace, name));
     if (!kv) throw Errors.notFound(type, name);

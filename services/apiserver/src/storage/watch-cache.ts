@@ -76,6 +76,11 @@ export class WatchCache {
     return this.filled ? (this.objects.get(key) ?? null) : undefined;
   }
 
+  /** Every object as the cache has it now, without waiting to catch up (a lister's list); undefined if not filled yet. */
+  peekAll(): KubeObject[] | undefined {
+    return this.filled ? [...this.objects.values()] : undefined;
+  }
+
   /** The cache's revision: what a list from it is consistent with. */
   get currentRevision(): number {
     return this.revision;

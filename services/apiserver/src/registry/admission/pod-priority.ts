@@ -20,8 +20,7 @@ export async function admitPodPriority(pod: KubeObject, store: ObjectStore): Pro
       throw new ApiError(newForbidden({ group: '', resource: 'pods' }, pod.metadata.name ?? '', `no PriorityClass with name ${spec.priorityClassName} was found`));
     }
   } else {
-    const all = await store.list(priorityclasses, undefined);
-    pc = all.items.find((p) => p.globalDefault === true);
+    pc = (await store.listCached(priorityclasses)).find((p) => p.globalDefault === true);
     if (pc) spec.priorityClassName = pc.metadata.name;
   }
   const value = pc ? Number(pc.value ?? 0) : 0;
