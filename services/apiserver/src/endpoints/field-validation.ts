@@ -19,6 +19,22 @@ function schemasOf(type: ResourceType): Record<string, Schema> {
   return schemas;
 }
 
+/** Each schema with its `$ref` (or `allOf: [{$ref}]`) followed, per document: a walk resolves each once. */
+const resolved = new WeakMap<Schema, Schema | undefined>();
+
+function resolve(schemas: Record<string, Schema>, schema: Schema | undefined): Schema | undefined {
+  if (!schema) return undefined;
+  if (resolved.has(schema)) return resolved.get(schema);
+  let current: Schema | undefined = schema;
+  for (let depth = 0; current && depth < 10; depth++) {
+    const ref: string | undefined = (current['$ref'] as string | undefined) ?? ((current['allOf'] as Schema[] | undefined)?.[0]?.['$ref'] as string | undefined);
+    if (!ref || current['properties']) break;
+    current = schemas[ref.replace('#/components/schemas/', '')];
+  }
+  resolved.set(schema, current);
+  return current;
+}
+
 /**
  * The fields of a request body its kind's schema does not declare, as Kubernetes names them
  * (`spec.replicaz`, `spec.template.spec.containers[0].imagez`). Patch directives (`$patch`,
@@ -29,32 +45,35 @@ export function unknownFields(type: ResourceType, body: unknown): string[] {
   const root = schemas[kindSchemaName(type.group, type.version, type.kind)];
   if (!root || !root['properties']) return [];
   const found: string[] = [];
-  const resolve = (schema: Schema | undefined): Schema | undefined => {
-    let current = schema;
-    for (let depth = 0; current && depth < 10; depth++) {
-      const ref = (current['$ref'] as string | undefined) ?? ((current['allOf'] as Schema[] | undefined)?.[0]?.['$ref'] as string | undefined);
-      if (!ref || current['properties']) return current;
-      current = schemas[ref.replace('#/components/schemas/', '')];
-    }
-    return current;
-  };
-  const walk = (value: unknown, schema: Schema | undefined, path: string) => {
-    const s = resolve(schema);
+  // The path so far, one step per level; joined only for a field that is reported.
+  const steps: (string | number)[] = [];
+  const pathTo = (key: string) => [...steps, key].reduce<string>((path, step) => (typeof step === 'number' ? `${path}[${step}]` : path ? `${path}.${step}` : step), '');
+  const walk = (value: unknown, schema: Schema | undefined) => {
+    const s = resolve(schemas, schema);
     if (!s || value === null || typeof value !== 'object' || s['x-kubernetes-preserve-unknown-fields']) return;
     if (Array.isArray(value)) {
-      value.forEach((item, i) => walk(item, s['items'] as Schema | undefined, `${path}[${i}]`));
+      const items = s['items'] as Schema | undefined;
+      for (let i = 0; i < value.length; i++) {
+        steps.push(i);
+        walk(value[i], items);
+        steps.pop();
+      }
       return;
     }
     const properties = s['properties'] as Record<string, Schema> | undefined;
     const additional = s['additionalProperties'] as Schema | undefined;
-    for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
+    for (const key in value as Record<string, unknown>) {
       if (key.startsWith('$')) continue;
-      const childPath = path ? `${path}.${key}` : key;
-      if (properties && key in properties) walk(child, properties[key], childPath);
-      else if (additional) walk(child, additional, childPath);
-      else if (properties) found.push(childPath);
+      const child = (value as Record<string, unknown>)[key];
+      const declared = properties && Object.hasOwn(properties, key) ? properties[key] : additional;
+      if (declared) {
+        if (child === null || typeof child !== 'object') continue;
+        steps.push(key);
+        walk(child, declared);
+        steps.pop();
+      } else if (properties) found.push(pathTo(key));
     }
   };
-  walk(body, root, '');
+  walk(body, root);
   return found;
 }

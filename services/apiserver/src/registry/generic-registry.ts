@@ -49,8 +49,15 @@ export class GenericRegistry {
     return this.store.get(type, namespace, name);
   }
 
+  /**
+   * Creates an object from `body`, which becomes the registry's (callers pass an object they just
+   * decoded or built, and do not use again): a request body is not copied.
+   */
   async create(type: ResourceType, namespace: string | undefined, body: KubeObject, options: WriteOptions = {}): Promise<KubeObject> {
-    const object = structuredClone(body);
+    const object = body;
+    // What the client asked for, before defaults and a drawn name change the object.
+    const requestedName = body.metadata?.name;
+    const generateNameBase = body.metadata?.generateName;
     this.checkTypeMeta(type, object);
     object.apiVersion = groupVersion(type);
     object.kind = type.kind;
@@ -73,7 +80,7 @@ export class GenericRegistry {
     const errors = [...validateObjectMeta(object, type.kind), ...(type.strategy.validate?.(object) ?? []), ...(type.strategy.validateCreate?.(object) ?? [])];
     if (errors.length) throw Errors.invalid(type, name, errors);
     // NamespaceLifecycle admission (it sees the name before a generateName is drawn).
-    if (type.namespaced) await admitNamespaceLifecycle(this.store, type, namespace!, body.metadata?.name || body.metadata?.generateName || 'Unknown');
+    if (type.namespaced) await admitNamespaceLifecycle(this.store, type, namespace!, requestedName || generateNameBase || 'Unknown');
     if (type.kind === 'Service') await this.serviceAllocator.allocate(object);
     if (options.dryRun) {
       await this.store.get(type, namespace, name).then(
@@ -91,9 +98,9 @@ export class GenericRegistry {
       try {
         return await this.store.create(type, object);
       } catch (error) {
-        const collided = error instanceof ApiError && error.status.code === 409 && Boolean(body.metadata?.generateName) && !body.metadata?.name;
+        const collided = error instanceof ApiError && error.status.code === 409 && Boolean(generateNameBase) && !requestedName;
         if (!collided || attempt >= 7) throw error;
-        object.metadata.name = generateName(body.metadata.generateName!);
+        object.metadata.name = generateName(generateNameBase!);
       }
     }
   }
