@@ -20,6 +20,7 @@ function fakeStore(nsList: KubeObject[]): ObjectStore {
     get,
     getCached: get,
     list: async () => ({ items: [], resourceVersion: '1' }),
+    listCached: async () => [],
     create: async (type: ResourceType, object: KubeObject) => {
       objects.set(key(type, object.metadata.namespace, object.metadata.name!), object);
       return object;
