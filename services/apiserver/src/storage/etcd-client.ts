@@ -1,5 +1,4 @@
-import { etcdCodecs } from '@kubelab/proto';
-import { GrpcChannel, STATUS } from './grpc-channel';
+import { etcdCodecs, GrpcChannel, STATUS } from '@kubelab/proto';
 
 /** A key-value as the etcd v3 API returns it (int64 fields arrive as decimal strings). */
 export interface EtcdKeyValue {

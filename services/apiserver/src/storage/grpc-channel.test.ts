@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import { startKubelabStore, tempDir, type ServerProcess } from '@kubelab/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EtcdClient } from './etcd-client';
-import { GrpcChannel } from './grpc-channel';
+import { GrpcChannel } from '@kubelab/proto';
 
 /** The apiserver's etcd connection against a real kubelab store process. */
 describe('GrpcChannel and EtcdClient on a real store', () => {

@@ -1,12 +1,12 @@
 import * as http2 from 'node:http2';
 
 /**
- * The apiserver's connection to the etcd v3 API: gRPC's wire (HTTP/2 POSTs of length-prefixed
+ * A gRPC client connection (first the apiserver's to the etcd v3 API): gRPC's wire (HTTP/2 POSTs of length-prefixed
  * protobuf messages, the status in trailers) written directly on node:http2. Every write of every
  * component passes through here, and grpc-js' call machinery (interceptors, resolving, load
  * balancing, retry and metadata layers, several promise hops per call) was about a fifth of the
- * apiserver's CPU when 100 pods start. The messages are encoded by @kubelab/proto's etcd codec;
- * this file only moves bytes. The same protocol runs against the kubelab store and a real etcd.
+ * apiserver's CPU when 100 pods start. The messages are encoded by this package's codecs; this file
+ * only moves bytes. The same protocol runs against the kubelab store and a real etcd.
  *
  * Failures read as grpc-js words them ("14 UNAVAILABLE: ..."), so logs and callers see the same
  * text. A lost connection is opened again on the next call, so a restarted store is used again at once.
@@ -151,7 +151,7 @@ function readStatus(stream: http2.ClientHttp2Stream): { status?: number; details
 }
 
 /** A message in gRPC's framing: not compressed, 4-byte big-endian length, the bytes. */
-function frame(message: Buffer): Buffer {
+export function frame(message: Buffer): Buffer {
   const out = Buffer.allocUnsafe(5 + message.length);
   out[0] = 0;
   out.writeUInt32BE(message.length, 1);
@@ -160,7 +160,7 @@ function frame(message: Buffer): Buffer {
 }
 
 /** Cuts a stream of DATA chunks into gRPC messages, which may span chunks or share one. */
-class FrameReader {
+export class FrameReader {
   private pending: Buffer | undefined;
 
   push(chunk: Buffer, onMessage: (message: Buffer) => void): void {
