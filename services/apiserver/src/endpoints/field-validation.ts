@@ -19,6 +19,9 @@ function schemasOf(type: ResourceType): Record<string, Schema> {
   return schemas;
 }
 
+/** Each kind's schema, looked up by its name once. */
+const roots = new WeakMap<ResourceType, Schema | undefined>();
+
 /** Each schema with its `$ref` (or `allOf: [{$ref}]`) followed, per document: a walk resolves each once. */
 const resolved = new WeakMap<Schema, Schema | undefined>();
 
@@ -42,7 +45,8 @@ function resolve(schemas: Record<string, Schema>, schema: Schema | undefined): S
  */
 export function unknownFields(type: ResourceType, body: unknown): string[] {
   const schemas = schemasOf(type);
-  const root = schemas[kindSchemaName(type.group, type.version, type.kind)];
+  let root = roots.get(type);
+  if (!roots.has(type)) roots.set(type, (root = schemas[kindSchemaName(type.group, type.version, type.kind)]));
   if (!root || !root['properties']) return [];
   const found: string[] = [];
   // The path so far, one step per level; joined only for a field that is reported.

@@ -24,7 +24,8 @@ export type RequestTarget =
   | { kind: 'unknown' };
 
 export function parseRequestPath(pathname: string): RequestTarget {
-  const parts = pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  const parts = pathname.split('/').filter(Boolean);
+  if (pathname.includes('%')) for (let i = 0; i < parts.length; i++) parts[i] = decodeURIComponent(parts[i]!);
   if (parts.length === 0) return { kind: 'unknown' };
   const [root, ...rest] = parts;
   if (root === 'version' && rest.length === 0) return { kind: 'version' };
