@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { waitFor } from '@kubelab/component-base';
 import { nodeBaselineBytes } from './node-baseline';
-import { exited, RuntimeHarness, testContainer, testPod } from './testdata/harness';
+import { exited, readAll, RuntimeHarness, testContainer, testPod } from './testdata/harness';
 import type { ContainerRuntime, ContainerStats } from './types';
 
 const harness = new RuntimeHarness();
@@ -33,6 +33,19 @@ describe('memory', () => {
     const runtime = harness.runtime({ housekeepingIntervalMs: 50 });
     const c = await runtime.startContainer(testPod('idle'), testContainer('web', 'hello-server', { memoryLimitBytes: 10 * Mi }));
     const stats = await statsAfter(runtime, c.id, 1_000);
+    expect(runtime.getContainer(c.id)?.state).toBe('running');
+    expect(stats.memoryWorkingSetBytes).toBeGreaterThan(0);
+    expect(stats.memoryWorkingSetBytes).toBeLessThan(10 * Mi);
+  });
+
+  it('forked processes are charged what they share once: a shell with twelve children runs under a 10Mi limit', async () => {
+    const runtime = harness.runtime({ housekeepingIntervalMs: 50 });
+    // As busybox httpd forks per connection: each child maps the same busybox and libc as its parent.
+    const script = 'for i in 1 2 3 4 5 6 7 8 9 10 11 12; do sleep 600 & done; echo started; wait';
+    const c = await runtime.startContainer(testPod('forks'), testContainer('sh', 'busybox', { command: ['sh', '-c', script], memoryLimitBytes: 10 * Mi }));
+    await waitFor(async () => (await readAll(runtime.readLogs(c.id, {}, new AbortController().signal))).includes('started'), { what: 'the twelve children running' });
+    // Measured after the children started (the first measurement may come before).
+    const stats = await statsAfter(runtime, c.id, 500);
     expect(runtime.getContainer(c.id)?.state).toBe('running');
     expect(stats.memoryWorkingSetBytes).toBeGreaterThan(0);
     expect(stats.memoryWorkingSetBytes).toBeLessThan(10 * Mi);
