@@ -13,7 +13,7 @@ import type {
   WatchEvent,
   WatchRequest,
 } from './objects-messages';
-import { LENGTH_DELIMITED, tag, VARINT, WireReader } from './objects-wire';
+import { LENGTH_DELIMITED, tag, VARINT, WireReader } from './protobuf-wire';
 
 /**
  * The decoders of objects.proto's messages, by hand, giving exactly what @grpc/proto-loader gave
@@ -52,7 +52,7 @@ function orEmpty(value: Buffer): Buffer {
 }
 
 export function decodeGetRequest(bytes: Uint8Array): GetRequest {
-  const r = WireReader.of(bytes);
+  const r = new WireReader(bytes);
   const m: GetRequest = { group: '', version: '', resource: '', namespace: '', name: '' };
   while (r.pos < r.end) {
     const t = r.uint32();
@@ -67,7 +67,7 @@ export function decodeGetRequest(bytes: Uint8Array): GetRequest {
 }
 
 export function decodeListRequest(bytes: Uint8Array): ListRequest {
-  const r = WireReader.of(bytes);
+  const r = new WireReader(bytes);
   const m: ListRequest = { group: '', version: '', resource: '', namespace: '', labelSelector: '', fieldSelector: '', limit: 0, continue: '' };
   while (r.pos < r.end) {
     const t = r.uint32();
@@ -77,7 +77,7 @@ export function decodeListRequest(bytes: Uint8Array): ListRequest {
     else if (t === S4) m.namespace = r.string();
     else if (t === S5) m.labelSelector = r.string();
     else if (t === S6) m.fieldSelector = r.string();
-    else if (t === V7) m.limit = r.int64();
+    else if (t === V7) m.limit = r.int64Number();
     else if (t === S8) m.continue = r.string();
     else r.skip(t);
   }
@@ -85,21 +85,21 @@ export function decodeListRequest(bytes: Uint8Array): ListRequest {
 }
 
 export function decodeListResponse(bytes: Uint8Array): ListResponse {
-  const r = WireReader.of(bytes);
+  const r = new WireReader(bytes);
   const m: ListResponse = { items: [], resourceVersion: '', continue: '', remainingItemCount: 0 };
   while (r.pos < r.end) {
     const t = r.uint32();
     if (t === S1) m.items.push(r.bytes());
     else if (t === S2) m.resourceVersion = r.string();
     else if (t === S3) m.continue = r.string();
-    else if (t === V4) m.remainingItemCount = r.int64();
+    else if (t === V4) m.remainingItemCount = r.int64Number();
     else r.skip(t);
   }
   return m;
 }
 
 export function decodeWatchRequest(bytes: Uint8Array): WatchRequest {
-  const r = WireReader.of(bytes);
+  const r = new WireReader(bytes);
   const m: WatchRequest = { group: '', version: '', resource: '', namespace: '', labelSelector: '', fieldSelector: '', resourceVersion: '', allowBookmarks: false, timeoutSeconds: 0 };
   while (r.pos < r.end) {
     const t = r.uint32();
@@ -111,7 +111,7 @@ export function decodeWatchRequest(bytes: Uint8Array): WatchRequest {
     else if (t === S6) m.fieldSelector = r.string();
     else if (t === S7) m.resourceVersion = r.string();
     else if (t === V8) m.allowBookmarks = r.uint32() !== 0;
-    else if (t === V9) m.timeoutSeconds = r.int64();
+    else if (t === V9) m.timeoutSeconds = r.int64Number();
     else r.skip(t);
   }
   return m;
@@ -121,7 +121,7 @@ export function decodeWatchRequest(bytes: Uint8Array): WatchRequest {
 const EVENT_TYPE_NAMES = ['EVENT_TYPE_UNSPECIFIED', 'ADDED', 'MODIFIED', 'DELETED', 'BOOKMARK', 'ERROR'] as const;
 
 export function decodeWatchEvent(bytes: Uint8Array): WatchEvent {
-  const r = WireReader.of(bytes);
+  const r = new WireReader(bytes);
   const m: WatchEvent = { type: 'EVENT_TYPE_UNSPECIFIED', object: UNSET };
   while (r.pos < r.end) {
     const t = r.uint32();
@@ -136,7 +136,7 @@ export function decodeWatchEvent(bytes: Uint8Array): WatchEvent {
 }
 
 export function decodeCreateRequest(bytes: Uint8Array): CreateRequest {
-  const r = WireReader.of(bytes);
+  const r = new WireReader(bytes);
   const m: CreateRequest = { group: '', version: '', resource: '', namespace: '', object: UNSET, dryRun: false };
   while (r.pos < r.end) {
     const t = r.uint32();
@@ -153,7 +153,7 @@ export function decodeCreateRequest(bytes: Uint8Array): CreateRequest {
 }
 
 export function decodeUpdateRequest(bytes: Uint8Array): UpdateRequest {
-  const r = WireReader.of(bytes);
+  const r = new WireReader(bytes);
   const m: UpdateRequest = { group: '', version: '', resource: '', namespace: '', name: '', object: UNSET, dryRun: false };
   while (r.pos < r.end) {
     const t = r.uint32();
@@ -171,7 +171,7 @@ export function decodeUpdateRequest(bytes: Uint8Array): UpdateRequest {
 }
 
 export function decodePatchRequest(bytes: Uint8Array): PatchRequest {
-  const r = WireReader.of(bytes);
+  const r = new WireReader(bytes);
   const m: PatchRequest = { group: '', version: '', resource: '', namespace: '', name: '', patchType: '', patch: UNSET, subresource: '', dryRun: false };
   while (r.pos < r.end) {
     const t = r.uint32();
@@ -202,14 +202,14 @@ function readPreconditions(r: WireReader): Preconditions {
 }
 
 export function decodePreconditions(bytes: Uint8Array): Preconditions {
-  return readPreconditions(WireReader.of(bytes));
+  return readPreconditions(new WireReader(bytes));
 }
 
 /** DeleteRequest as proto-loader gives it: the `optional` field and its oneof marker come last, when sent. */
 export type DecodedDeleteRequest = DeleteRequest & { _gracePeriodSeconds?: 'gracePeriodSeconds' };
 
 export function decodeDeleteRequest(bytes: Uint8Array): DecodedDeleteRequest {
-  const r = WireReader.of(bytes);
+  const r = new WireReader(bytes);
   const m: DecodedDeleteRequest = { group: '', version: '', resource: '', namespace: '', name: '', propagationPolicy: '', preconditions: null, dryRun: false };
   let gracePeriodSeconds: number | undefined;
   while (r.pos < r.end) {
@@ -219,7 +219,7 @@ export function decodeDeleteRequest(bytes: Uint8Array): DecodedDeleteRequest {
     else if (t === S3) m.resource = r.string();
     else if (t === S4) m.namespace = r.string();
     else if (t === S5) m.name = r.string();
-    else if (t === V6) gracePeriodSeconds = r.int64();
+    else if (t === V6) gracePeriodSeconds = r.int64Number();
     else if (t === S7) m.propagationPolicy = r.string();
     else if (t === S8) m.preconditions = readPreconditions(r.message());
     else if (t === V9) m.dryRun = r.uint32() !== 0;
@@ -233,7 +233,7 @@ export function decodeDeleteRequest(bytes: Uint8Array): DecodedDeleteRequest {
 }
 
 export function decodeDeleteResponse(bytes: Uint8Array): DeleteResponse {
-  const r = WireReader.of(bytes);
+  const r = new WireReader(bytes);
   const m: DeleteResponse = { object: UNSET, finished: false };
   while (r.pos < r.end) {
     const t = r.uint32();
@@ -246,7 +246,7 @@ export function decodeDeleteResponse(bytes: Uint8Array): DeleteResponse {
 }
 
 export function decodeBindRequest(bytes: Uint8Array): BindRequest {
-  const r = WireReader.of(bytes);
+  const r = new WireReader(bytes);
   const m: BindRequest = { namespace: '', name: '', nodeName: '', uid: '', dryRun: false };
   while (r.pos < r.end) {
     const t = r.uint32();
@@ -261,7 +261,7 @@ export function decodeBindRequest(bytes: Uint8Array): BindRequest {
 }
 
 export function decodeObjectResponse(bytes: Uint8Array): ObjectResponse {
-  const r = WireReader.of(bytes);
+  const r = new WireReader(bytes);
   const m: ObjectResponse = { object: UNSET };
   while (r.pos < r.end) {
     const t = r.uint32();

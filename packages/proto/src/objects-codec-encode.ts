@@ -13,23 +13,7 @@ import type {
   WatchEvent,
   WatchRequest,
 } from './objects-messages';
-import {
-  bytes,
-  bytesFieldSize,
-  delimitedSize,
-  int64Bits,
-  int64Size,
-  LENGTH_DELIMITED,
-  fieldSize,
-  tag,
-  text,
-  utf8Length,
-  VARINT,
-  writeBoolField,
-  writeBytesField,
-  writeInt64,
-  writeStringField,
-} from './objects-wire';
+import { delimitedSize, fieldSize, LENGTH_DELIMITED, long, tag, toLong, utf8Length, VARINT, varint64Size, WireWriter } from './protobuf-wire';
 
 /**
  * The encoders of objects.proto's messages, by hand: each normalises its fields as protobufjs'
@@ -62,6 +46,43 @@ function bool(value: unknown): boolean {
   return Boolean(value);
 }
 
+/** A string field: unset (null/undefined) is '', anything else `String(value)`. */
+function text(value: unknown): string {
+  return typeof value === 'string' ? value : value == null ? '' : String(value);
+}
+
+const EMPTY = new Uint8Array(0);
+
+/** A bytes field: a Uint8Array as it is, a string as base64 (as protobufjs reads it), an array of numbers copied. */
+function bytes(value: unknown): Uint8Array {
+  if (value instanceof Uint8Array) return value;
+  if (value == null) return EMPTY;
+  if (typeof value === 'string') return Buffer.from(value, 'base64');
+  if (typeof (value as ArrayLike<number>).length === 'number') return Buffer.from(value as ArrayLike<number>);
+  return EMPTY;
+}
+
+/** A bytes field, or nothing when empty (proto3). */
+function bytesFieldSize(value: Uint8Array): number {
+  return value.length === 0 ? 0 : delimitedSize(value.length);
+}
+
+/** Converts an int64 field's value into `long` (as protobufjs' fromObject does), and tells whether it is set (not zero). */
+function int64Bits(value: unknown): boolean {
+  toLong(value, false);
+  return long.lo !== 0 || long.hi !== 0;
+}
+
+/** The tag and varint of the int64 last given to int64Bits. */
+function int64FieldSize(): number {
+  return 1 + varint64Size(long.lo, long.hi);
+}
+
+function writeInt64Field(w: WireWriter, fieldTag: number): void {
+  w.varint32(fieldTag);
+  w.varint64(long.lo, long.hi);
+}
+
 /**
  * The four fields that start most requests (group, version, resource, namespace: 1..4), with
  * their UTF-8 lengths, measured once for the size and again used for the writing.
@@ -86,21 +107,22 @@ class ResourceFields {
     return fieldSize(g) + fieldSize(v) + fieldSize(r) + fieldSize(n);
   }
 
-  write(buf: Buffer): number {
+  write(w: WireWriter): void {
     const [g, v, r, n] = this.lengths;
-    let pos = writeStringField(buf, 0, S1, this.group, g);
-    pos = writeStringField(buf, pos, S2, this.version, v);
-    pos = writeStringField(buf, pos, S3, this.resource, r);
-    return writeStringField(buf, pos, S4, this.namespace, n);
+    w.stringField(S1, this.group, g);
+    w.stringField(S2, this.version, v);
+    w.stringField(S3, this.resource, r);
+    w.stringField(S4, this.namespace, n);
   }
 }
 
 export function encodeGetRequest(m: In<GetRequest>): Buffer {
   const scope = new ResourceFields(m);
   const name = text(m.name), nameLength = utf8Length(name);
-  const buf = Buffer.allocUnsafe(scope.size() + fieldSize(nameLength));
-  writeStringField(buf, scope.write(buf), S5, name, nameLength);
-  return buf;
+  const w = new WireWriter(scope.size() + fieldSize(nameLength));
+  scope.write(w);
+  w.stringField(S5, name, nameLength);
+  return w.finish();
 }
 
 export function encodeListRequest(m: In<ListRequest>): Buffer {
@@ -109,16 +131,15 @@ export function encodeListRequest(m: In<ListRequest>): Buffer {
   const fieldSelector = text(m.fieldSelector), fieldLength = utf8Length(fieldSelector);
   const cont = text(m.continue), contLength = utf8Length(cont);
   const hasLimit = int64Bits(m.limit);
-  const buf = Buffer.allocUnsafe(scope.size() + fieldSize(labelLength) + fieldSize(fieldLength) + (hasLimit ? 1 + int64Size() : 0) + fieldSize(contLength));
-  let pos = scope.write(buf);
-  pos = writeStringField(buf, pos, S5, labelSelector, labelLength);
-  pos = writeStringField(buf, pos, S6, fieldSelector, fieldLength);
+  const w = new WireWriter(scope.size() + fieldSize(labelLength) + fieldSize(fieldLength) + (hasLimit ? int64FieldSize() : 0) + fieldSize(contLength));
+  scope.write(w);
+  w.stringField(S5, labelSelector, labelLength);
+  w.stringField(S6, fieldSelector, fieldLength);
   if (hasLimit) {
-    buf[pos++] = V7;
-    pos = writeInt64(buf, pos);
+    writeInt64Field(w, V7);
   }
-  writeStringField(buf, pos, S8, cont, contLength);
-  return buf;
+  w.stringField(S8, cont, contLength);
+  return w.finish();
 }
 
 export function encodeListResponse(m: In<ListResponse>): Buffer {
@@ -127,18 +148,16 @@ export function encodeListResponse(m: In<ListResponse>): Buffer {
   const resourceVersion = text(m.resourceVersion), rvLength = utf8Length(resourceVersion);
   const cont = text(m.continue), contLength = utf8Length(cont);
   const hasRemaining = int64Bits(m.remainingItemCount);
-  let size = fieldSize(rvLength) + fieldSize(contLength) + (hasRemaining ? 1 + int64Size() : 0);
+  let size = fieldSize(rvLength) + fieldSize(contLength) + (hasRemaining ? int64FieldSize() : 0);
   for (const item of items) size += delimitedSize(item.length);
-  const buf = Buffer.allocUnsafe(size);
-  let pos = 0;
-  for (const item of items) pos = writeBytesField(buf, pos, S1, item, true);
-  pos = writeStringField(buf, pos, S2, resourceVersion, rvLength);
-  pos = writeStringField(buf, pos, S3, cont, contLength);
+  const w = new WireWriter(size);
+  for (const item of items) w.bytesField(S1, item, true);
+  w.stringField(S2, resourceVersion, rvLength);
+  w.stringField(S3, cont, contLength);
   if (hasRemaining) {
-    buf[pos++] = V4;
-    writeInt64(buf, pos);
+    writeInt64Field(w, V4);
   }
-  return buf;
+  return w.finish();
 }
 
 export function encodeWatchRequest(m: In<WatchRequest>): Buffer {
@@ -148,17 +167,16 @@ export function encodeWatchRequest(m: In<WatchRequest>): Buffer {
   const resourceVersion = text(m.resourceVersion), rvLength = utf8Length(resourceVersion);
   const allowBookmarks = bool(m.allowBookmarks);
   const hasTimeout = int64Bits(m.timeoutSeconds);
-  const buf = Buffer.allocUnsafe(scope.size() + fieldSize(labelLength) + fieldSize(fieldLength) + fieldSize(rvLength) + (allowBookmarks ? 2 : 0) + (hasTimeout ? 1 + int64Size() : 0));
-  let pos = scope.write(buf);
-  pos = writeStringField(buf, pos, S5, labelSelector, labelLength);
-  pos = writeStringField(buf, pos, S6, fieldSelector, fieldLength);
-  pos = writeStringField(buf, pos, S7, resourceVersion, rvLength);
-  pos = writeBoolField(buf, pos, V8, allowBookmarks);
+  const w = new WireWriter(scope.size() + fieldSize(labelLength) + fieldSize(fieldLength) + fieldSize(rvLength) + (allowBookmarks ? 2 : 0) + (hasTimeout ? int64FieldSize() : 0));
+  scope.write(w);
+  w.stringField(S5, labelSelector, labelLength);
+  w.stringField(S6, fieldSelector, fieldLength);
+  w.stringField(S7, resourceVersion, rvLength);
+  w.boolField(V8, allowBookmarks);
   if (hasTimeout) {
-    buf[pos++] = V9;
-    writeInt64(buf, pos);
+    writeInt64Field(w, V9);
   }
-  return buf;
+  return w.finish();
 }
 
 /** WatchEvent.EventType, by name and by number (a number passes as it is, as in protobufjs). */
@@ -175,36 +193,34 @@ export function encodeWatchEvent(m: In<WatchEvent>): Buffer {
   const object = bytes(m.object);
   // An enum is an int32: a negative one is sign-extended to ten bytes.
   const hasType = type !== 0 && int64Bits(type < 0 ? type | 0 : type >>> 0);
-  const buf = Buffer.allocUnsafe((hasType ? 1 + int64Size() : 0) + bytesFieldSize(object));
-  let pos = 0;
+  const w = new WireWriter((hasType ? int64FieldSize() : 0) + bytesFieldSize(object));
   if (hasType) {
-    buf[pos++] = V1;
-    pos = writeInt64(buf, pos);
+    writeInt64Field(w, V1);
   }
-  writeBytesField(buf, pos, S2, object);
-  return buf;
+  w.bytesField(S2, object);
+  return w.finish();
 }
 
 export function encodeCreateRequest(m: In<CreateRequest>): Buffer {
   const scope = new ResourceFields(m);
   const object = bytes(m.object), dryRun = bool(m.dryRun);
-  const buf = Buffer.allocUnsafe(scope.size() + bytesFieldSize(object) + (dryRun ? 2 : 0));
-  let pos = scope.write(buf);
-  pos = writeBytesField(buf, pos, S5, object);
-  writeBoolField(buf, pos, V6, dryRun);
-  return buf;
+  const w = new WireWriter(scope.size() + bytesFieldSize(object) + (dryRun ? 2 : 0));
+  scope.write(w);
+  w.bytesField(S5, object);
+  w.boolField(V6, dryRun);
+  return w.finish();
 }
 
 export function encodeUpdateRequest(m: In<UpdateRequest>): Buffer {
   const scope = new ResourceFields(m);
   const name = text(m.name), nameLength = utf8Length(name);
   const object = bytes(m.object), dryRun = bool(m.dryRun);
-  const buf = Buffer.allocUnsafe(scope.size() + fieldSize(nameLength) + bytesFieldSize(object) + (dryRun ? 2 : 0));
-  let pos = scope.write(buf);
-  pos = writeStringField(buf, pos, S5, name, nameLength);
-  pos = writeBytesField(buf, pos, S6, object);
-  writeBoolField(buf, pos, V7, dryRun);
-  return buf;
+  const w = new WireWriter(scope.size() + fieldSize(nameLength) + bytesFieldSize(object) + (dryRun ? 2 : 0));
+  scope.write(w);
+  w.stringField(S5, name, nameLength);
+  w.bytesField(S6, object);
+  w.boolField(V7, dryRun);
+  return w.finish();
 }
 
 export function encodePatchRequest(m: In<PatchRequest>): Buffer {
@@ -213,22 +229,23 @@ export function encodePatchRequest(m: In<PatchRequest>): Buffer {
   const patchType = text(m.patchType), patchTypeLength = utf8Length(patchType);
   const subresource = text(m.subresource), subresourceLength = utf8Length(subresource);
   const patch = bytes(m.patch), dryRun = bool(m.dryRun);
-  const buf = Buffer.allocUnsafe(scope.size() + fieldSize(nameLength) + fieldSize(patchTypeLength) + bytesFieldSize(patch) + fieldSize(subresourceLength) + (dryRun ? 2 : 0));
-  let pos = scope.write(buf);
-  pos = writeStringField(buf, pos, S5, name, nameLength);
-  pos = writeStringField(buf, pos, S6, patchType, patchTypeLength);
-  pos = writeBytesField(buf, pos, S7, patch);
-  pos = writeStringField(buf, pos, S8, subresource, subresourceLength);
-  writeBoolField(buf, pos, V9, dryRun);
-  return buf;
+  const w = new WireWriter(scope.size() + fieldSize(nameLength) + fieldSize(patchTypeLength) + bytesFieldSize(patch) + fieldSize(subresourceLength) + (dryRun ? 2 : 0));
+  scope.write(w);
+  w.stringField(S5, name, nameLength);
+  w.stringField(S6, patchType, patchTypeLength);
+  w.bytesField(S7, patch);
+  w.stringField(S8, subresource, subresourceLength);
+  w.boolField(V9, dryRun);
+  return w.finish();
 }
 
 export function encodePreconditions(m: In<Preconditions>): Buffer {
   const uid = text(m.uid), uidLength = utf8Length(uid);
   const resourceVersion = text(m.resourceVersion), rvLength = utf8Length(resourceVersion);
-  const buf = Buffer.allocUnsafe(fieldSize(uidLength) + fieldSize(rvLength));
-  writeStringField(buf, writeStringField(buf, 0, S1, uid, uidLength), S2, resourceVersion, rvLength);
-  return buf;
+  const w = new WireWriter(fieldSize(uidLength) + fieldSize(rvLength));
+  w.stringField(S1, uid, uidLength);
+  w.stringField(S2, resourceVersion, rvLength);
+  return w.finish();
 }
 
 export function encodeDeleteRequest(m: In<DeleteRequest>): Buffer {
@@ -242,25 +259,25 @@ export function encodeDeleteRequest(m: In<DeleteRequest>): Buffer {
   // `optional`: present whenever given, zero included.
   const hasGrace = m.gracePeriodSeconds != null;
   if (hasGrace) int64Bits(m.gracePeriodSeconds);
-  const size = scope.size() + fieldSize(nameLength) + (hasGrace ? 1 + int64Size() : 0) + fieldSize(policyLength) + (preconditions ? delimitedSize(preconditions.length) : 0) + (dryRun ? 2 : 0);
-  const buf = Buffer.allocUnsafe(size);
-  let pos = scope.write(buf);
-  pos = writeStringField(buf, pos, S5, name, nameLength);
+  const size = scope.size() + fieldSize(nameLength) + (hasGrace ? int64FieldSize() : 0) + fieldSize(policyLength) + (preconditions ? delimitedSize(preconditions.length) : 0) + (dryRun ? 2 : 0);
+  const w = new WireWriter(size);
+  scope.write(w);
+  w.stringField(S5, name, nameLength);
   if (hasGrace) {
-    buf[pos++] = V6;
-    pos = writeInt64(buf, pos);
+    writeInt64Field(w, V6);
   }
-  pos = writeStringField(buf, pos, S7, propagationPolicy, policyLength);
-  if (preconditions) pos = writeBytesField(buf, pos, S8, preconditions, true);
-  writeBoolField(buf, pos, V9, dryRun);
-  return buf;
+  w.stringField(S7, propagationPolicy, policyLength);
+  if (preconditions) w.bytesField(S8, preconditions, true);
+  w.boolField(V9, dryRun);
+  return w.finish();
 }
 
 export function encodeDeleteResponse(m: In<DeleteResponse>): Buffer {
   const object = bytes(m.object), finished = bool(m.finished);
-  const buf = Buffer.allocUnsafe(bytesFieldSize(object) + (finished ? 2 : 0));
-  writeBoolField(buf, writeBytesField(buf, 0, S1, object), V2, finished);
-  return buf;
+  const w = new WireWriter(bytesFieldSize(object) + (finished ? 2 : 0));
+  w.bytesField(S1, object);
+  w.boolField(V2, finished);
+  return w.finish();
 }
 
 export function encodeBindRequest(m: In<BindRequest>): Buffer {
@@ -269,18 +286,18 @@ export function encodeBindRequest(m: In<BindRequest>): Buffer {
   const nodeName = text(m.nodeName), nodeLength = utf8Length(nodeName);
   const uid = text(m.uid), uidLength = utf8Length(uid);
   const dryRun = bool(m.dryRun);
-  const buf = Buffer.allocUnsafe(fieldSize(namespaceLength) + fieldSize(nameLength) + fieldSize(nodeLength) + fieldSize(uidLength) + (dryRun ? 2 : 0));
-  let pos = writeStringField(buf, 0, S1, namespace, namespaceLength);
-  pos = writeStringField(buf, pos, S2, name, nameLength);
-  pos = writeStringField(buf, pos, S3, nodeName, nodeLength);
-  pos = writeStringField(buf, pos, S4, uid, uidLength);
-  writeBoolField(buf, pos, V5, dryRun);
-  return buf;
+  const w = new WireWriter(fieldSize(namespaceLength) + fieldSize(nameLength) + fieldSize(nodeLength) + fieldSize(uidLength) + (dryRun ? 2 : 0));
+  w.stringField(S1, namespace, namespaceLength);
+  w.stringField(S2, name, nameLength);
+  w.stringField(S3, nodeName, nodeLength);
+  w.stringField(S4, uid, uidLength);
+  w.boolField(V5, dryRun);
+  return w.finish();
 }
 
 export function encodeObjectResponse(m: In<ObjectResponse>): Buffer {
   const object = bytes(m.object);
-  const buf = Buffer.allocUnsafe(bytesFieldSize(object));
-  writeBytesField(buf, 0, S1, object);
-  return buf;
+  const w = new WireWriter(bytesFieldSize(object));
+  w.bytesField(S1, object);
+  return w.finish();
 }

@@ -1,9 +1,11 @@
 /**
- * The protobuf wire format by hand: just what the etcd codec (etcd-codec.ts) needs. Varints,
- * 64-bit integers as decimal strings, length-delimited bytes and strings, and skipping unknown
- * fields. Values are converted as protobufjs converts them (64-bit integers from numbers, decimal
- * strings or Long-like objects; a number out of range is clamped, a string wraps modulo 2^64), so
- * the codec takes what @grpc/proto-loader's fromObject takes.
+ * The protobuf wire format by hand, for kubelab's codecs of the etcd API (etcd-codec*.ts) and the
+ * object API (objects-codec*.ts): varints, 64-bit integers (as decimal strings or as numbers),
+ * length-delimited bytes and strings, and skipping unknown fields. Values are converted as
+ * protobufjs converts them (64-bit integers from numbers, decimal strings or Long-like objects; a
+ * number out of range is clamped, a string wraps modulo 2^64), so the codecs take what
+ * @grpc/proto-loader's fromObject takes. Writing is in two steps, so a message is one exact
+ * allocation: an encoder adds up its fields' sizes, then a WireWriter of that size is filled.
  */
 
 /** Wire types (the low three bits of a field's tag). */
@@ -11,7 +13,13 @@ export const VARINT = 0;
 export const FIXED64 = 1;
 export const LENGTH_DELIMITED = 2;
 export const START_GROUP = 3;
+export const END_GROUP = 4;
 export const FIXED32 = 5;
+
+/** A field's tag: its number and wire type. */
+export function tag(field: number, wireType: number): number {
+  return (field << 3) | wireType;
+}
 
 /** How deep messages may nest, as in protobufjs (a txn can hold a txn). */
 export const RECURSION_LIMIT = 100;
@@ -24,22 +32,29 @@ function outOfRange(at: number, wanted: number, length: number): RangeError {
   return new RangeError(`index out of range: ${at} + ${wanted} > ${length}`);
 }
 
-/** Reads one message from a buffer. Bytes fields are views into it, as protobufjs' are. */
+/**
+ * Reads one message, from `pos` to `end` of a buffer (an embedded message is read by a reader of
+ * its own span, or up to the end its length gives). Bytes fields are views into the buffer, as
+ * protobufjs' are.
+ */
 export class WireReader {
   readonly buf: Buffer;
-  pos = 0;
+  pos: number;
+  readonly end: number;
   private lo = 0;
   private hi = 0;
 
-  constructor(bytes: Uint8Array) {
+  constructor(bytes: Uint8Array, start = 0, end?: number) {
     this.buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.pos = start;
+    this.end = end ?? this.buf.length;
   }
 
   /** A varint's low 32 bits, unsigned (tags, lengths, enums, bools). */
   uint32(): number {
     const buf = this.buf;
     let pos = this.pos;
-    if (pos >= buf.length) throw outOfRange(pos, 1, buf.length);
+    if (pos >= this.end) throw outOfRange(pos, 1, this.end);
     let b = buf[pos++]!;
     if (b < 0x80) {
       this.pos = pos;
@@ -47,7 +62,7 @@ export class WireReader {
     }
     let value = b & 0x7f;
     for (let shift = 7; shift < 70; shift += 7) {
-      if (pos >= buf.length) throw outOfRange(pos, 1, buf.length);
+      if (pos >= this.end) throw outOfRange(pos, 1, this.end);
       b = buf[pos++]!;
       if (shift < 32) value |= (b & 0x7f) << shift;
       if (b < 0x80) {
@@ -70,13 +85,26 @@ export class WireReader {
   /** An int64 as a decimal string, as proto-loader gives it with `longs: String`. */
   int64(): string {
     const buf = this.buf;
-    const b = buf[this.pos];
+    const b = this.pos < this.end ? buf[this.pos] : undefined;
     if (b !== undefined && b < 0x80) {
       this.pos++;
       return String(b);
     }
     this.varint64();
     return longToString(this.lo, this.hi, false);
+  }
+
+  /** An int64 as a number, as proto-loader gives it with `longs: Number` (past 2^53 it rounds). */
+  int64Number(): number {
+    this.varint64();
+    const { lo, hi } = this;
+    if (hi >>> 31) {
+      const nlo = (~lo + 1) >>> 0;
+      let nhi = ~hi >>> 0;
+      if (nlo === 0) nhi = (nhi + 1) >>> 0;
+      return -(nlo + nhi * TWO_32);
+    }
+    return lo + hi * TWO_32;
   }
 
   /** A uint64 as a decimal string. */
@@ -89,7 +117,7 @@ export class WireReader {
     const length = this.uint32();
     const start = this.pos;
     const end = start + length;
-    if (end > this.buf.length) throw outOfRange(start, length, this.buf.length);
+    if (end > this.end) throw outOfRange(start, length, this.end);
     this.pos = end;
     return this.buf.subarray(start, end);
   }
@@ -98,16 +126,25 @@ export class WireReader {
     const length = this.uint32();
     const start = this.pos;
     const end = start + length;
-    if (end > this.buf.length) throw outOfRange(start, length, this.buf.length);
+    if (end > this.end) throw outOfRange(start, length, this.end);
     this.pos = end;
-    return this.buf.toString('utf8', start, end);
+    // Buffer's own utf8Slice (what toString calls after checking its arguments), as protobufjs reads strings.
+    return (this.buf as Utf8Sliceable).utf8Slice(start, end);
+  }
+
+  /** A reader of the embedded message that comes next; `pos` moves past it. */
+  message(): WireReader {
+    const end = this.delimitedEnd();
+    const inner = new WireReader(this.buf, this.pos, end);
+    this.pos = end;
+    return inner;
   }
 
   /** The end of a length-delimited field that starts here (a nested message or a packed list). */
   delimitedEnd(): number {
     const length = this.uint32();
     const end = this.pos + length;
-    if (end > this.buf.length) throw outOfRange(this.pos, length, this.buf.length);
+    if (end > this.end) throw outOfRange(this.pos, length, this.end);
     return end;
   }
 
@@ -130,7 +167,7 @@ export class WireReader {
         if (depth > RECURSION_LIMIT) throw new Error('maximum nesting depth exceeded');
         for (;;) {
           const inner = this.uint32();
-          if ((inner & 7) === 4) return;
+          if ((inner & 7) === END_GROUP) return;
           this.skip(inner, depth + 1);
         }
       }
@@ -142,7 +179,7 @@ export class WireReader {
   }
 
   private advance(count: number): void {
-    if (this.pos + count > this.buf.length) throw outOfRange(this.pos, count, this.buf.length);
+    if (this.pos + count > this.end) throw outOfRange(this.pos, count, this.end);
     this.pos += count;
   }
 
@@ -154,18 +191,18 @@ export class WireReader {
     let hi = 0;
     let b = 0;
     for (let shift = 0; shift < 28; shift += 7) {
-      if (pos >= buf.length) throw outOfRange(pos, 1, buf.length);
+      if (pos >= this.end) throw outOfRange(pos, 1, this.end);
       b = buf[pos++]!;
       lo |= (b & 0x7f) << shift;
       if (b < 0x80) return this.setLong(lo, 0, pos);
     }
-    if (pos >= buf.length) throw outOfRange(pos, 1, buf.length);
+    if (pos >= this.end) throw outOfRange(pos, 1, this.end);
     b = buf[pos++]!;
     lo |= (b & 0x0f) << 28;
     hi = (b & 0x7f) >> 4;
     if (b < 0x80) return this.setLong(lo, hi, pos);
     for (let shift = 3; shift < 32; shift += 7) {
-      if (pos >= buf.length) throw outOfRange(pos, 1, buf.length);
+      if (pos >= this.end) throw outOfRange(pos, 1, this.end);
       b = buf[pos++]!;
       hi |= (b & 0x7f) << shift;
       if (b < 0x80) return this.setLong(lo, hi, pos);
@@ -178,6 +215,11 @@ export class WireReader {
     this.hi = hi >>> 0;
     this.pos = pos;
   }
+}
+
+/** Node's Buffer has utf8Slice (undocumented, stable since Node 0.x; protobufjs relies on it too). */
+interface Utf8Sliceable extends Buffer {
+  utf8Slice(start: number, end: number): string;
 }
 
 /** The decimal text of a 64-bit integer given as two unsigned 32-bit halves. */
@@ -283,6 +325,21 @@ export function varint64Size(lo: number, hi: number): number {
   return hi < 0x8 ? 5 : hi < 0x400 ? 6 : hi < 0x20000 ? 7 : hi < 0x1000000 ? 8 : hi < 0x80000000 ? 9 : 10;
 }
 
+/** The UTF-8 length of a string (Buffer.byteLength is faster than a JavaScript loop even for short ones). */
+export function utf8Length(value: string): number {
+  return value.length === 0 ? 0 : Buffer.byteLength(value, 'utf8');
+}
+
+/** A length-delimited field of `length` bytes, with a one-byte tag (field numbers 1..15). */
+export function delimitedSize(length: number): number {
+  return 1 + varint32Size(length) + length;
+}
+
+/** A string or bytes field of `length` bytes with a one-byte tag, or nothing when empty (proto3). */
+export function fieldSize(length: number): number {
+  return length === 0 ? 0 : delimitedSize(length);
+}
+
 /** Writes one message into a buffer sized beforehand (the codec measures, then writes). */
 export class WireWriter {
   readonly buf: Buffer;
@@ -340,6 +397,38 @@ export class WireWriter {
     this.varint32(byteLength);
     this.buf.write(value, this.pos, byteLength, 'utf8');
     this.pos += byteLength;
+  }
+
+  /** A string field with a one-byte tag whose UTF-8 length is `size` (nothing when empty, as proto3 writes it). */
+  stringField(fieldTag: number, value: string, size: number): void {
+    if (size === 0) return;
+    this.buf[this.pos++] = fieldTag;
+    this.varint32(size);
+    const length = value.length;
+    // As many bytes as characters: ASCII, copied by hand (cheaper than a call into C++ for short strings).
+    if (size === length && length <= 64) {
+      const buf = this.buf;
+      const pos = this.pos;
+      for (let i = 0; i < length; i++) buf[pos + i] = value.charCodeAt(i);
+      this.pos = pos + length;
+      return;
+    }
+    this.buf.write(value, this.pos, size, 'utf8');
+    this.pos += size;
+  }
+
+  /** A bytes field with a one-byte tag (nothing when empty, unless `always`, as for a repeated field's items). */
+  bytesField(fieldTag: number, value: Uint8Array, always = false): void {
+    if (value.length === 0 && !always) return;
+    this.buf[this.pos++] = fieldTag;
+    this.bytes(value);
+  }
+
+  /** A bool field with a one-byte tag (nothing when false). */
+  boolField(fieldTag: number, value: boolean): void {
+    if (!value) return;
+    this.buf[this.pos++] = fieldTag;
+    this.buf[this.pos++] = 1;
   }
 
   /** The message, once every byte measured has been written. */
