@@ -1,6 +1,5 @@
-import * as grpc from '@grpc/grpc-js';
 import { ApiError, failureStatus, type Status } from '@kubelab/apimachinery';
-import { STATUS_METADATA_KEY } from '@kubelab/proto';
+import { STATUS, STATUS_METADATA_KEY, type GrpcError } from '@kubelab/proto';
 
 /**
  * The apiserver could not be reached (down, restarting, or not answering in time): no Kubernetes
@@ -11,7 +10,8 @@ export class ApiserverUnavailableError extends Error {
   override readonly name = 'ApiserverUnavailableError';
   constructor(
     readonly target: string,
-    readonly grpcCode: grpc.status,
+    /** The gRPC status code: UNAVAILABLE (14), DEADLINE_EXCEEDED (4) or CANCELLED (1). */
+    readonly grpcCode: number,
     message: string,
     options?: { cause?: unknown },
   ) {
@@ -23,37 +23,45 @@ export function isApiserverUnavailable(error: unknown): error is ApiserverUnavai
   return error instanceof ApiserverUnavailableError;
 }
 
+/** gRPC's code names (grpc/status.proto), for the message of an error no Status explains. */
+const CODE_NAMES = ['OK', 'CANCELLED', 'UNKNOWN', 'INVALID_ARGUMENT', 'DEADLINE_EXCEEDED', 'NOT_FOUND', 'ALREADY_EXISTS', 'PERMISSION_DENIED', 'RESOURCE_EXHAUSTED', 'FAILED_PRECONDITION', 'ABORTED', 'OUT_OF_RANGE', 'UNIMPLEMENTED', 'INTERNAL', 'UNAVAILABLE', 'DATA_LOSS', 'UNAUTHENTICATED'];
+
 /**
- * Turns what a call failed with into the error a component handles: the apiserver's Kubernetes
- * Status (from the trailing metadata) as the same ApiError the REST API would give (isNotFound,
- * isConflict... work on it), a connection problem as ApiserverUnavailableError, and anything
- * else (a server that does not speak the object API) as a 500 ApiError.
+ * Turns what a call failed with (GrpcChannel's GrpcError) into the error a component handles:
+ * the apiserver's Kubernetes Status (from the trailing metadata) as the same ApiError the REST
+ * API would give (isNotFound, isConflict... work on it), a connection problem, a deadline or a
+ * cancelled call as ApiserverUnavailableError, and anything else (a server that does not speak
+ * the object API) as a 500 ApiError.
  */
 export function toClientError(error: unknown, target: string): Error {
-  const serviceError = error as Partial<grpc.ServiceError>;
-  if (typeof serviceError?.code !== 'number') return error instanceof Error ? error : new Error(String(error));
-  const status = statusFrom(serviceError.metadata);
+  const grpcError = error as Partial<GrpcError>;
+  if (typeof grpcError?.code !== 'number') return error instanceof Error ? error : new Error(String(error));
+  const status = statusFrom(grpcError.metadata);
   if (status) return new ApiError(status);
-  // grpc-js appends an empty "Resolution note:" to connection errors; it says nothing here.
-  const details = (serviceError.details || serviceError.message || grpc.status[serviceError.code] || '').replace(/\.?\s*Resolution note:\s*$/, '');
-  switch (serviceError.code) {
-    case grpc.status.UNAVAILABLE:
-      return new ApiserverUnavailableError(target, serviceError.code, `the object API at ${target} is unavailable: ${details}`, { cause: error });
-    case grpc.status.DEADLINE_EXCEEDED:
-      return new ApiserverUnavailableError(target, serviceError.code, `the object API at ${target} did not answer in time: ${details}`, { cause: error });
-    case grpc.status.CANCELLED:
-      return new ApiserverUnavailableError(target, serviceError.code, `the call to ${target} was cancelled: ${details}`, { cause: error });
+  const details = grpcError.details || grpcError.message || CODE_NAMES[grpcError.code] || '';
+  switch (grpcError.code) {
+    case STATUS.UNAVAILABLE:
+      return new ApiserverUnavailableError(target, grpcError.code, `the object API at ${target} is unavailable: ${details}`, { cause: error });
+    case STATUS.DEADLINE_EXCEEDED:
+      return new ApiserverUnavailableError(target, grpcError.code, `the object API at ${target} did not answer in time: ${details}`, { cause: error });
+    case STATUS.CANCELLED:
+      return new ApiserverUnavailableError(target, grpcError.code, `the call to ${target} was cancelled: ${details}`, { cause: error });
     default:
-      return new ApiError(failureStatus(500, 'InternalError', `an error on the server (${JSON.stringify(details)}) has prevented the request from succeeding (grpc ${grpc.status[serviceError.code] ?? serviceError.code})`));
+      return new ApiError(failureStatus(500, 'InternalError', `an error on the server (${JSON.stringify(details)}) has prevented the request from succeeding (grpc ${CODE_NAMES[grpcError.code] ?? grpcError.code})`));
   }
 }
 
-/** The Kubernetes Status the apiserver attached to a failed call, if any. */
-function statusFrom(metadata: grpc.Metadata | undefined): Status | undefined {
-  const value = metadata?.get(STATUS_METADATA_KEY)[0];
+/**
+ * The Kubernetes Status the apiserver attached to a failed call, if any: binary metadata, so
+ * base64 in the trailers (grpc-js' server pads it, others may not; Node's decoder takes both).
+ * Several values of one key arrive comma-separated; the first is the Status.
+ */
+function statusFrom(metadata: GrpcError['metadata']): Status | undefined {
+  const value = metadata?.[STATUS_METADATA_KEY];
   if (value === undefined) return undefined;
+  const encoded = (Array.isArray(value) ? value[0]! : value).split(',')[0]!.trim();
   try {
-    const parsed = JSON.parse(Buffer.isBuffer(value) ? value.toString('utf8') : String(value)) as Status;
+    const parsed = JSON.parse(Buffer.from(encoded, 'base64').toString('utf8')) as Status;
     return parsed && parsed.kind === 'Status' && typeof parsed.code === 'number' ? parsed : undefined;
   } catch {
     return undefined;

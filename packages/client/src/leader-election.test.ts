@@ -153,6 +153,25 @@ describe('LeaderElector', () => {
     await Promise.all([a.done, b.done]);
   });
 
+  it('stopped while taking the Lease: the term it starts is over at once, and run returns', async () => {
+    const clock = new FakeClock(0);
+    const controller = new AbortController();
+    const lock = new MemoryLock(new MemoryLease(), 'a');
+    const create = lock.create.bind(lock);
+    // SIGTERM arrives while the create is on its way to the apiserver.
+    lock.create = async (record: LeaderElectionRecord) => {
+      controller.abort();
+      return create(record);
+    };
+    const terms: AbortSignal[] = [];
+    const elector = new LeaderElector({ lock, leaseDurationMs: 1000, renewDeadlineMs: 700, retryPeriodMs: 200, clock, random: () => 0, callbacks: { onStartedLeading: (signal) => void terms.push(signal), onStoppedLeading() {} } });
+    const done = elector.run(controller.signal);
+    await clock.advance(1000);
+    await done;
+    expect(terms.every((signal) => signal.aborted)).toBe(true);
+    expect(elector.isLeader()).toBe(false);
+  }, 5_000);
+
   it('refuses timings that would let two lead at once', () => {
     const lock = new MemoryLock(new MemoryLease(), 'x');
     const callbacks = { onStartedLeading() {}, onStoppedLeading() {} };

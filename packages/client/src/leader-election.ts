@@ -86,6 +86,8 @@ export class LeaderElector {
     const leading = new AbortController();
     const stopLeading = () => leading.abort();
     signal.addEventListener('abort', stopLeading, { once: true });
+    // Stopped while the Lease was being taken: the listener above came too late to hear it.
+    if (signal.aborted) leading.abort();
     this.log.info({ lease: this.config.lock.describe(), identity: this.config.lock.identity }, 'became leader');
     Promise.resolve()
       .then(() => this.config.callbacks.onStartedLeading(leading.signal))

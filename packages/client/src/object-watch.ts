@@ -1,6 +1,5 @@
-import type * as grpc from '@grpc/grpc-js';
 import type { Status } from '@kubelab/apimachinery';
-import type { WatchEvent as WireWatchEvent } from '@kubelab/proto';
+import { grpcError, OBJECTS_SERVICE, STATUS, type GrpcChannel, type GrpcError, type GrpcStream, type WatchEvent as WireWatchEvent } from '@kubelab/proto';
 import { toClientError } from './errors';
 import { decodeObject } from './object-json';
 import type { KubeObject } from './types';
@@ -14,46 +13,90 @@ export type WatchEvent<T extends KubeObject = KubeObject> =
   | { type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK'; object: T }
   | { type: 'ERROR'; object: Status };
 
+const WATCH = OBJECTS_SERVICE.Watch!;
+
+
 /**
  * An open watch: iterate it with `for await`, `stop()` it from anywhere. The iteration ends
  * quietly when stopped or when the server ends the stream (timeoutSeconds, shutdown); a broken
  * connection is thrown as ApiserverUnavailableError, so the caller resumes from the last
- * resourceVersion it saw.
+ * resourceVersion it saw. Every event received before a break is yielded before the error.
+ *
+ * The call is gRPC server streaming on GrpcChannel: the one request, then the sending side
+ * closed. Events wait here, undecoded, until the iteration takes them; the iterating code (the
+ * reflector) handles each without awaiting, so they never pile up.
  */
 export class ObjectWatch<T extends KubeObject = KubeObject> implements AsyncIterable<WatchEvent<T>> {
   private stopped = false;
+  private readonly received: Buffer[] = [];
+  /** Set once the call is over: how it ended (undefined: the server ended it with OK). */
+  private ended: { error: GrpcError | undefined } | undefined;
+  /** The iteration waiting for the next message or the end. */
+  private wake: (() => void) | undefined;
+  private readonly call: GrpcStream;
 
   constructor(
-    private readonly stream: grpc.ClientReadableStream<WireWatchEvent>,
+    channel: GrpcChannel,
+    /** The encoded WatchRequest. */
+    request: Buffer,
     private readonly target: string,
   ) {
-    // Until someone iterates, an error must not go unhandled (Node would crash the process).
-    stream.on('error', () => {});
+    this.call = channel.stream(
+      WATCH.path,
+      (message) => {
+        this.received.push(message);
+        this.notify();
+      },
+      (error) => {
+        this.ended = { error };
+        this.notify();
+      },
+    );
+    this.call.send(request);
+    this.call.end();
   }
 
   stop(): void {
     this.stopped = true;
-    this.stream.cancel();
+    this.call.cancel();
+    this.notify();
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<WatchEvent<T>> {
     try {
-      for await (const message of this.stream as AsyncIterable<WireWatchEvent>) {
-        if (this.stopped) return;
-        const event = decodeEvent<T>(message);
-        if (event) yield event;
+      while (!this.stopped) {
+        const message = this.received.shift();
+        if (message) {
+          const event = decodeEvent<T>(message, this.target);
+          if (event) yield event;
+        } else if (this.ended) {
+          if (this.ended.error && !this.stopped) throw toClientError(this.ended.error, this.target);
+          return;
+        } else {
+          await new Promise<void>((resolve) => (this.wake = resolve));
+        }
       }
-    } catch (error) {
-      if (this.stopped) return;
-      throw toClientError(error, this.target);
     } finally {
       // Leaving the loop early (break, throw) must end the call on the server too.
-      this.stream.cancel();
+      this.call.cancel();
     }
+  }
+
+  private notify(): void {
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
   }
 }
 
-function decodeEvent<T extends KubeObject>(message: WireWatchEvent): WatchEvent<T> | undefined {
+function decodeEvent<T extends KubeObject>(bytes: Buffer, target: string): WatchEvent<T> | undefined {
+  let message: WireWatchEvent;
+  try {
+    message = WATCH.responseDeserialize(bytes) as WireWatchEvent;
+  } catch (error) {
+    // As grpc-js ended a stream it could not read: a server that does not speak the object API.
+    throw toClientError(grpcError(STATUS.INTERNAL, `Response message parsing error: ${(error as Error).message}`), target);
+  }
   const object = decodeObject<unknown>(message.object);
   switch (message.type) {
     case 'ADDED':

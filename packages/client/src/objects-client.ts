@@ -1,5 +1,4 @@
-import * as grpc from '@grpc/grpc-js';
-import { loadObjectsApi, type DeleteResponse, type ListResponse, type ObjectResponse, type PatchType, type WatchEvent as WireWatchEvent } from '@kubelab/proto';
+import { GrpcChannel, grpcError, OBJECTS_SERVICE, STATUS, type DeleteResponse, type ListResponse, type ObjectResponse, type PatchType } from '@kubelab/proto';
 import { toClientError } from './errors';
 import { decodeObject as decode, encodeObject as encode } from './object-json';
 import { ObjectWatch } from './object-watch';
@@ -8,8 +7,19 @@ import type { GroupVersionResource, KubeObject } from './types';
 export interface ObjectsClientOptions {
   /** The deadline of each unary call (default 30 s). A watch has none. */
   callTimeoutMs?: number;
-  /** gRPC's reconnect back-off after the apiserver went away (default 200 ms doubling to 5 s). */
+  /**
+   * Accepted, and no longer used: it was grpc-js' reconnect back-off. The connection is now
+   * opened again by the next call after it was lost, refused at once while the apiserver is down;
+   * the callers' own back-off (reflectors, leader election, work queues) paces the attempts, and a
+   * restarted apiserver is used as soon as it listens.
+   */
   reconnectBackoff?: { initialMs: number; maxMs: number };
+  /**
+   * Pings on the connection (default every 30 s, 10 s to answer): an unanswered ping closes it,
+   * so a watch on a dead link (a frozen apiserver, a cut network) ends with
+   * ApiserverUnavailableError instead of waiting forever.
+   */
+  keepalive?: { timeMs: number; timeoutMs: number };
 }
 
 export interface CallOptions {
@@ -57,16 +67,20 @@ export interface DeleteOptions extends CallOptions {
 /** What a write answers: the object sent, with everything the apiserver fills in (metadata.uid, resourceVersion...). */
 export type Stored<T extends KubeObject> = T & KubeObject;
 
-type Stub = grpc.Client & Record<string, (...args: unknown[]) => grpc.ClientUnaryCall & grpc.ClientReadableStream<unknown>>;
+type UnaryMethod = 'Get' | 'List' | 'Create' | 'Update' | 'UpdateStatus' | 'Finalize' | 'Patch' | 'Delete' | 'Bind';
 
 /**
- * The client of the apiserver's object API (proto/kubelab/objects.proto), one gRPC channel.
+ * The client of the apiserver's object API (proto/kubelab/objects.proto), one HTTP/2 connection.
+ * The calls go over GrpcChannel (gRPC's wire written directly on node:http2), their messages
+ * through @kubelab/proto's hand-written codecs: grpc-js' client layers (resolver, load balancer,
+ * interceptors, metadata, call streams) cost about 0.5 ms of CPU per get one at a time and
+ * 0.3 ms sixteen at once; the direct wire about 0.35 and 0.17, most of it node:http2's own.
  * When the apiserver is down a call fails at once with ApiserverUnavailableError (no call waits
- * for it to come back); gRPC keeps reconnecting with back-off, and calls succeed again as soon
- * as it is back. Errors the apiserver answers come back as the REST API's ApiError.
+ * for it to come back); the next call connects again, so calls succeed as soon as it is back.
+ * Errors the apiserver answers come back as the REST API's ApiError.
  */
 export class ObjectsClient {
-  private readonly stub: Stub;
+  private readonly channel: GrpcChannel;
   private readonly callTimeoutMs: number;
 
   constructor(
@@ -74,17 +88,8 @@ export class ObjectsClient {
     readonly target: string,
     options: ObjectsClientOptions = {},
   ) {
-    const Objects = loadObjectsApi().Objects;
-    const backoff = options.reconnectBackoff ?? { initialMs: 200, maxMs: 5_000 };
-    this.stub = new Objects(target, grpc.credentials.createInsecure(), {
-      'grpc.initial_reconnect_backoff_ms': backoff.initialMs,
-      'grpc.max_reconnect_backoff_ms': backoff.maxMs,
-      // A watch is quiet for long stretches: pings find a dead link that TCP would not report.
-      'grpc.keepalive_time_ms': 30_000,
-      'grpc.keepalive_timeout_ms': 10_000,
-      'grpc.max_receive_message_length': -1,
-      'grpc.enable_channelz': 0,
-    }) as unknown as Stub;
+    // A watch is quiet for long stretches: pings find a dead link that TCP would not report.
+    this.channel = new GrpcChannel(target, { keepaliveTimeMs: options.keepalive?.timeMs ?? 30_000, keepaliveTimeoutMs: options.keepalive?.timeoutMs ?? 10_000 });
     this.callTimeoutMs = options.callTimeoutMs ?? 30_000;
   }
 
@@ -107,7 +112,7 @@ export class ObjectsClient {
 
   /** Opens a watch; see ObjectWatch. */
   watch<T extends KubeObject = KubeObject>(gvr: GroupVersionResource, options: WatchOptions = {}): ObjectWatch<T> {
-    const stream = this.stub.Watch!({
+    const request = OBJECTS_SERVICE.Watch!.requestSerialize({
       ...gvr,
       namespace: options.namespace ?? '',
       labelSelector: options.labelSelector ?? '',
@@ -115,8 +120,8 @@ export class ObjectsClient {
       resourceVersion: options.resourceVersion ?? '',
       allowBookmarks: options.allowBookmarks ?? false,
       timeoutSeconds: options.timeoutSeconds ?? 0,
-    }) as grpc.ClientReadableStream<WireWatchEvent>;
-    return new ObjectWatch<T>(stream, this.target);
+    });
+    return new ObjectWatch<T>(this.channel, request, this.target);
   }
 
   /** Creates; the answer is the object as stored (name, uid, resourceVersion, defaults filled in). */
@@ -179,7 +184,7 @@ export class ObjectsClient {
   }
 
   close(): void {
-    this.stub.close();
+    this.channel.close();
   }
 
   private async put<T extends KubeObject>(method: 'Update' | 'UpdateStatus' | 'Finalize', gvr: GroupVersionResource, object: T, options: WriteOptions): Promise<Stored<T>> {
@@ -191,18 +196,29 @@ export class ObjectsClient {
     return decode<Stored<T>>(response.object);
   }
 
-  private unary<Res>(method: string, request: object, options: CallOptions): Promise<Res> {
-    return new Promise((resolve, reject) => {
-      if (options.signal?.aborted) return reject(toClientError({ code: grpc.status.CANCELLED, details: 'aborted before the call' }, this.target));
-      const deadline = Date.now() + (options.timeoutMs ?? this.callTimeoutMs);
-      const onAbort = () => call.cancel();
-      const call = this.stub[method]!(request, { deadline }, (error: grpc.ServiceError | null, response: Res) => {
-        // The signal may outlive many calls (an informer's): leave no listener behind.
-        options.signal?.removeEventListener('abort', onAbort);
-        if (error) reject(toClientError(error, this.target));
-        else resolve(response);
-      });
-      options.signal?.addEventListener('abort', onAbort, { once: true });
-    });
+  private async unary<Res>(method: UnaryMethod, request: object, options: CallOptions): Promise<Res> {
+    if (options.signal?.aborted) throw toClientError(grpcError(STATUS.CANCELLED, 'aborted before the call'), this.target);
+    const definition = OBJECTS_SERVICE[method]!;
+    let response: Buffer;
+    try {
+      response = await this.channel.unary(definition.path, serialize(definition.requestSerialize, request), options.timeoutMs ?? this.callTimeoutMs, options.signal);
+    } catch (error) {
+      throw toClientError(error, this.target);
+    }
+    try {
+      return definition.responseDeserialize(response) as Res;
+    } catch (error) {
+      // As grpc-js reported an answer it could not read: a server that does not speak the object API.
+      throw toClientError(grpcError(STATUS.INTERNAL, `Response message parsing error: ${(error as Error).message}`), this.target);
+    }
+  }
+}
+
+/** A request the codec cannot encode fails as grpc-js failed it (INTERNAL, so a 500 ApiError), not with the codec's own error. */
+function serialize(encode: (value: unknown) => Buffer, request: object): Buffer {
+  try {
+    return encode(request);
+  } catch (error) {
+    throw grpcError(STATUS.INTERNAL, `Request message serialization failure: ${(error as Error).message}`);
   }
 }

@@ -1,25 +1,61 @@
 import * as http2 from 'node:http2';
 
+export interface GrpcChannelOptions {
+  /** How often the connection is pinged (default 30 s): pings keep it through the server's keepalive enforcement and find a dead link TCP would not report. */
+  keepaliveTimeMs?: number;
+  /** A ping not answered within this (default 10 s) closes the connection, failing its calls and streams with UNAVAILABLE, as grpc-js' keepalive_timeout did. */
+  keepaliveTimeoutMs?: number;
+}
+
+/** A call's stream of messages: `send` writes one, `end` half-closes (no more to send), `cancel` abandons the call. */
+export interface GrpcStream {
+  send(message: Buffer): void;
+  end(): void;
+  cancel(): void;
+}
+
+/** The connection and how many calls use it: while any does, it keeps the process alive. */
+interface Connection {
+  session: http2.ClientHttp2Session;
+  calls: number;
+}
+
 /**
- * A gRPC client connection (first the apiserver's to the etcd v3 API): gRPC's wire (HTTP/2 POSTs of length-prefixed
- * protobuf messages, the status in trailers) written directly on node:http2. Every write of every
- * component passes through here, and grpc-js' call machinery (interceptors, resolving, load
- * balancing, retry and metadata layers, several promise hops per call) was about a fifth of the
- * apiserver's CPU when 100 pods start. The messages are encoded by this package's codecs; this file
- * only moves bytes. The same protocol runs against the kubelab store and a real etcd.
+ * A gRPC client connection (the apiserver's to the etcd v3 API, every component's to the
+ * apiserver's object API): gRPC's wire (HTTP/2 POSTs of length-prefixed protobuf messages, the
+ * status in trailers) written directly on node:http2. Every write of every component passes
+ * through here, and grpc-js' call machinery (interceptors, resolving, load balancing, retry and
+ * metadata layers, several promise hops per call) was about a fifth of the apiserver's CPU when
+ * 100 pods start. The messages are encoded by this package's codecs; this file only moves bytes.
+ * The same protocol runs against the kubelab store, a real etcd, and grpc-js or node:http2 servers.
  *
  * Failures read as grpc-js words them ("14 UNAVAILABLE: ..."), so logs and callers see the same
- * text. A lost connection is opened again on the next call, so a restarted store is used again at once.
+ * text. A lost connection is opened again on the next call, with no back-off of its own: while
+ * the server is down each call's attempt is refused at once, and the callers (retry loops with
+ * their own back-off) pace the attempts; a restarted server is used as soon as it listens.
+ * An idle connection does not keep the process alive; one with a call under way does, as grpc-js.
  */
 export class GrpcChannel {
-  private session: http2.ClientHttp2Session | undefined;
+  private connection: Connection | undefined;
   private closed = false;
+  private readonly keepaliveTimeMs: number;
+  private readonly keepaliveTimeoutMs: number;
 
-  constructor(private readonly authority: string) {}
+  constructor(
+    private readonly authority: string,
+    options: GrpcChannelOptions = {},
+  ) {
+    this.keepaliveTimeMs = options.keepaliveTimeMs ?? 30_000;
+    this.keepaliveTimeoutMs = options.keepaliveTimeoutMs ?? 10_000;
+  }
 
-  /** One unary call: the response message, or an error with the gRPC status. */
-  unary(path: string, request: Buffer, deadlineMs: number): Promise<Buffer> {
+  /**
+   * One unary call: the response message, or an error with the gRPC status (and the trailers'
+   * metadata). The deadline counts from now; an abort of `signal` cancels the call (CANCELLED).
+   */
+  unary(path: string, request: Buffer, deadlineMs: number, signal?: AbortSignal): Promise<Buffer> {
     return new Promise((resolve, reject) => {
+      if (signal?.aborted) return reject(grpcError(STATUS.CANCELLED, 'Cancelled on client'));
       let stream: http2.ClientHttp2Stream;
       try {
         stream = this.open(path);
@@ -28,30 +64,36 @@ export class GrpcChannel {
       }
       const frames = new FrameReader();
       let response: Buffer | undefined;
-      const outcome = readStatus(stream);
-      stream.on('data', (chunk: Buffer) => frames.push(chunk, (message) => (response ??= message)));
       let failure: Error | undefined;
+      const outcome = readStatus(stream);
+      const cancel = (error: GrpcError) => {
+        failure ??= error;
+        if (!stream.destroyed) stream.close(http2.constants.NGHTTP2_CANCEL);
+      };
+      const deadline = setTimeout(() => cancel(grpcError(STATUS.DEADLINE_EXCEEDED, 'Deadline exceeded')), deadlineMs);
+      const onAbort = () => cancel(grpcError(STATUS.CANCELLED, 'Cancelled on client'));
+      signal?.addEventListener('abort', onAbort, { once: true });
+      stream.on('data', (chunk: Buffer) => frames.push(chunk, (message) => (response ??= message)));
       stream.on('error', (error: Error) => (failure ??= error));
-      stream.setTimeout(deadlineMs, () => {
-        failure ??= grpcError(STATUS.DEADLINE_EXCEEDED, 'Deadline exceeded');
-        stream.close(http2.constants.NGHTTP2_CANCEL);
-      });
       stream.on('close', () => {
-        const { status, details } = outcome;
+        clearTimeout(deadline);
+        // The signal may outlive many calls (an informer's): leave no listener behind.
+        signal?.removeEventListener('abort', onAbort);
+        const { status } = outcome;
         if (status === STATUS.OK && response) return resolve(response);
-        if (status !== undefined && status !== STATUS.OK) return reject(grpcError(status, details));
-        const why = failure?.message ?? `stream closed with code ${stream.rstCode ?? 0}`;
-        reject(typeof (failure as GrpcError | undefined)?.code === 'number' ? failure! : grpcError(STATUS.UNAVAILABLE, why));
+        if (status !== undefined && status !== STATUS.OK) return reject(statusError(outcome));
+        reject(typeof (failure as GrpcError | undefined)?.code === 'number' ? failure! : grpcError(STATUS.UNAVAILABLE, failure ? why(failure) : `stream closed with code ${stream.rstCode ?? 0}`));
       });
       stream.end(frame(request));
     });
   }
 
   /**
-   * A bidirectional stream: `send` writes a message; `onMessage` hears each one received, and
-   * `onEnd` once how it ended (an error, or undefined when the server ended it with status OK).
+   * A stream (bidirectional, or server streaming after one `send` and `end`): `onMessage` hears
+   * each message received, and `onEnd` once how it ended (an error, or undefined when the server
+   * ended it with status OK).
    */
-  stream(path: string, onMessage: (message: Buffer) => void, onEnd: (error: GrpcError | undefined) => void): { send(message: Buffer): void; cancel(): void } {
+  stream(path: string, onMessage: (message: Buffer) => void, onEnd: (error: GrpcError | undefined) => void): GrpcStream {
     let stream: http2.ClientHttp2Stream | undefined;
     let ended = false;
     const end = (error: GrpcError | undefined) => {
@@ -63,7 +105,7 @@ export class GrpcChannel {
       stream = this.open(path);
     } catch (error) {
       queueMicrotask(() => end(grpcError(STATUS.UNAVAILABLE, (error as Error).message)));
-      return { send() {}, cancel: () => end(grpcError(STATUS.CANCELLED, 'Cancelled on client')) };
+      return { send() {}, end() {}, cancel: () => end(grpcError(STATUS.CANCELLED, 'Cancelled on client')) };
     }
     const frames = new FrameReader();
     const outcome = readStatus(stream);
@@ -71,14 +113,17 @@ export class GrpcChannel {
     stream.on('data', (chunk: Buffer) => frames.push(chunk, (message) => ended || onMessage(message)));
     stream.on('error', (error: Error) => (failure ??= error));
     stream.on('close', () => {
-      const { status, details } = outcome;
+      const { status } = outcome;
       if (status === STATUS.OK) return end(undefined);
-      if (status !== undefined) return end(grpcError(status, details));
-      end(grpcError(STATUS.UNAVAILABLE, failure?.message ?? `stream closed with code ${stream!.rstCode ?? 0}`));
+      if (status !== undefined) return end(statusError(outcome));
+      end(grpcError(STATUS.UNAVAILABLE, failure ? why(failure) : `stream closed with code ${stream!.rstCode ?? 0}`));
     });
     return {
       send: (message) => {
         if (!ended && !stream!.destroyed) stream!.write(frame(message));
+      },
+      end: () => {
+        if (!ended && !stream!.destroyed) stream!.end();
       },
       cancel: () => {
         end(grpcError(STATUS.CANCELLED, 'Cancelled on client'));
@@ -89,65 +134,112 @@ export class GrpcChannel {
 
   close(): void {
     this.closed = true;
-    this.session?.close();
-    this.session = undefined;
+    this.connection?.session.close();
+    this.connection = undefined;
   }
 
   private open(path: string): http2.ClientHttp2Stream {
     if (this.closed) throw new Error('the channel is closed');
-    return this.connect().request({ ':method': 'POST', ':path': path, 'content-type': 'application/grpc', te: 'trailers' });
+    const connection = this.connect();
+    const stream = connection.session.request({ ':method': 'POST', ':path': path, 'content-type': 'application/grpc', te: 'trailers' });
+    if (connection.calls++ === 0) connection.session.ref();
+    stream.once('close', () => {
+      if (--connection.calls === 0) connection.session.unref();
+    });
+    return stream;
   }
 
-  private connect(): http2.ClientHttp2Session {
-    const current = this.session;
-    if (current && !current.closed && !current.destroyed) return current;
+  private connect(): Connection {
+    const current = this.connection;
+    if (current && !current.session.closed && !current.session.destroyed) return current;
     const session = http2.connect(`http://${this.authority}`);
+    const connection: Connection = { session, calls: 0 };
     const forget = () => {
-      if (this.session === session) this.session = undefined;
+      if (this.connection === connection) this.connection = undefined;
     };
     session.on('error', forget);
     session.on('goaway', forget);
     session.on('close', forget);
-    // Pings keep an idle connection through the store's keepalive enforcement, as grpc-js did.
-    const keepalive = setInterval(() => session.ping(() => {}), 30_000);
+    const keepalive = setInterval(() => this.ping(session), this.keepaliveTimeMs);
     keepalive.unref();
     session.on('close', () => clearInterval(keepalive));
-    // The apiserver's own servers keep the process alive; this connection must not.
+    // Idle, this connection must not keep the process alive; open() refs it while calls use it.
     session.unref();
-    this.session = session;
-    return session;
+    this.connection = connection;
+    return connection;
+  }
+
+  /** One keepalive ping; unanswered in time (or a connection that never came up), the session goes, and its calls fail UNAVAILABLE. */
+  private ping(session: http2.ClientHttp2Session): void {
+    if (session.destroyed) return;
+    const unanswered = setTimeout(() => session.destroy(new Error(`keepalive ping not answered within ${this.keepaliveTimeoutMs} ms`)), this.keepaliveTimeoutMs);
+    unanswered.unref();
+    // While connecting, node sends the ping once connected: the timer then bounds the connect too.
+    if (session.ping(() => clearTimeout(unanswered)) === false) clearTimeout(unanswered);
   }
 }
 
 /** gRPC status codes used here (grpc/status.proto). */
-export const STATUS = { OK: 0, CANCELLED: 1, DEADLINE_EXCEEDED: 4, UNAVAILABLE: 14 } as const;
+export const STATUS = { OK: 0, CANCELLED: 1, DEADLINE_EXCEEDED: 4, INTERNAL: 13, UNAVAILABLE: 14 } as const;
 
 const STATUS_NAMES = ['OK', 'CANCELLED', 'UNKNOWN', 'INVALID_ARGUMENT', 'DEADLINE_EXCEEDED', 'NOT_FOUND', 'ALREADY_EXISTS', 'PERMISSION_DENIED', 'RESOURCE_EXHAUSTED', 'FAILED_PRECONDITION', 'ABORTED', 'OUT_OF_RANGE', 'UNIMPLEMENTED', 'INTERNAL', 'UNAVAILABLE', 'DATA_LOSS', 'UNAUTHENTICATED'];
 
 export interface GrpcError extends Error {
   code: number;
   details: string;
+  /**
+   * The server's trailers (or the headers of a trailers-only answer) when it sent the status, as
+   * node:http2 gives them: gRPC metadata, binary values (keys ending in -bin) in base64.
+   */
+  metadata?: http2.IncomingHttpHeaders;
 }
 
 /** An error as grpc-js words it: "<code> <NAME>: <details>". */
-export function grpcError(code: number, details: string): GrpcError {
+export function grpcError(code: number, details: string, metadata?: http2.IncomingHttpHeaders): GrpcError {
   const error = new Error(`${code} ${STATUS_NAMES[code] ?? 'UNKNOWN'}: ${details}`) as GrpcError;
   error.code = code;
   error.details = details;
+  if (metadata) error.metadata = metadata;
   return error;
 }
 
-/** The call's gRPC status, from the trailers (or the headers of a trailers-only answer) once they arrive. */
-function readStatus(stream: http2.ClientHttp2Stream): { status?: number; details: string } {
-  const outcome: { status?: number; details: string } = { details: '' };
+/** What the call's gRPC status said, from the trailers (or the headers of a trailers-only answer) once they arrive. */
+interface Outcome {
+  status?: number;
+  details: string;
+  metadata?: http2.IncomingHttpHeaders;
+}
+
+function readStatus(stream: http2.ClientHttp2Stream): Outcome {
+  const outcome: Outcome = { details: '' };
   const onHeaders = (headers: http2.IncomingHttpHeaders) => {
     if (headers['grpc-status'] === undefined) return;
     outcome.status = Number(headers['grpc-status']);
-    outcome.details = decodeURIComponent(String(headers['grpc-message'] ?? ''));
+    outcome.details = percentDecoded(String(headers['grpc-message'] ?? ''));
+    outcome.metadata = headers;
   };
   stream.on('response', onHeaders);
   stream.on('trailers', onHeaders);
   return outcome;
+}
+
+function statusError(outcome: Outcome): GrpcError {
+  return grpcError(outcome.status!, outcome.details, outcome.metadata);
+}
+
+/** grpc-message is percent-encoded; a server that got that wrong still has its text read. */
+function percentDecoded(message: string): string {
+  try {
+    return decodeURIComponent(message);
+  } catch {
+    return message;
+  }
+}
+
+/** A transport failure in words: a refused connection says what the connect said, as grpc-js does. */
+function why(error: Error): string {
+  const cause = (error as { code?: string; cause?: unknown }).code === 'ERR_HTTP2_STREAM_CANCEL' ? (error as { cause?: unknown }).cause : undefined;
+  return cause instanceof Error ? `No connection established. Last error: ${cause.message}` : error.message;
 }
 
 /** A message in gRPC's framing: not compressed, 4-byte big-endian length, the bytes. */
@@ -159,18 +251,40 @@ export function frame(message: Buffer): Buffer {
   return out;
 }
 
-/** Cuts a stream of DATA chunks into gRPC messages, which may span chunks or share one. */
+/**
+ * Cuts a stream of DATA chunks into gRPC messages, which may span chunks or share one. A message
+ * spread over many chunks (a long list) is joined once, when its last byte has arrived.
+ */
 export class FrameReader {
-  private pending: Buffer | undefined;
+  private pending: Buffer[] = [];
+  private buffered = 0;
 
   push(chunk: Buffer, onMessage: (message: Buffer) => void): void {
-    let buffer = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
+    let buffer = chunk;
+    if (this.buffered > 0) {
+      this.pending.push(chunk);
+      this.buffered += chunk.length;
+      if (this.buffered < this.awaited()) return;
+      buffer = Buffer.concat(this.pending, this.buffered);
+      this.pending = [];
+      this.buffered = 0;
+    }
     while (buffer.length >= 5) {
       const length = buffer.readUInt32BE(1);
       if (buffer.length < 5 + length) break;
       onMessage(buffer.subarray(5, 5 + length));
       buffer = buffer.subarray(5 + length);
     }
-    this.pending = buffer.length > 0 ? buffer : undefined;
+    if (buffer.length > 0) {
+      this.pending.push(buffer);
+      this.buffered = buffer.length;
+    }
+  }
+
+  /** How many bytes the first pending message needs, prefix included (5 while the prefix itself is incomplete). */
+  private awaited(): number {
+    if (this.buffered < 5) return 5;
+    const head = this.pending[0]!.length >= 5 ? this.pending[0]! : Buffer.concat(this.pending, this.buffered);
+    return 5 + head.readUInt32BE(1);
   }
 }

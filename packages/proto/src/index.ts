@@ -30,4 +30,4 @@ export type { EtcdServiceDefinitions, EtcdServiceName } from './etcd';
 export { etcdCodecs, ETCD_CODEC_METHODS } from './etcd-codec';
 export type { EtcdMessageName, EtcdMessageCodec } from './etcd-codec';
 export { GrpcChannel, FrameReader, STATUS, frame, grpcError } from './grpc-channel';
-export type { GrpcError } from './grpc-channel';
+export type { GrpcChannelOptions, GrpcError, GrpcStream } from './grpc-channel';
