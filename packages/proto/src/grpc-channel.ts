@@ -174,7 +174,8 @@ export class GrpcChannel {
     if (session.destroyed) return;
     const unanswered = setTimeout(() => session.destroy(new Error(`keepalive ping not answered within ${this.keepaliveTimeoutMs} ms`)), this.keepaliveTimeoutMs);
     unanswered.unref();
-    // While connecting, node sends the ping once connected: the timer then bounds the connect too.
+    // A ping sent while still connecting fails at once ("HTTP2 ping cancelled" on Node 20): its
+    // callback clears the timer, so the timer bounds an established connection only.
     if (session.ping(() => clearTimeout(unanswered)) === false) clearTimeout(unanswered);
   }
 }

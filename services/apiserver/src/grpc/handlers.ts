@@ -1,4 +1,3 @@
-import type * as grpc from '@grpc/grpc-js';
 import type { Logger } from '@kubelab/component-base';
 import type { BindRequest, CreateRequest, DeleteRequest, DeleteResponse, GetRequest, ListRequest, ListResponse, ObjectResponse, PatchRequest, UpdateRequest } from '@kubelab/proto';
 import { ApiError, Errors } from '../errors';
@@ -9,7 +8,6 @@ import { bindPod } from '../registry/pod-binding';
 import type { KubeObject } from '../registry/types';
 import { checkSubresource, decodeObject, encodeObject, requestScope } from './request-scope';
 import { sharedObjectBytes } from './shared-bytes';
-import { toServiceError } from './status';
 
 /** What every handler of the Objects service shares. */
 export interface ObjectsContext {
@@ -20,11 +18,14 @@ export interface ObjectsContext {
   watches: Set<() => void>;
 }
 
+/** A unary verb: the decoded request in, the response out; what it throws becomes the call's status. */
+export type UnaryHandler = (request: never) => Promise<unknown>;
+
 /**
  * The unary verbs of the Objects service, each the same steps as its REST counterpart in
  * endpoints/resource-handler.ts, on the same GenericRegistry: only the wire differs.
  */
-export function unaryHandlers(ctx: ObjectsContext): Record<string, grpc.handleUnaryCall<never, unknown>> {
+export function unaryHandlers(ctx: ObjectsContext): Record<string, UnaryHandler> {
   const { registry } = ctx;
   return {
     Get: unary(ctx, 'Get', async (r: GetRequest): Promise<ObjectResponse> => {
@@ -99,29 +100,24 @@ async function update(ctx: ObjectsContext, r: UpdateRequest, subresource: Writab
 }
 
 /**
- * Adapts an async function to a grpc-js unary handler: its result is the response, anything it
- * throws the status the client gets (with the Kubernetes Status attached). Logged as the REST
- * requests are: one debug line per call, an error line for anything that is not an ApiError.
+ * Wraps a verb for logging as the REST requests are: one debug line per call, an error line for
+ * anything that is not an ApiError. What it throws goes on to the transport, which sends it as
+ * the call's status (status.ts).
  */
-function unary<Req, Res>(ctx: ObjectsContext, method: string, handler: (request: Req) => Promise<Res>): grpc.handleUnaryCall<never, unknown> {
-  return ((call: grpc.ServerUnaryCall<Req, Res>, callback: grpc.sendUnaryData<Res>) => {
+function unary<Req extends { resource?: string; namespace?: string; name?: string }, Res>(ctx: ObjectsContext, method: string, handler: (request: Req) => Promise<Res>): UnaryHandler {
+  return (async (request: Req): Promise<Res> => {
     const started = performance.now();
-    const request = call.request as Req & { resource?: string; namespace?: string; name?: string };
     const log = (code: number) => {
       if (ctx.log.isLevelEnabled('debug')) ctx.log.debug({ method, resource: request.resource ?? 'pods', namespace: request.namespace, name: request.name, code, ms: Math.round(performance.now() - started) }, 'grpc call');
     };
-    Promise.resolve()
-      .then(() => handler(call.request))
-      .then(
-        (response) => {
-          log(200);
-          return callback(null, response);
-        },
-        (error: unknown) => {
-          if (!(error instanceof ApiError)) ctx.log.error({ err: (error as Error).message, stack: (error as Error).stack, method }, 'grpc call failed');
-          log(error instanceof ApiError ? error.status.code : 500);
-          return callback(toServiceError(error));
-        },
-      );
-  }) as grpc.handleUnaryCall<never, unknown>;
+    try {
+      const response = await handler(request);
+      log(200);
+      return response;
+    } catch (error) {
+      if (!(error instanceof ApiError)) ctx.log.error({ err: (error as Error).message, stack: (error as Error).stack, method }, 'grpc call failed');
+      log(error instanceof ApiError ? error.status.code : 500);
+      throw error;
+    }
+  }) as UnaryHandler;
 }

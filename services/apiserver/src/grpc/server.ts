@@ -1,9 +1,10 @@
-import * as grpc from '@grpc/grpc-js';
 import type { Logger } from '@kubelab/component-base';
-import { loadObjectsApi } from '@kubelab/proto';
+import { OBJECTS_SERVICE } from '@kubelab/proto';
 import type { GenericRegistry } from '../registry/generic-registry';
 import { unaryHandlers, type ObjectsContext } from './handlers';
+import { toCallStatus } from './status';
 import { watchHandler } from './watch';
+import { startWireServer, type WireMethod } from './wire-server';
 
 export interface ObjectsServerOptions {
   registry: GenericRegistry;
@@ -17,44 +18,59 @@ export interface ObjectsServerOptions {
 export interface ObjectsServer {
   /** The port it listens on (the chosen one, when asked for 0). */
   port: number;
+  /** Watches open now. */
+  readonly openWatches: number;
   close(): Promise<void>;
 }
+
+/** The largest request message accepted, as grpc.Server's `grpc.max_receive_message_length` was set. */
+export const MAX_RECEIVE_MESSAGE_BYTES = 4 * 1024 * 1024;
 
 /**
  * The object API for the components (proto/kubelab/objects.proto) on its own gRPC port, next to
  * the REST API kubectl uses. Both reach the same GenericRegistry, so a pod created over one is
- * seen over the other.
+ * seen over the other. The transport is wire-server.ts (gRPC on node:http2); the messages go
+ * through @kubelab/proto's hand-written codecs (OBJECTS_SERVICE).
  */
 export async function startObjectsServer(options: ObjectsServerOptions): Promise<ObjectsServer> {
   const ctx: ObjectsContext = { registry: options.registry, bookmarkIntervalMs: options.bookmarkIntervalMs, log: options.log, watches: new Set() };
-  const server = new grpc.Server({
-    'grpc.max_receive_message_length': 4 * 1024 * 1024,
-    // Components keep a watch open for hours and ping to find out that a link died.
-    'grpc.keepalive_permit_without_calls': 1,
-    'grpc.http2.min_ping_interval_without_data_ms': 5_000,
-    // channelz bookkeeping costs CPU on every call and nothing here reads it.
-    'grpc.enable_channelz': 0,
+  const server = await startWireServer({
+    bindAddress: options.bindAddress,
+    port: options.port,
+    methods: objectsMethods(ctx),
+    statusOf: toCallStatus,
+    maxReceiveMessageBytes: MAX_RECEIVE_MESSAGE_BYTES,
+    log: options.log,
   });
-  server.addService(loadObjectsApi().Objects.service, { ...unaryHandlers(ctx), Watch: watchHandler(ctx) } as grpc.UntypedServiceImplementation);
-  const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(`${options.bindAddress}:${options.port}`, grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound)));
-  });
-  options.log.info({ address: `${options.bindAddress}:${port}` }, 'objects API serving gRPC');
+  options.log.info({ address: `${options.bindAddress}:${server.port}` }, 'objects API serving gRPC');
   return {
-    port,
+    port: server.port,
+    get openWatches() {
+      return ctx.watches.size;
+    },
     async close() {
+      // Watches end with status OK (clients resume elsewhere or later); open unary calls get a moment to finish.
       for (const finish of [...ctx.watches]) finish();
-      // Open unary calls get a moment to finish; then the rest is cut.
-      await new Promise<void>((resolve) => {
-        const force = setTimeout(() => {
-          server.forceShutdown();
-          resolve();
-        }, 2_000);
-        server.tryShutdown(() => {
-          clearTimeout(force);
-          resolve();
-        });
-      });
+      await server.close(2_000);
     },
   };
+}
+
+/** Every method of OBJECTS_SERVICE with its handler and codecs, by path. */
+function objectsMethods(ctx: ObjectsContext): Map<string, WireMethod> {
+  const unary = unaryHandlers(ctx);
+  const methods = new Map<string, WireMethod>();
+  for (const [name, definition] of Object.entries(OBJECTS_SERVICE)) {
+    const decode = definition.requestDeserialize as (bytes: Buffer) => never;
+    const encode = definition.responseSerialize as (message: never) => Buffer;
+    if (definition.responseStream) {
+      if (name !== 'Watch') throw new Error(`no handler for the streaming method ${name}`);
+      methods.set(definition.path, { responseStream: true, decode, encode, handle: watchHandler(ctx) });
+    } else {
+      const handle = unary[name];
+      if (!handle) throw new Error(`no handler for the method ${name}`);
+      methods.set(definition.path, { responseStream: false, decode, encode, handle });
+    }
+  }
+  return methods;
 }

@@ -1,6 +1,7 @@
-import * as grpc from '@grpc/grpc-js';
 import { errorToStatus, type Status } from '@kubelab/apimachinery';
 import { STATUS_METADATA_KEY } from '@kubelab/proto';
+import { Code } from './codes';
+import type { CallStatus } from './wire-status';
 
 /**
  * The gRPC code for a Kubernetes Status code, so a plain gRPC client (grpcurl) reads something
@@ -8,46 +9,45 @@ import { STATUS_METADATA_KEY } from '@kubelab/proto';
  * The pairs follow gRPC's own guidance: a lost optimistic-concurrency race is ABORTED, a name
  * already taken ALREADY_EXISTS, a compacted resourceVersion OUT_OF_RANGE (as etcd answers it).
  */
-export function grpcCodeFor(status: Pick<Status, 'code' | 'reason'>): grpc.status {
+export function grpcCodeFor(status: Pick<Status, 'code' | 'reason'>): Code {
   switch (status.code) {
     case 400:
     case 406:
     case 415:
     case 422:
-      return grpc.status.INVALID_ARGUMENT;
+      return Code.INVALID_ARGUMENT;
     case 401:
-      return grpc.status.UNAUTHENTICATED;
+      return Code.UNAUTHENTICATED;
     case 403:
-      return grpc.status.PERMISSION_DENIED;
+      return Code.PERMISSION_DENIED;
     case 404:
-      return grpc.status.NOT_FOUND;
+      return Code.NOT_FOUND;
     case 405:
-      return grpc.status.UNIMPLEMENTED;
+      return Code.UNIMPLEMENTED;
     case 409:
-      return status.reason === 'AlreadyExists' ? grpc.status.ALREADY_EXISTS : grpc.status.ABORTED;
+      return status.reason === 'AlreadyExists' ? Code.ALREADY_EXISTS : Code.ABORTED;
     case 410:
-      return grpc.status.OUT_OF_RANGE;
+      return Code.OUT_OF_RANGE;
     case 413:
     case 429:
-      return grpc.status.RESOURCE_EXHAUSTED;
+      return Code.RESOURCE_EXHAUSTED;
     case 500:
-      return grpc.status.INTERNAL;
+      return Code.INTERNAL;
     case 503:
-      return grpc.status.UNAVAILABLE;
+      return Code.UNAVAILABLE;
     case 504:
-      return grpc.status.DEADLINE_EXCEEDED;
+      return Code.DEADLINE_EXCEEDED;
     default:
-      return grpc.status.UNKNOWN;
+      return Code.UNKNOWN;
   }
 }
 
 /**
  * Anything a handler throws, as the status the client receives: an ApiError keeps its Status
- * (in the trailing metadata), anything else becomes a 500 InternalError, as over REST.
+ * (its JSON in the trailing metadata, where kubelab's client finds it), anything else becomes a
+ * 500 InternalError, as over REST.
  */
-export function toServiceError(error: unknown): Partial<grpc.StatusObject> & { code: grpc.status } {
+export function toCallStatus(error: unknown): CallStatus {
   const status = errorToStatus(error);
-  const metadata = new grpc.Metadata();
-  metadata.set(STATUS_METADATA_KEY, Buffer.from(JSON.stringify(status)));
-  return { code: grpcCodeFor(status), details: status.message, metadata };
+  return { code: grpcCodeFor(status), details: status.message ?? '', metadata: { [STATUS_METADATA_KEY]: Buffer.from(JSON.stringify(status)) } };
 }
