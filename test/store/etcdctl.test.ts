@@ -180,6 +180,15 @@ describe('etcdctl against the kubelab store and real etcd 3.4', () => {
     expect(both(['defrag']).stdout).toMatch(/Finished defragmenting etcd member/);
   });
 
+  it('/metrics counts the backend\'s commits on both, as etcd_disk_backend_commit_duration_seconds', async () => {
+    both(['put', 'metrics-probe', 'x']);
+    for (const server of [etcd, store]) {
+      const text = await (await fetch(server.metricsUrl!)).text();
+      const count = Number(/^etcd_disk_backend_commit_duration_seconds_count (\d+)$/m.exec(text)?.[1] ?? 0);
+      expect(count, `${server.kind} commits`).toBeGreaterThan(0);
+    }
+  });
+
   it('bad requests get etcd\'s status and message, and change nothing', () => {
     const before = both(['get', '', '--from-key', '-w', 'json']).stdout;
     expect(both(['get', '']).stderr).toContain('etcdserver: key is not provided');

@@ -15,6 +15,8 @@ export interface ServerProcess {
   endpoint: string;
   dataDir: string;
   child: ChildProcess;
+  /** Prometheus metrics (`--listen-metrics-urls`), for a kubelab store or an etcd. */
+  metricsUrl?: string;
   log(): string;
   /** Stops it (SIGTERM, or SIGKILL for a crash) and waits until it has exited. */
   stop(signal?: NodeJS.Signals): Promise<void>;
@@ -83,6 +85,7 @@ async function launch(kind: 'kubelab' | 'etcd', command: string, args: string[],
     endpoint: `127.0.0.1:${port}`,
     dataDir,
     child,
+    metricsUrl: healthUrl.endsWith('/health') ? healthUrl.replace(/\/health$/, '/metrics') : undefined,
     log: () => output,
     async stop(signal = 'SIGTERM') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
