@@ -2,6 +2,7 @@ import { connectNats, type Logger, type NatsLink } from '@kubelab/component-base
 import { bootstrap } from './bootstrap';
 import { startObjectsServer } from './grpc/server';
 import type { ApiserverConfig } from './config';
+import { prepareSchemas } from './endpoints/field-validation';
 import { createApiServer } from './server';
 import { EtcdClient } from './storage/etcd-client';
 import { ObjectStore } from './storage/object-store';
@@ -39,6 +40,8 @@ export async function startApiserver(config: ApiserverConfig, log: Logger): Prom
     }
   }
   await aggregator.start();
+  // What the first create would otherwise build while a client waits.
+  prepareSchemas();
   ready = true;
   const nats: NatsLink | undefined = config.natsUrl ? connectNats(config.natsUrl, log, () => ({ component: 'apiserver', url, pid: process.pid })) : undefined;
   log.info({ url, etcdServers: config.etcdServers }, 'apiserver ready');
