@@ -27,7 +27,7 @@ describe('informers and leader election against the real apiserver', () => {
   beforeAll(async () => {
     store = await startKubelabStore();
     apiserver = await startKubelabApiserver(store.endpoint);
-    client = new ObjectsClient(apiserver.grpcEndpoint, { reconnectBackoff: { initialMs: 100, maxMs: 1_000 } });
+    client = new ObjectsClient(apiserver.grpcEndpoint);
     ok(apiserver, ['apply', '-f', '-'], `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${NS}\n`);
   });
   afterAll(async () => {

@@ -47,7 +47,7 @@ describe('kube-scheduler against the real apiserver', () => {
   beforeAll(async () => {
     store = await startKubelabStore();
     apiserver = await startKubelabApiserver(store.endpoint);
-    client = new ObjectsClient(apiserver.grpcEndpoint, { reconnectBackoff: { initialMs: 100, maxMs: 1_000 } });
+    client = new ObjectsClient(apiserver.grpcEndpoint);
     ok(['create', 'namespace', NS]);
     for (const node of [
       nodeObject('control-plane', { labels: { 'node-role.kubernetes.io/control-plane': '' }, taints: [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }] }),

@@ -1,5 +1,5 @@
 import { ApiError, failureStatus, type Status } from '@kubelab/apimachinery';
-import { STATUS, STATUS_METADATA_KEY, type GrpcError } from '@kubelab/proto';
+import { Code, codeName, STATUS_METADATA_KEY, type GrpcError } from '@kubelab/proto';
 
 /**
  * The apiserver could not be reached (down, restarting, or not answering in time): no Kubernetes
@@ -23,9 +23,6 @@ export function isApiserverUnavailable(error: unknown): error is ApiserverUnavai
   return error instanceof ApiserverUnavailableError;
 }
 
-/** gRPC's code names (grpc/status.proto), for the message of an error no Status explains. */
-const CODE_NAMES = ['OK', 'CANCELLED', 'UNKNOWN', 'INVALID_ARGUMENT', 'DEADLINE_EXCEEDED', 'NOT_FOUND', 'ALREADY_EXISTS', 'PERMISSION_DENIED', 'RESOURCE_EXHAUSTED', 'FAILED_PRECONDITION', 'ABORTED', 'OUT_OF_RANGE', 'UNIMPLEMENTED', 'INTERNAL', 'UNAVAILABLE', 'DATA_LOSS', 'UNAUTHENTICATED'];
-
 /**
  * Turns what a call failed with (GrpcChannel's GrpcError) into the error a component handles:
  * the apiserver's Kubernetes Status (from the trailing metadata) as the same ApiError the REST
@@ -38,16 +35,16 @@ export function toClientError(error: unknown, target: string): Error {
   if (typeof grpcError?.code !== 'number') return error instanceof Error ? error : new Error(String(error));
   const status = statusFrom(grpcError.metadata);
   if (status) return new ApiError(status);
-  const details = grpcError.details || grpcError.message || CODE_NAMES[grpcError.code] || '';
+  const details = grpcError.details || grpcError.message || codeName(grpcError.code) || '';
   switch (grpcError.code) {
-    case STATUS.UNAVAILABLE:
+    case Code.UNAVAILABLE:
       return new ApiserverUnavailableError(target, grpcError.code, `the object API at ${target} is unavailable: ${details}`, { cause: error });
-    case STATUS.DEADLINE_EXCEEDED:
+    case Code.DEADLINE_EXCEEDED:
       return new ApiserverUnavailableError(target, grpcError.code, `the object API at ${target} did not answer in time: ${details}`, { cause: error });
-    case STATUS.CANCELLED:
+    case Code.CANCELLED:
       return new ApiserverUnavailableError(target, grpcError.code, `the call to ${target} was cancelled: ${details}`, { cause: error });
     default:
-      return new ApiError(failureStatus(500, 'InternalError', `an error on the server (${JSON.stringify(details)}) has prevented the request from succeeding (grpc ${CODE_NAMES[grpcError.code] ?? grpcError.code})`));
+      return new ApiError(failureStatus(500, 'InternalError', `an error on the server (${JSON.stringify(details)}) has prevented the request from succeeding (grpc ${codeName(grpcError.code) ?? grpcError.code})`));
   }
 }
 

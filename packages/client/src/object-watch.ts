@@ -1,5 +1,5 @@
 import type { Status } from '@kubelab/apimachinery';
-import { grpcError, OBJECTS_SERVICE, STATUS, type GrpcChannel, type GrpcError, type GrpcStream, type WatchEvent as WireWatchEvent } from '@kubelab/proto';
+import { grpcError, OBJECTS_SERVICE, Code, type GrpcChannel, type GrpcError, type GrpcStream, type WatchEvent as WireWatchEvent } from '@kubelab/proto';
 import { toClientError } from './errors';
 import { decodeObject } from './object-json';
 import type { KubeObject } from './types';
@@ -14,7 +14,6 @@ export type WatchEvent<T extends KubeObject = KubeObject> =
   | { type: 'ERROR'; object: Status };
 
 const WATCH = OBJECTS_SERVICE.Watch!;
-
 
 /**
  * An open watch: iterate it with `for await`, `stop()` it from anywhere. The iteration ends
@@ -95,7 +94,7 @@ function decodeEvent<T extends KubeObject>(bytes: Buffer, target: string): Watch
     message = WATCH.responseDeserialize(bytes) as WireWatchEvent;
   } catch (error) {
     // As grpc-js ended a stream it could not read: a server that does not speak the object API.
-    throw toClientError(grpcError(STATUS.INTERNAL, `Response message parsing error: ${(error as Error).message}`), target);
+    throw toClientError(grpcError(Code.INTERNAL, `Response message parsing error: ${(error as Error).message}`), target);
   }
   const object = decodeObject<unknown>(message.object);
   switch (message.type) {

@@ -41,6 +41,19 @@ describe('ObjectsClient against a plain node:http2 gRPC server', () => {
             stream.respond({ ...ok, 'grpc-status': '5', 'grpc-message': encodeURIComponent(`configmaps "missing" not found`), ...statusHeader(404, 'NotFound', 'configmaps "missing" not found', false) }, { endStream: true });
             return;
           }
+          if (request.name === 'silent') {
+            // Status OK, but no message.
+            stream.respond({ ...ok, 'grpc-status': '0' }, { endStream: true });
+            return;
+          }
+          if (request.name === 'timeout') {
+            // Echoes the deadline the client sent.
+            const object = Buffer.from(JSON.stringify({ metadata: { name: String(headers['grpc-timeout']) } }));
+            stream.respond(ok, { waitForTrailers: true });
+            stream.on('wantTrailers', () => stream.sendTrailers({ 'grpc-status': '0' }));
+            stream.end(frame(OBJECTS_SERVICE.Get!.responseSerialize({ object })));
+            return;
+          }
           if (request.name === 'stale') {
             // Headers, no message, then the status in trailers, padded base64.
             stream.respond(ok, { waitForTrailers: true });
@@ -60,6 +73,12 @@ describe('ObjectsClient against a plain node:http2 gRPC server', () => {
           const event = (type: string, name: string) => frame(OBJECTS_SERVICE.Watch!.responseSerialize({ type, object: Buffer.from(JSON.stringify({ metadata: { name, resourceVersion: '7' } })) }));
           // Two events in one DATA chunk, then the stream ends with OK (as at timeoutSeconds).
           stream.end(Buffer.concat([event('ADDED', 'a'), event('DELETED', 'a')]));
+          return;
+        }
+        if (path === OBJECTS_SERVICE.Delete!.path) {
+          // Not gRPC at all: a plain HTTP 404, as from a server that is not the apiserver.
+          stream.respond({ ':status': 404, 'content-type': 'text/plain' });
+          stream.end('404 page not found\n');
           return;
         }
         stream.respond({ ...ok, 'grpc-status': '12', 'grpc-message': 'unknown method' }, { endStream: true });
@@ -90,6 +109,16 @@ describe('ObjectsClient against a plain node:http2 gRPC server', () => {
     expect(unknown).toBeInstanceOf(ApiError);
     expect((unknown as ApiError).code).toBe(500);
     expect((unknown as ApiError).message).toBe('an error on the server ("unknown method") has prevented the request from succeeding (grpc UNIMPLEMENTED)');
+  });
+
+  it('sends its deadline as grpc-timeout; reads an OK without a message, and an HTTP error without a gRPC status, as grpc-js does', async () => {
+    const { client } = await start();
+    expect((await client.get(Resources.configmaps, 'default', 'timeout', { timeoutMs: 4_000 })).metadata.name).toBe('4000m');
+    const silent = await client.get(Resources.configmaps, 'default', 'silent').catch((e: unknown) => e);
+    expect((silent as ApiError).message).toBe('an error on the server ("No message received") has prevented the request from succeeding (grpc UNIMPLEMENTED)');
+    const notGrpc = await client.delete(Resources.configmaps, 'default', 'x').catch((e: unknown) => e);
+    expect(notGrpc).toBeInstanceOf(ApiError);
+    expect((notGrpc as ApiError).message).toBe('an error on the server ("Received HTTP status code 404") has prevented the request from succeeding (grpc UNIMPLEMENTED)');
   });
 
   it('a watch half-closes after its request, yields the events, and ends quietly with OK', async () => {

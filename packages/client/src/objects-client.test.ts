@@ -50,7 +50,7 @@ describe('ObjectsClient against an in-memory Objects server', () => {
 
   it('fails at once and clearly while the server is down, and works again once it is back', async () => {
     const { server, target } = await start();
-    const client = new ObjectsClient(target, { reconnectBackoff: { initialMs: 50, maxMs: 200 } });
+    const client = new ObjectsClient(target);
     cleanups.push(() => client.close());
     await client.create(Resources.configmaps, { metadata: { name: 'c', namespace: 'default' } });
     server.stop();

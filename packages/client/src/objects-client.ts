@@ -1,4 +1,4 @@
-import { GrpcChannel, grpcError, OBJECTS_SERVICE, STATUS, type DeleteResponse, type ListResponse, type ObjectResponse, type PatchType } from '@kubelab/proto';
+import { GrpcChannel, grpcError, OBJECTS_SERVICE, Code, type DeleteResponse, type ListResponse, type ObjectResponse, type PatchType } from '@kubelab/proto';
 import { toClientError } from './errors';
 import { decodeObject as decode, encodeObject as encode } from './object-json';
 import { ObjectWatch } from './object-watch';
@@ -7,13 +7,6 @@ import type { GroupVersionResource, KubeObject } from './types';
 export interface ObjectsClientOptions {
   /** The deadline of each unary call (default 30 s). A watch has none. */
   callTimeoutMs?: number;
-  /**
-   * Accepted, and no longer used: it was grpc-js' reconnect back-off. The connection is now
-   * opened again by the next call after it was lost, refused at once while the apiserver is down;
-   * the callers' own back-off (reflectors, leader election, work queues) paces the attempts, and a
-   * restarted apiserver is used as soon as it listens.
-   */
-  reconnectBackoff?: { initialMs: number; maxMs: number };
   /**
    * Pings on the connection (default every 30 s, 10 s to answer): an unanswered ping closes it,
    * so a watch on a dead link (a frozen apiserver, a cut network) ends with
@@ -197,7 +190,7 @@ export class ObjectsClient {
   }
 
   private async unary<Res>(method: UnaryMethod, request: object, options: CallOptions): Promise<Res> {
-    if (options.signal?.aborted) throw toClientError(grpcError(STATUS.CANCELLED, 'aborted before the call'), this.target);
+    if (options.signal?.aborted) throw toClientError(grpcError(Code.CANCELLED, 'aborted before the call'), this.target);
     const definition = OBJECTS_SERVICE[method]!;
     let response: Buffer;
     try {
@@ -209,7 +202,7 @@ export class ObjectsClient {
       return definition.responseDeserialize(response) as Res;
     } catch (error) {
       // As grpc-js reported an answer it could not read: a server that does not speak the object API.
-      throw toClientError(grpcError(STATUS.INTERNAL, `Response message parsing error: ${(error as Error).message}`), this.target);
+      throw toClientError(grpcError(Code.INTERNAL, `Response message parsing error: ${(error as Error).message}`), this.target);
     }
   }
 }
@@ -219,6 +212,6 @@ function serialize(encode: (value: unknown) => Buffer, request: object): Buffer 
   try {
     return encode(request);
   } catch (error) {
-    throw grpcError(STATUS.INTERNAL, `Request message serialization failure: ${(error as Error).message}`);
+    throw grpcError(Code.INTERNAL, `Request message serialization failure: ${(error as Error).message}`);
   }
 }

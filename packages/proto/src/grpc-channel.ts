@@ -1,4 +1,5 @@
 import * as http2 from 'node:http2';
+import { Code, codeName } from './grpc-codes';
 
 export interface GrpcChannelOptions {
   /** How often the connection is pinged (default 30 s): pings keep it through the server's keepalive enforcement and find a dead link TCP would not report. */
@@ -55,12 +56,13 @@ export class GrpcChannel {
    */
   unary(path: string, request: Buffer, deadlineMs: number, signal?: AbortSignal): Promise<Buffer> {
     return new Promise((resolve, reject) => {
-      if (signal?.aborted) return reject(grpcError(STATUS.CANCELLED, 'Cancelled on client'));
+      if (signal?.aborted) return reject(grpcError(Code.CANCELLED, 'Cancelled on client'));
       let stream: http2.ClientHttp2Stream;
       try {
-        stream = this.open(path);
+        // The deadline goes to the server too (grpc-timeout), so it can drop work nobody waits for.
+        stream = this.open(path, grpcTimeout(deadlineMs));
       } catch (error) {
-        return reject(grpcError(STATUS.UNAVAILABLE, (error as Error).message));
+        return reject(grpcError(Code.UNAVAILABLE, (error as Error).message));
       }
       const frames = new FrameReader();
       let response: Buffer | undefined;
@@ -70,8 +72,8 @@ export class GrpcChannel {
         failure ??= error;
         if (!stream.destroyed) stream.close(http2.constants.NGHTTP2_CANCEL);
       };
-      const deadline = setTimeout(() => cancel(grpcError(STATUS.DEADLINE_EXCEEDED, 'Deadline exceeded')), deadlineMs);
-      const onAbort = () => cancel(grpcError(STATUS.CANCELLED, 'Cancelled on client'));
+      const deadline = setTimeout(() => cancel(grpcError(Code.DEADLINE_EXCEEDED, 'Deadline exceeded')), deadlineMs);
+      const onAbort = () => cancel(grpcError(Code.CANCELLED, 'Cancelled on client'));
       signal?.addEventListener('abort', onAbort, { once: true });
       stream.on('data', (chunk: Buffer) => frames.push(chunk, (message) => (response ??= message)));
       stream.on('error', (error: Error) => (failure ??= error));
@@ -80,9 +82,11 @@ export class GrpcChannel {
         // The signal may outlive many calls (an informer's): leave no listener behind.
         signal?.removeEventListener('abort', onAbort);
         const { status } = outcome;
-        if (status === STATUS.OK && response) return resolve(response);
-        if (status !== undefined && status !== STATUS.OK) return reject(statusError(outcome));
-        reject(typeof (failure as GrpcError | undefined)?.code === 'number' ? failure! : grpcError(STATUS.UNAVAILABLE, failure ? why(failure) : `stream closed with code ${stream.rstCode ?? 0}`));
+        if (status === Code.OK && response) return resolve(response);
+        // As grpc-js: a status OK without the one message a unary call answers with is UNIMPLEMENTED.
+        if (status === Code.OK) return reject(grpcError(Code.UNIMPLEMENTED, 'No message received', outcome.metadata));
+        if (status !== undefined) return reject(statusError(outcome));
+        reject(typeof (failure as GrpcError | undefined)?.code === 'number' ? failure! : (httpStatusError(outcome) ?? grpcError(Code.UNAVAILABLE, failure ? why(failure) : `stream closed with code ${stream.rstCode ?? 0}`)));
       });
       stream.end(frame(request));
     });
@@ -104,8 +108,8 @@ export class GrpcChannel {
     try {
       stream = this.open(path);
     } catch (error) {
-      queueMicrotask(() => end(grpcError(STATUS.UNAVAILABLE, (error as Error).message)));
-      return { send() {}, end() {}, cancel: () => end(grpcError(STATUS.CANCELLED, 'Cancelled on client')) };
+      queueMicrotask(() => end(grpcError(Code.UNAVAILABLE, (error as Error).message)));
+      return { send() {}, end() {}, cancel: () => end(grpcError(Code.CANCELLED, 'Cancelled on client')) };
     }
     const frames = new FrameReader();
     const outcome = readStatus(stream);
@@ -114,9 +118,9 @@ export class GrpcChannel {
     stream.on('error', (error: Error) => (failure ??= error));
     stream.on('close', () => {
       const { status } = outcome;
-      if (status === STATUS.OK) return end(undefined);
+      if (status === Code.OK) return end(undefined);
       if (status !== undefined) return end(statusError(outcome));
-      end(grpcError(STATUS.UNAVAILABLE, failure ? why(failure) : `stream closed with code ${stream!.rstCode ?? 0}`));
+      end(httpStatusError(outcome) ?? grpcError(Code.UNAVAILABLE, failure ? why(failure) : `stream closed with code ${stream!.rstCode ?? 0}`));
     });
     return {
       send: (message) => {
@@ -126,7 +130,7 @@ export class GrpcChannel {
         if (!ended && !stream!.destroyed) stream!.end();
       },
       cancel: () => {
-        end(grpcError(STATUS.CANCELLED, 'Cancelled on client'));
+        end(grpcError(Code.CANCELLED, 'Cancelled on client'));
         if (!stream!.destroyed) stream!.close(http2.constants.NGHTTP2_CANCEL);
       },
     };
@@ -138,10 +142,12 @@ export class GrpcChannel {
     this.connection = undefined;
   }
 
-  private open(path: string): http2.ClientHttp2Stream {
+  private open(path: string, timeout?: string): http2.ClientHttp2Stream {
     if (this.closed) throw new Error('the channel is closed');
     const connection = this.connect();
-    const stream = connection.session.request({ ':method': 'POST', ':path': path, 'content-type': 'application/grpc', te: 'trailers' });
+    const headers: http2.OutgoingHttpHeaders = { ':method': 'POST', ':path': path, 'content-type': 'application/grpc', te: 'trailers' };
+    if (timeout) headers['grpc-timeout'] = timeout;
+    const stream = connection.session.request(headers);
     if (connection.calls++ === 0) connection.session.ref();
     stream.once('close', () => {
       if (--connection.calls === 0) connection.session.unref();
@@ -162,7 +168,14 @@ export class GrpcChannel {
     session.on('close', forget);
     const keepalive = setInterval(() => this.ping(session), this.keepaliveTimeMs);
     keepalive.unref();
-    session.on('close', () => clearInterval(keepalive));
+    // A peer that never answers the TCP handshake (a black-holed address) fails the calls in time too.
+    const connecting = setTimeout(() => session.destroy(new Error(`connection not established within ${this.keepaliveTimeoutMs} ms`)), this.keepaliveTimeoutMs);
+    connecting.unref();
+    session.once('connect', () => clearTimeout(connecting));
+    session.on('close', () => {
+      clearInterval(keepalive);
+      clearTimeout(connecting);
+    });
     // Idle, this connection must not keep the process alive; open() refs it while calls use it.
     session.unref();
     this.connection = connection;
@@ -175,15 +188,11 @@ export class GrpcChannel {
     const unanswered = setTimeout(() => session.destroy(new Error(`keepalive ping not answered within ${this.keepaliveTimeoutMs} ms`)), this.keepaliveTimeoutMs);
     unanswered.unref();
     // A ping sent while still connecting fails at once ("HTTP2 ping cancelled" on Node 20): its
-    // callback clears the timer, so the timer bounds an established connection only.
+    // callback clears the timer; the connect has a timer of its own (connect()).
     if (session.ping(() => clearTimeout(unanswered)) === false) clearTimeout(unanswered);
   }
 }
 
-/** gRPC status codes used here (grpc/status.proto). */
-export const STATUS = { OK: 0, CANCELLED: 1, DEADLINE_EXCEEDED: 4, INTERNAL: 13, UNAVAILABLE: 14 } as const;
-
-const STATUS_NAMES = ['OK', 'CANCELLED', 'UNKNOWN', 'INVALID_ARGUMENT', 'DEADLINE_EXCEEDED', 'NOT_FOUND', 'ALREADY_EXISTS', 'PERMISSION_DENIED', 'RESOURCE_EXHAUSTED', 'FAILED_PRECONDITION', 'ABORTED', 'OUT_OF_RANGE', 'UNIMPLEMENTED', 'INTERNAL', 'UNAVAILABLE', 'DATA_LOSS', 'UNAUTHENTICATED'];
 
 export interface GrpcError extends Error {
   code: number;
@@ -197,7 +206,7 @@ export interface GrpcError extends Error {
 
 /** An error as grpc-js words it: "<code> <NAME>: <details>". */
 export function grpcError(code: number, details: string, metadata?: http2.IncomingHttpHeaders): GrpcError {
-  const error = new Error(`${code} ${STATUS_NAMES[code] ?? 'UNKNOWN'}: ${details}`) as GrpcError;
+  const error = new Error(`${code} ${codeName(code)}: ${details}`) as GrpcError;
   error.code = code;
   error.details = details;
   if (metadata) error.metadata = metadata;
@@ -206,6 +215,8 @@ export function grpcError(code: number, details: string, metadata?: http2.Incomi
 
 /** What the call's gRPC status said, from the trailers (or the headers of a trailers-only answer) once they arrive. */
 interface Outcome {
+  /** The HTTP status of the response headers. */
+  httpStatus?: number;
   status?: number;
   details: string;
   metadata?: http2.IncomingHttpHeaders;
@@ -214,6 +225,7 @@ interface Outcome {
 function readStatus(stream: http2.ClientHttp2Stream): Outcome {
   const outcome: Outcome = { details: '' };
   const onHeaders = (headers: http2.IncomingHttpHeaders) => {
+    if (headers[':status'] !== undefined) outcome.httpStatus = Number(headers[':status']);
     if (headers['grpc-status'] === undefined) return;
     outcome.status = Number(headers['grpc-status']);
     outcome.details = percentDecoded(String(headers['grpc-message'] ?? ''));
@@ -224,8 +236,25 @@ function readStatus(stream: http2.ClientHttp2Stream): Outcome {
   return outcome;
 }
 
+/**
+ * A peer that answered with an HTTP error and no gRPC status (not a gRPC server, or a proxy in the
+ * way), as grpc-js maps it: "Received HTTP status code 404" is UNIMPLEMENTED, and so on.
+ */
+function httpStatusError(outcome: Outcome): GrpcError | undefined {
+  const code = outcome.httpStatus;
+  if (code === undefined || code === 200) return undefined;
+  const mapped = code === 400 ? Code.INTERNAL : code === 401 ? Code.UNAUTHENTICATED : code === 403 ? Code.PERMISSION_DENIED : code === 404 ? Code.UNIMPLEMENTED : [429, 502, 503, 504].includes(code) ? Code.UNAVAILABLE : Code.UNKNOWN;
+  return grpcError(mapped, `Received HTTP status code ${code}`);
+}
+
 function statusError(outcome: Outcome): GrpcError {
   return grpcError(outcome.status!, outcome.details, outcome.metadata);
+}
+
+/** A deadline as grpc-timeout writes it (at most 8 digits and a unit, PROTOCOL-HTTP2.md). */
+function grpcTimeout(ms: number): string {
+  const whole = Math.max(1, Math.ceil(ms));
+  return whole <= 99_999_999 ? `${whole}m` : `${Math.min(99_999_999, Math.ceil(whole / 1000))}S`;
 }
 
 /** grpc-message is percent-encoded; a server that got that wrong still has its text read. */

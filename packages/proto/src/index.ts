@@ -29,5 +29,6 @@ export { etcdServiceDefinitions } from './etcd';
 export type { EtcdServiceDefinitions, EtcdServiceName } from './etcd';
 export { etcdCodecs, ETCD_CODEC_METHODS } from './etcd-codec';
 export type { EtcdMessageName, EtcdMessageCodec } from './etcd-codec';
-export { GrpcChannel, FrameReader, STATUS, frame, grpcError } from './grpc-channel';
+export { GrpcChannel, FrameReader, frame, grpcError } from './grpc-channel';
+export { Code, codeName } from './grpc-codes';
 export type { GrpcChannelOptions, GrpcError, GrpcStream } from './grpc-channel';

@@ -67,7 +67,11 @@ function bytesFieldSize(value: Uint8Array): number {
   return value.length === 0 ? 0 : delimitedSize(value.length);
 }
 
-/** Converts an int64 field's value into `long` (as protobufjs' fromObject does), and tells whether it is set (not zero). */
+/**
+ * Converts an int64 field's value into `long` (as protobufjs' fromObject does), and tells whether
+ * it is set (not zero). `long` is one shared pair: an encoder measures and writes its int64 field
+ * with nothing in between that converts another (each message here has at most one).
+ */
 function int64Bits(value: unknown): boolean {
   toLong(value, false);
   return long.lo !== 0 || long.hi !== 0;

@@ -31,7 +31,7 @@ export function selectControllers(requested: string[], known: string[]): string[
 export async function startControllerManager(config: ControllerManagerConfig, log: Logger, clock: Clock = realClock): Promise<ControllerManager> {
   const enabled = selectControllers(config.controllers, Object.keys(CONTROLLERS));
   const identity = `${os.hostname()}_${randomUUID()}`;
-  const client = new ObjectsClient(config.master, { reconnectBackoff: { initialMs: 200, maxMs: 2_000 } });
+  const client = new ObjectsClient(config.master);
   const stopping = new AbortController();
   let leading = false;
   const registry = new Registry();

@@ -54,7 +54,7 @@ export async function startKubeProxy(config: KubeProxyConfig, rootLog: Logger, o
   const log = rootLog.child({ node: config.nodeName });
   const clock = options.clock ?? realClock;
   const bindRetryMs = options.bindRetryMs ?? DEFAULT_BIND_RETRY_MS;
-  const client = new ObjectsClient(config.master, { reconnectBackoff: { initialMs: 200, maxMs: 2_000 } });
+  const client = new ObjectsClient(config.master);
   const registry = new Registry();
   const metrics = new ProxierMetrics(registry);
   let lastChange = clock.now();

@@ -46,7 +46,7 @@ describe('kubelet against the real apiserver', () => {
   beforeAll(async () => {
     store = await startKubelabStore();
     apiserver = await startKubelabApiserver(store.endpoint);
-    client = new ObjectsClient(apiserver.grpcEndpoint, { reconnectBackoff: { initialMs: 100, maxMs: 1_000 } });
+    client = new ObjectsClient(apiserver.grpcEndpoint);
     const config = parseKubeletFlags([
       '--node-name', NODE,
       '--master', apiserver.grpcEndpoint,

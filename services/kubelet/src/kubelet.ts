@@ -55,7 +55,7 @@ export async function startKubelet(config: Readonly<KubeletConfig>, log: Logger,
   };
 
   try {
-    const client = new ObjectsClient(config.master, { reconnectBackoff: { initialMs: 200, maxMs: 2_000 } });
+    const client = new ObjectsClient(config.master);
     closers.push({ what: 'client', close: () => client.close() });
     const recorder = new EventRecorder({ client, component: 'kubelet', host: config.nodeName, clock, log: log.child({ part: 'events' }) });
     // Events written at shutdown (Killing, ...) get a moment to go out.

@@ -26,7 +26,7 @@ const NON_TERMINAL_PODS = 'status.phase!=Succeeded,status.phase!=Failed';
  */
 export async function startScheduler(config: SchedulerConfig, log: Logger, clock: Clock = realClock): Promise<RunningScheduler> {
   const identity = `${os.hostname()}_${randomUUID()}`;
-  const client = new ObjectsClient(config.master, { reconnectBackoff: { initialMs: 200, maxMs: 2_000 } });
+  const client = new ObjectsClient(config.master);
   const stopping = new AbortController();
   let leading = false;
   const registry = new Registry();

@@ -30,7 +30,11 @@ export function prepareSchemas(types: readonly ResourceType[] = RESOURCES): void
 /** Each kind's schema, looked up by its name once. */
 const roots = new WeakMap<ResourceType, Schema | undefined>();
 
-/** Each schema with its `$ref` (or `allOf: [{$ref}]`) followed, per document: a walk resolves each once. */
+/**
+ * Each schema with its `$ref` (or `allOf: [{$ref}]`) followed, so a walk resolves each once. One
+ * map for every document: the schema builder shares a definition's object between the group
+ * versions that refer to it, and a `$ref` names the same definition in each.
+ */
 const resolved = new WeakMap<Schema, Schema | undefined>();
 
 function resolve(schemas: Record<string, Schema>, schema: Schema | undefined): Schema | undefined {

@@ -1,4 +1,4 @@
-import { Code } from './codes';
+import { Code } from '@kubelab/proto';
 import { CallStatusError } from './wire-status';
 
 /**

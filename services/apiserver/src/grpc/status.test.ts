@@ -3,7 +3,7 @@ import { STATUS_METADATA_KEY } from '@kubelab/proto';
 import { describe, expect, it } from 'vitest';
 import { Errors } from '../errors';
 import { pods } from '../registry/resources/pods';
-import { Code } from './codes';
+import { Code } from '@kubelab/proto';
 import { grpcCodeFor, toCallStatus } from './status';
 
 describe('status mapping', () => {

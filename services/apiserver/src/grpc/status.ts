@@ -1,6 +1,6 @@
 import { errorToStatus, type Status } from '@kubelab/apimachinery';
 import { STATUS_METADATA_KEY } from '@kubelab/proto';
-import { Code } from './codes';
+import { Code } from '@kubelab/proto';
 import type { CallStatus } from './wire-status';
 
 /**

@@ -1,7 +1,7 @@
 import * as http2 from 'node:http2';
 import type { Logger } from '@kubelab/component-base';
 import { frame } from '@kubelab/proto';
-import { Code } from './codes';
+import { Code } from '@kubelab/proto';
 import { MessageReader } from './message-reader';
 import { CallStatusError, OK_TRAILERS, statusHeaders, type CallStatus } from './wire-status';
 
@@ -71,9 +71,14 @@ export function serveUnary(stream: http2.ServerHttp2Stream, headers: http2.Incom
       stream.end(frame(response!));
     } catch (error) {
       ctx.log.debug({ err: (error as Error).message }, 'grpc response not sent');
+      abort(stream);
     }
   };
-  if (timeoutMs !== undefined) deadline = setTimeout(answer, timeoutMs, DEADLINE_EXCEEDED);
+  if (timeoutMs !== undefined) {
+    deadline = setTimeout(answer, timeoutMs, DEADLINE_EXCEEDED);
+    // A call the client cancelled keeps no timer (and no request) alive until its deadline.
+    stream.once('close', () => clearTimeout(deadline));
+  }
   readRequest(stream, headers, ctx, answer, (bytes) => {
     // The deadline may have passed while the message was still arriving.
     if (answered) return;
@@ -222,13 +227,18 @@ class ServerStreamCall<Res> implements ServerStream<Res> {
       stream.end();
     } catch (error) {
       this.ctx.log.debug({ err: (error as Error).message }, 'grpc stream not ended');
+      abort(stream);
     }
   }
 
   /** The call ends without its handler: it hears so once; `status`, if given, goes to the client. */
   private cancel(status: CallStatus | undefined): void {
     if (this.over) return;
-    if (status) this.finish(status);
+    // Trailers would queue behind what the client has not read (it may never): cut the stream instead.
+    if (status && this.stream.writableLength > 0) {
+      this.over = true;
+      abort(this.stream, http2.constants.NGHTTP2_CANCEL);
+    } else if (status) this.finish(status);
     this.over = true;
     this.cancelled = true;
     clearTimeout(this.deadline);
@@ -245,7 +255,13 @@ export function respondStatus(stream: http2.ServerHttp2Stream, status: CallStatu
     stream.respond({ ...RESPONSE_HEADERS, ...statusHeaders(status) }, END_STREAM);
   } catch (error) {
     log.debug({ err: (error as Error).message }, 'grpc status not sent');
+    abort(stream);
   }
+}
+
+/** A stream whose answer could not be sent is reset, so its client does not wait for it forever. */
+function abort(stream: http2.ServerHttp2Stream, code: number = http2.constants.NGHTTP2_INTERNAL_ERROR): void {
+  if (!stream.destroyed && !stream.closed) stream.close(code);
 }
 
 function sendOkTrailers(this: http2.ServerHttp2Stream): void {

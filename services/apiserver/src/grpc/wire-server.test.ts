@@ -3,7 +3,7 @@ import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger, waitFor } from '@kubelab/component-base';
 import { GrpcChannel, type GrpcError } from '@kubelab/proto';
-import { Code } from './codes';
+import { Code } from '@kubelab/proto';
 import { MessageReader } from './message-reader';
 import type { ServerStream } from './wire-call';
 import { startWireServer, type WireMethod, type WireServer } from './wire-server';

@@ -1,6 +1,6 @@
 import * as http2 from 'node:http2';
 import type { Logger } from '@kubelab/component-base';
-import { Code } from './codes';
+import { Code } from '@kubelab/proto';
 import { parseTimeout, respondStatus, serveServerStreaming, serveUnary, type CallContext, type ServerStreamingMethod, type UnaryMethod } from './wire-call';
 import type { CallStatus } from './wire-status';
 

@@ -1,5 +1,5 @@
 import type { OutgoingHttpHeaders } from 'node:http2';
-import type { Code } from './codes';
+import type { Code } from '@kubelab/proto';
 
 /**
  * How a call ends, as gRPC puts it in the trailers: the code, a message for people

@@ -1,4 +1,4 @@
-import { etcdCodecs, GrpcChannel, STATUS } from '@kubelab/proto';
+import { etcdCodecs, GrpcChannel, Code } from '@kubelab/proto';
 
 /** A key-value as the etcd v3 API returns it (int64 fields arrive as decimal strings). */
 export interface EtcdKeyValue {
@@ -88,7 +88,7 @@ export class EtcdClient {
         else if (!response.created && !response.canceled) onMessage({ progress: Number(response.header.revision) });
       },
       (error) => {
-        if (!open || error?.code === STATUS.CANCELLED) return;
+        if (!open || error?.code === Code.CANCELLED) return;
         open = false;
         onMessage({ error: error ?? new Error('watch stream ended') });
       },

@@ -15,7 +15,7 @@ describe('NodeLease', () => {
 
   beforeEach(async () => {
     server = new FakeObjectsServer();
-    client = new ObjectsClient(await server.start(), { reconnectBackoff: { initialMs: 20, maxMs: 100 } });
+    client = new ObjectsClient(await server.start());
     clock = new FakeClock(START);
     server.write(Resources.nodes, 'ADDED', { apiVersion: 'v1', kind: 'Node', metadata: { name: 'worker-1', uid: 'node-uid-1' } });
   });

@@ -218,7 +218,7 @@ describe('NodeStatusManager', () => {
     client.close();
     await recorder.close();
     // A client to a port nobody listens on for now; the apiserver comes up on it later.
-    client = new ObjectsClient(`127.0.0.1:${port}`, { reconnectBackoff: { initialMs: 20, maxMs: 100 } });
+    client = new ObjectsClient(`127.0.0.1:${port}`);
     recorder = new EventRecorder({ client, component: 'kubelet', host: 'worker-1' });
     let done = false;
     const registering = newManager().register().then(() => (done = true));

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { chargedMemoryBytes, readAnonymousPages } from './memory';
+import { chargedMemoryBytes, readPrivatePages } from './memory';
 import type { ProcStat } from './proc-stat';
 
 const PAGE = 4096;
@@ -27,16 +28,22 @@ describe('chargedMemoryBytes', () => {
   });
 });
 
-describe('readAnonymousPages', () => {
+describe('readPrivatePages', () => {
   let child: ChildProcess | undefined;
-  afterEach(() => child?.kill('SIGKILL'));
+  // The shell, its subshell and the subshell's sleep: the whole process group.
+  afterEach(() => child?.pid && process.kill(-child.pid, 'SIGKILL'));
 
-  it('reads a live process private pages, fewer than its resident set; 0 for a process that is gone', async () => {
-    // A process that has written 8 MiB of its own memory.
-    child = spawn(process.execPath, ['-e', "const b = Buffer.alloc(8 << 20, 1); process.stdout.write('ready'); setInterval(() => b[0]++, 1000)"], { stdio: ['ignore', 'pipe', 'inherit'] });
-    await new Promise((resolve) => child!.stdout!.once('data', resolve));
-    const pages = readAnonymousPages(child.pid!);
-    expect(pages * PAGE).toBeGreaterThan(8 << 20);
-    expect(readAnonymousPages(2 ** 22 + 12345)).toBe(0);
+  it('counts what a process alone maps, not what a fork still shares with its parent; 0 for a process that is gone', async () => {
+    // A shell that holds about 20 MB, and a subshell forked from it that has written nothing since.
+    const script = 'x=$(head -c 20000000 /dev/zero | tr "\\0" a); ( while :; do sleep 60; done ) & echo "$!"; wait';
+    child = spawn('/usr/bin/busybox', ['sh', '-c', script], { stdio: ['ignore', 'pipe', 'inherit'], detached: true });
+    const subshell = Number(await new Promise<string>((resolve) => child!.stdout!.once('data', (d: Buffer) => resolve(d.toString().trim()))));
+    const rss = (pid: number) => Number(fs.readFileSync(`/proc/${pid}/statm`, 'latin1').split(' ')[1]) * PAGE;
+    // Both map the 20 MB (the fork shares it copy-on-write)...
+    expect(rss(child.pid!)).toBeGreaterThan(20e6);
+    expect(rss(subshell)).toBeGreaterThan(20e6);
+    // ...but it is the parent's: the fork's own pages are few.
+    expect(readPrivatePages(subshell) * PAGE).toBeLessThan(4 << 20);
+    expect(readPrivatePages(2 ** 22 + 12345)).toBe(0);
   });
 });

@@ -6,10 +6,11 @@ import type { ProcStat } from './proc-stat';
  * - its main process (the shim's child) with its whole resident set: its binary, libraries and
  *   heap, as if the container had been the first to load them;
  * - every other process of the container (a forking server's per-connection children, a shell's
- *   commands) with only its own anonymous pages: what a fork shares with its parent (the same
- *   binary, libraries and not-yet-written memory) is charged once, not once per process. Busybox
- *   httpd forks per connection: counted by RSS, ten concurrent requests looked like 20 MiB and a
- *   10Mi limit killed a container that a cgroup would charge about 2 MiB;
+ *   subshells and commands) with only its private pages, those no other process maps: what a
+ *   fork shares with its parent (the same binary and libraries, and memory neither has written
+ *   since the fork) is charged once, not once per process. Busybox httpd forks per connection:
+ *   counted by RSS, ten concurrent requests looked like 20 MiB and a 10Mi limit killed a container
+ *   that a cgroup would charge about 2 MiB;
  * - for a Node.js image, minus the Node.js runtime's fixed baseline (node-baseline.ts), as a
  *   small native image would be counted.
  * The shim (the runtime's own waiter) is not counted. Over the container's memory limit, the
@@ -21,7 +22,7 @@ export function chargedMemoryBytes(
   runtime: 'node' | 'native',
   nodeBaselineBytes: number,
   pageSize: number,
-  privatePages: (pid: number) => number = readAnonymousPages,
+  privatePages: (pid: number) => number = readPrivatePages,
 ): number {
   let pages = 0;
   for (const p of members) {
@@ -32,19 +33,22 @@ export function chargedMemoryBytes(
   return Math.max(0, runtime === 'node' ? rss - nodeBaselineBytes : rss);
 }
 
-const scratch = Buffer.alloc(128);
+const scratch = Buffer.alloc(4096);
+const PRIVATE = /^Private_(?:Clean|Dirty):\s+(\d+) kB$/gm;
 
 /**
- * A process's resident anonymous pages: /proc/<pid>/statm's resident minus shared (file-backed and
- * shared memory) pages, proc(5). 0 if the process is gone.
+ * A process's private resident pages: Private_Clean + Private_Dirty of /proc/<pid>/smaps_rollup
+ * (proc(5)), pages mapped by this process alone; a page still shared copy-on-write with its
+ * parent is not private. 0 if the process is gone.
  */
-export function readAnonymousPages(pid: number): number {
+export function readPrivatePages(pid: number, pageSize = 4096): number {
   let fd: number | undefined;
   try {
-    fd = fs.openSync(`/proc/${pid}/statm`, 'r');
+    fd = fs.openSync(`/proc/${pid}/smaps_rollup`, 'r');
     const n = fs.readSync(fd, scratch, 0, scratch.length, 0);
-    const [, resident, shared] = scratch.toString('latin1', 0, n).split(' ');
-    return Math.max(0, Number(resident) - Number(shared)) || 0;
+    let kB = 0;
+    for (const match of scratch.toString('latin1', 0, n).matchAll(PRIVATE)) kB += Number(match[1]);
+    return Math.floor((kB * 1024) / pageSize);
   } catch {
     return 0;
   } finally {

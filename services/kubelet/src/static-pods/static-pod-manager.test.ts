@@ -42,7 +42,7 @@ describe('StaticPodManager', () => {
 
   beforeEach(async () => {
     server = new FakeObjectsServer();
-    client = new ObjectsClient(await server.start(), { reconnectBackoff: { initialMs: 20, maxMs: 100 } });
+    client = new ObjectsClient(await server.start());
     server.write(Resources.nodes, 'ADDED', { apiVersion: 'v1', kind: 'Node', metadata: { name: NODE, uid: 'node-uid-1' } });
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kubelab-static-pods-'));
     fs.mkdirSync(path.join(dir, 'manifests'));

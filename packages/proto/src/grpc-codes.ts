@@ -23,3 +23,10 @@ export const Code = {
 } as const;
 
 export type Code = (typeof Code)[keyof typeof Code];
+
+const NAMES = Object.keys(Code) as Array<keyof typeof Code>;
+
+/** A code's name as grpc-js prints it ("14 UNAVAILABLE: ..."); UNKNOWN for a number gRPC does not define. */
+export function codeName(code: number): string {
+  return NAMES[code] ?? 'UNKNOWN';
+}
