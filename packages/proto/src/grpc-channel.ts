@@ -282,39 +282,56 @@ export function frame(message: Buffer): Buffer {
 }
 
 /**
- * Cuts a stream of DATA chunks into gRPC messages, which may span chunks or share one. A message
- * spread over many chunks (a long list) is joined once, when its last byte has arrived.
+ * Cuts a stream of DATA chunks into gRPC's length-prefixed messages (a 1-byte Compressed-Flag, a
+ * 4-byte big-endian length, the bytes), which may span chunks or share one. A message inside one
+ * chunk is handed on as a view of it, without a copy; one spread over many chunks (a long list)
+ * is joined once, when its last byte has arrived. `checkPrefix` sees each message's flag and
+ * length as soon as its prefix is complete, before its bytes are buffered, and may throw to
+ * refuse it (a server's size limit).
  */
 export class FrameReader {
   private pending: Buffer[] = [];
   private buffered = 0;
+  /** Bytes of the message being joined, prefix included; 0 while its prefix is still incomplete. */
+  private needed = 0;
+
+  constructor(private readonly checkPrefix?: (flag: number, length: number) => void) {}
 
   push(chunk: Buffer, onMessage: (message: Buffer) => void): void {
-    let buffer = chunk;
     if (this.buffered > 0) {
       this.pending.push(chunk);
       this.buffered += chunk.length;
-      if (this.buffered < this.awaited()) return;
-      buffer = Buffer.concat(this.pending, this.buffered);
+      if (this.needed === 0) {
+        if (this.buffered < 5) return;
+        const head = this.pending[0]!.length >= 5 ? this.pending[0]! : Buffer.concat(this.pending, this.buffered);
+        this.needed = 5 + this.lengthAt(head, 0);
+      }
+      if (this.buffered < this.needed) return;
+      chunk = Buffer.concat(this.pending, this.buffered);
       this.pending = [];
       this.buffered = 0;
+      this.needed = 0;
     }
-    while (buffer.length >= 5) {
-      const length = buffer.readUInt32BE(1);
-      if (buffer.length < 5 + length) break;
-      onMessage(buffer.subarray(5, 5 + length));
-      buffer = buffer.subarray(5 + length);
+    let offset = 0;
+    while (chunk.length - offset >= 5) {
+      const end = offset + 5 + this.lengthAt(chunk, offset);
+      if (end > chunk.length) {
+        this.needed = end - offset;
+        break;
+      }
+      onMessage(chunk.subarray(offset + 5, end));
+      offset = end;
     }
-    if (buffer.length > 0) {
-      this.pending.push(buffer);
-      this.buffered = buffer.length;
+    if (offset < chunk.length) {
+      this.pending.push(offset === 0 ? chunk : chunk.subarray(offset));
+      this.buffered = chunk.length - offset;
     }
   }
 
-  /** How many bytes the first pending message needs, prefix included (5 while the prefix itself is incomplete). */
-  private awaited(): number {
-    if (this.buffered < 5) return 5;
-    const head = this.pending[0]!.length >= 5 ? this.pending[0]! : Buffer.concat(this.pending, this.buffered);
-    return 5 + head.readUInt32BE(1);
+  /** The length in the prefix at `offset`, once `checkPrefix` accepts it. */
+  private lengthAt(buffer: Buffer, offset: number): number {
+    const length = buffer.readUInt32BE(offset + 1);
+    this.checkPrefix?.(buffer[offset]!, length);
+    return length;
   }
 }

@@ -2,7 +2,7 @@ import * as http2 from 'node:http2';
 import type { Logger } from '@kubelab/component-base';
 import { frame } from '@kubelab/proto';
 import { Code } from '@kubelab/proto';
-import { MessageReader } from './message-reader';
+import { requestReader } from './message-reader';
 import { CallStatusError, OK_TRAILERS, statusHeaders, type CallStatus } from './wire-status';
 
 /**
@@ -134,7 +134,7 @@ export function serveServerStreaming(stream: http2.ServerHttp2Stream, headers: h
  * read and dropped, so the stream can close.
  */
 function readRequest(stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders, ctx: CallContext, refuse: (status: CallStatus) => void, onRequest: (message: Buffer) => void): void {
-  const reader = new MessageReader(ctx.maxReceiveMessageBytes, headers['grpc-encoding'] as string | undefined);
+  const reader = requestReader(ctx.maxReceiveMessageBytes, headers['grpc-encoding'] as string | undefined);
   let state: 'reading' | 'read' | 'refused' = 'reading';
   let message: Buffer | undefined;
   stream.on('data', (chunk: Buffer) => {

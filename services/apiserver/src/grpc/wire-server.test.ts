@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger, waitFor } from '@kubelab/component-base';
 import { GrpcChannel, type GrpcError } from '@kubelab/proto';
 import { Code } from '@kubelab/proto';
-import { MessageReader } from './message-reader';
+import { requestReader } from './message-reader';
 import type { ServerStream } from './wire-call';
 import { startWireServer, type WireMethod, type WireServer } from './wire-server';
 import { CallStatusError, type CallStatus } from './wire-status';
@@ -345,25 +345,25 @@ describe('closing the wire server', () => {
   });
 });
 
-describe('MessageReader', () => {
+describe('requestReader (FrameReader with the limits)', () => {
   it('cuts messages however the chunks fall, and hands a message inside one chunk on without a copy', () => {
     const messages = [Buffer.from('a'), Buffer.alloc(0), Buffer.from('hello world'), Buffer.alloc(300, 7)];
     const wire = Buffer.concat(messages.map((m) => framed(m)));
     for (const size of [1, 2, 3, 5, 7, 64, wire.length]) {
-      const reader = new MessageReader(1024, undefined);
+      const reader = requestReader(1024, undefined);
       const read: Buffer[] = [];
       for (let offset = 0; offset < wire.length; offset += size) reader.push(wire.subarray(offset, offset + size), (m) => read.push(Buffer.from(m)));
       expect(read).toEqual(messages);
     }
     const chunk = framed(Buffer.from('inside'));
     let seen: Buffer | undefined;
-    new MessageReader(1024, undefined).push(chunk, (m) => (seen = m));
+    requestReader(1024, undefined).push(chunk, (m) => (seen = m));
     expect(seen!.buffer).toBe(chunk.buffer);
   });
 
   it('refuses a message over the limit from its prefix alone', () => {
     const prefix = framed(Buffer.alloc(0)).subarray(0, 5);
     prefix.writeUInt32BE(1025, 1);
-    expect(() => new MessageReader(1024, undefined).push(prefix, () => {})).toThrow('Received message larger than max (1025 vs. 1024)');
+    expect(() => requestReader(1024, undefined).push(prefix, () => {})).toThrow('Received message larger than max (1025 vs. 1024)');
   });
 });
