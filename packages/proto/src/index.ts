@@ -32,3 +32,8 @@ export type { EtcdMessageName, EtcdMessageCodec } from './etcd-codec';
 export { GrpcChannel, FrameReader, frame, grpcError } from './grpc-channel';
 export { Code, codeName } from './grpc-codes';
 export type { GrpcChannelOptions, GrpcError, GrpcStream } from './grpc-channel';
+export { startGrpcServer } from './grpc-server';
+export type { GrpcMethod, GrpcServer, GrpcServerOptions } from './grpc-server';
+export type { BidiStreamingMethod, GrpcServerLogger, RequestListener, ServerStream, ServerStreamingMethod, UnaryMethod } from './grpc-server-call';
+export { CallStatusError } from './grpc-server-status';
+export type { CallStatus } from './grpc-server-status';

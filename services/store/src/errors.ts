@@ -1,4 +1,4 @@
-import { status } from '@grpc/grpc-js';
+import { Code } from '@kubelab/proto';
 
 /**
  * An error the store answers with: a gRPC status code and etcd's own message, so clients
@@ -7,38 +7,38 @@ import { status } from '@grpc/grpc-js';
 export class StoreError extends Error {
   override readonly name = 'StoreError';
   constructor(
-    readonly code: status,
+    readonly code: Code,
     message: string,
   ) {
     super(message);
   }
 }
 
-const make = (code: status, message: string) => () => new StoreError(code, message);
+const make = (code: Code, message: string) => () => new StoreError(code, message);
 
 /** etcd's v3rpc errors (rpctypes), one constructor each. */
 export const Errors = Object.freeze({
-  emptyKey: make(status.INVALID_ARGUMENT, 'etcdserver: key is not provided'),
-  keyNotFound: make(status.INVALID_ARGUMENT, 'etcdserver: key not found'),
-  valueProvided: make(status.INVALID_ARGUMENT, 'etcdserver: value is provided'),
-  leaseProvided: make(status.INVALID_ARGUMENT, 'etcdserver: lease is provided'),
-  tooManyOps: make(status.INVALID_ARGUMENT, 'etcdserver: too many operations in txn request'),
-  duplicateKey: make(status.INVALID_ARGUMENT, 'etcdserver: duplicate key given in txn request'),
-  invalidSortOption: make(status.INVALID_ARGUMENT, 'etcdserver: invalid sort option'),
-  requestTooLarge: make(status.INVALID_ARGUMENT, 'etcdserver: request is too large'),
-  compacted: make(status.OUT_OF_RANGE, 'etcdserver: mvcc: required revision has been compacted'),
-  futureRevision: make(status.OUT_OF_RANGE, 'etcdserver: mvcc: required revision is a future revision'),
-  leaseNotFound: make(status.NOT_FOUND, 'etcdserver: requested lease not found'),
-  leaseExists: make(status.FAILED_PRECONDITION, 'etcdserver: lease already exists'),
-  leaseTTLTooLarge: make(status.OUT_OF_RANGE, 'etcdserver: too large lease TTL'),
-  memberNotLearner: make(status.FAILED_PRECONDITION, 'etcdserver: can only promote a learner member'),
-  notCapable: make(status.UNIMPLEMENTED, 'etcdserver: not capable'),
-  stopped: make(status.UNAVAILABLE, 'etcdserver: server stopped'),
+  emptyKey: make(Code.INVALID_ARGUMENT, 'etcdserver: key is not provided'),
+  keyNotFound: make(Code.INVALID_ARGUMENT, 'etcdserver: key not found'),
+  valueProvided: make(Code.INVALID_ARGUMENT, 'etcdserver: value is provided'),
+  leaseProvided: make(Code.INVALID_ARGUMENT, 'etcdserver: lease is provided'),
+  tooManyOps: make(Code.INVALID_ARGUMENT, 'etcdserver: too many operations in txn request'),
+  duplicateKey: make(Code.INVALID_ARGUMENT, 'etcdserver: duplicate key given in txn request'),
+  invalidSortOption: make(Code.INVALID_ARGUMENT, 'etcdserver: invalid sort option'),
+  requestTooLarge: make(Code.INVALID_ARGUMENT, 'etcdserver: request is too large'),
+  compacted: make(Code.OUT_OF_RANGE, 'etcdserver: mvcc: required revision has been compacted'),
+  futureRevision: make(Code.OUT_OF_RANGE, 'etcdserver: mvcc: required revision is a future revision'),
+  leaseNotFound: make(Code.NOT_FOUND, 'etcdserver: requested lease not found'),
+  leaseExists: make(Code.FAILED_PRECONDITION, 'etcdserver: lease already exists'),
+  leaseTTLTooLarge: make(Code.OUT_OF_RANGE, 'etcdserver: too large lease TTL'),
+  memberNotLearner: make(Code.FAILED_PRECONDITION, 'etcdserver: can only promote a learner member'),
+  notCapable: make(Code.UNIMPLEMENTED, 'etcdserver: not capable'),
+  stopped: make(Code.UNAVAILABLE, 'etcdserver: server stopped'),
 });
 
 /** Maps anything thrown inside a handler to what the client receives. */
-export function toServiceError(error: unknown): { code: status; details: string; message: string } {
+export function toServiceError(error: unknown): { code: Code; details: string; message: string } {
   if (error instanceof StoreError) return { code: error.code, details: error.message, message: error.message };
   const message = error instanceof Error ? error.message : String(error);
-  return { code: status.INTERNAL, details: message, message };
+  return { code: Code.INTERNAL, details: message, message };
 }

@@ -1,6 +1,5 @@
-import * as grpc from '@grpc/grpc-js';
 import { connectNats, startHealthServer, type HealthServer, type Logger, type NatsLink } from '@kubelab/component-base';
-import { loadEtcdApi } from '@kubelab/proto';
+import type { GrpcServer } from '@kubelab/proto';
 import { Applier } from './apply/applier';
 import { startCompactor } from './compactor';
 import type { StoreConfig } from './config';
@@ -9,17 +8,9 @@ import { createStoreMetrics } from './metrics';
 import { Backend } from './mvcc/backend';
 import { KVStore } from './mvcc/kv-store';
 import { WatchableStore } from './mvcc/watchable-store';
-import { clusterService } from './server/cluster-service';
 import type { ServerContext } from './server/context';
-import { kvService } from './server/kv-service';
-import { leaseService } from './server/lease-service';
-import { maintenanceService } from './server/maintenance-service';
+import { startEtcdServer } from './server/etcd-server';
 import { loadMember } from './server/member';
-import { measuringRequests } from './server/request-size';
-import { watchService } from './server/watch-service';
-
-/** gRPC lets a request this much over --max-request-bytes through, so the store can answer "request is too large" (etcd's margin). */
-const GRPC_OVERHEAD_BYTES = 512 * 1024;
 
 export interface RunningStore {
   /** The client URLs actually bound (ports resolved). */
@@ -66,28 +57,17 @@ export async function startStore(config: StoreConfig, log: Logger): Promise<Runn
     metrics,
     maxRequestBytes: config.maxRequestBytes,
     progressNotifyIntervalMs: config.progressNotifyIntervalMs,
+    streams: new Set(),
     header: (revision = kv.currentRev) => ({ ...identity, revision }),
   };
 
-  const server = new grpc.Server({
-    'grpc.max_receive_message_length': config.maxRequestBytes + GRPC_OVERHEAD_BYTES,
-    'grpc.max_send_message_length': -1,
-    'grpc.keepalive_permit_without_calls': 1,
-    // channelz bookkeeping costs ~10% of a small request's CPU; nothing here reads it.
-    'grpc.enable_channelz': 0,
-  });
-  const api = loadEtcdApi();
-  server.addService(measuringRequests(api.KV.service), kvService(ctx));
-  server.addService(api.Watch.service, watchService(ctx));
-  server.addService(api.Lease.service, leaseService(ctx));
-  server.addService(api.Maintenance.service, maintenanceService(ctx));
-  server.addService(api.Cluster.service, clusterService(ctx));
+  // One gRPC server (server/etcd-server.ts) per client URL, all serving the same store.
+  const servers: GrpcServer[] = [];
   const clientUrls: string[] = [];
   for (const url of config.listenClientUrls) {
-    const port = await new Promise<number>((resolve, reject) =>
-      server.bindAsync(`${url.hostname}:${url.port || 2379}`, grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
-    );
-    clientUrls.push(`http://${url.hostname}:${port}`);
+    const server = await startEtcdServer(ctx, { host: url.hostname.replace(/^\[(.*)\]$/, '$1'), port: Number(url.port || 2379), log });
+    servers.push(server);
+    clientUrls.push(`http://${url.hostname}:${server.port}`);
   }
 
   const stopExpiry = lessor.startExpiryLoop();
@@ -118,7 +98,9 @@ export async function startStore(config: StoreConfig, log: Logger): Promise<Runn
     async close() {
       stopExpiry();
       stopCompactor();
-      await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
+      // Open watch and keep-alive streams end with etcd's "server stopped"; unary calls get a moment to finish.
+      for (const stop of [...ctx.streams]) stop();
+      await Promise.all(servers.map((server) => server.close(2_000)));
       await Promise.all(healthServers.map((h) => h.close()));
       await nats?.close();
       await backend.close();

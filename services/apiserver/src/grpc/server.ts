@@ -1,10 +1,9 @@
 import type { Logger } from '@kubelab/component-base';
-import { OBJECTS_SERVICE } from '@kubelab/proto';
+import { OBJECTS_SERVICE, startGrpcServer, type GrpcMethod } from '@kubelab/proto';
 import type { GenericRegistry } from '../registry/generic-registry';
 import { unaryHandlers, type ObjectsContext } from './handlers';
 import { toCallStatus } from './status';
 import { watchHandler } from './watch';
-import { startWireServer, type WireMethod } from './wire-server';
 
 export interface ObjectsServerOptions {
   registry: GenericRegistry;
@@ -29,12 +28,12 @@ export const MAX_RECEIVE_MESSAGE_BYTES = 4 * 1024 * 1024;
 /**
  * The object API for the components (proto/kubelab/objects.proto) on its own gRPC port, next to
  * the REST API kubectl uses. Both reach the same GenericRegistry, so a pod created over one is
- * seen over the other. The transport is wire-server.ts (gRPC on node:http2); the messages go
+ * seen over the other. The transport is @kubelab/proto's grpc-server.ts (gRPC on node:http2); the messages go
  * through @kubelab/proto's hand-written codecs (OBJECTS_SERVICE).
  */
 export async function startObjectsServer(options: ObjectsServerOptions): Promise<ObjectsServer> {
   const ctx: ObjectsContext = { registry: options.registry, bookmarkIntervalMs: options.bookmarkIntervalMs, log: options.log, watches: new Set() };
-  const server = await startWireServer({
+  const server = await startGrpcServer({
     bindAddress: options.bindAddress,
     port: options.port,
     methods: objectsMethods(ctx),
@@ -57,9 +56,9 @@ export async function startObjectsServer(options: ObjectsServerOptions): Promise
 }
 
 /** Every method of OBJECTS_SERVICE with its handler and codecs, by path. */
-function objectsMethods(ctx: ObjectsContext): Map<string, WireMethod> {
+function objectsMethods(ctx: ObjectsContext): Map<string, GrpcMethod> {
   const unary = unaryHandlers(ctx);
-  const methods = new Map<string, WireMethod>();
+  const methods = new Map<string, GrpcMethod>();
   for (const [name, definition] of Object.entries(OBJECTS_SERVICE)) {
     const decode = definition.requestDeserialize as (bytes: Buffer) => never;
     const encode = definition.responseSerialize as (message: never) => Buffer;

@@ -4,7 +4,7 @@ import { startWatch } from '../endpoints/watch-session';
 import type { ObjectsContext } from './handlers';
 import { requestScope } from './request-scope';
 import { sharedObjectBytes } from './shared-bytes';
-import type { ServerStream } from './wire-call';
+import type { ServerStream } from '@kubelab/proto';
 
 /**
  * Objects.Watch: the same watch as the REST one (endpoints/watch-session.ts), on a gRPC server

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { status } from '@grpc/grpc-js';
+import { Code } from '@kubelab/proto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StoreError } from '../errors';
 import { Backend, Bucket } from './backend';
@@ -78,7 +78,7 @@ function expectStoreError(fn: () => unknown, message: string): void {
   }
   expect(caught).toBeInstanceOf(StoreError);
   expect((caught as StoreError).message).toBe(message);
-  expect((caught as StoreError).code).toBe(status.OUT_OF_RANGE);
+  expect((caught as StoreError).code).toBe(Code.OUT_OF_RANGE);
 }
 
 /**

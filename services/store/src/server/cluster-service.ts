@@ -1,9 +1,8 @@
-import type * as grpc from '@grpc/grpc-js';
 import type { ServerContext } from './context';
-import { unary } from './unary';
+import { unary, type ServiceHandlers } from './unary';
 
 /** etcdserverpb.Cluster: MemberList, with the store as the only member. */
-export function clusterService(ctx: ServerContext): grpc.UntypedServiceImplementation {
+export function clusterService(ctx: ServerContext): ServiceHandlers {
   return {
     MemberList: unary(() => ({
       header: { ...ctx.header(), revision: 0 },

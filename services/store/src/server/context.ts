@@ -16,6 +16,8 @@ export interface ServerContext {
   metrics: StoreMetrics;
   maxRequestBytes: number;
   progressNotifyIntervalMs: number;
+  /** Ends each open stream (Watch, LeaseKeepAlive) as the store shuts down. */
+  streams: Set<() => void>;
   /** The response header etcd sends: cluster, member, revision, raft term. */
   header(revision?: number): Required<ResponseHeader>;
 }

@@ -1,12 +1,11 @@
-import type * as grpc from '@grpc/grpc-js';
 import type { CompactionRequest, DeleteRangeRequest, PutRequest, RangeRequest, TxnRequest } from '../apply/requests';
 import { Errors } from '../errors';
 import type { ServerContext } from './context';
 import { requestBytes } from './request-size';
-import { unary } from './unary';
+import { unary, type ServiceHandlers } from './unary';
 
 /** etcdserverpb.KV: Range, Put, DeleteRange, Txn, Compact. */
-export function kvService(ctx: ServerContext): grpc.UntypedServiceImplementation {
+export function kvService(ctx: ServerContext): ServiceHandlers {
   const { applier, metrics } = ctx;
   const tooLarge = (request: object) => {
     if (requestBytes(request) > ctx.maxRequestBytes) throw Errors.requestTooLarge();

@@ -1,10 +1,10 @@
-import type * as grpc from '@grpc/grpc-js';
-import { StoreError } from '../errors';
+import type { ServerStream } from '@kubelab/proto';
+import { Errors, StoreError } from '../errors';
 import type { ServerContext } from './context';
-import { unary } from './unary';
+import { bidi, toCallStatus, unary, type ServiceHandlers } from './unary';
 
 /** etcdserverpb.Lease: Grant, Revoke, KeepAlive (a stream), TimeToLive, Leases. */
-export function leaseService(ctx: ServerContext): grpc.UntypedServiceImplementation {
+export function leaseService(ctx: ServerContext): ServiceHandlers {
   const { lessor } = ctx;
   const now = () => Date.now();
   return {
@@ -16,20 +16,28 @@ export function leaseService(ctx: ServerContext): grpc.UntypedServiceImplementat
       await lessor.revoke(r.ID);
       return { header: ctx.header() };
     }),
-    LeaseKeepAlive: (call: grpc.ServerDuplexStream<{ ID: string }, unknown>) => {
-      call.on('data', (r: { ID: string }) => {
-        let ttl = 0;
-        try {
-          ttl = lessor.renew(r.ID);
-        } catch (error) {
-          // etcd answers a keep-alive for an unknown lease with TTL 0 rather than an error.
-          if (!(error instanceof StoreError)) throw error;
-        }
-        call.write({ header: ctx.header(), ID: r.ID, TTL: ttl });
-      });
-      call.on('end', () => call.end());
-      call.on('error', () => undefined);
-    },
+    // A stream of renewals (clients keep one open per lease): each request is answered in order with the lease's TTL.
+    LeaseKeepAlive: bidi((call: ServerStream<object>) => {
+      const stop = () => call.end(toCallStatus(Errors.stopped()));
+      ctx.streams.add(stop);
+      call.onCancel(() => ctx.streams.delete(stop));
+      return {
+        onMessage(r: { ID: string }) {
+          let ttl = 0;
+          try {
+            ttl = lessor.renew(r.ID);
+          } catch (error) {
+            // etcd answers a keep-alive for an unknown lease with TTL 0 rather than an error.
+            if (!(error instanceof StoreError)) throw error;
+          }
+          call.write({ header: ctx.header(), ID: r.ID, TTL: ttl });
+        },
+        onHalfClose() {
+          ctx.streams.delete(stop);
+          call.end();
+        },
+      };
+    }),
     LeaseTimeToLive: unary((r: { ID: string; keys: boolean }) => {
       const lease = lessor.lookup(r.ID);
       if (!lease) return { header: ctx.header(), ID: r.ID, TTL: -1, grantedTTL: 0, keys: [] };

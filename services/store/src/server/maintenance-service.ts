@@ -1,13 +1,12 @@
-import type * as grpc from '@grpc/grpc-js';
 import { Errors } from '../errors';
 import type { ServerContext } from './context';
-import { unary } from './unary';
+import { unary, type ServiceHandlers } from './unary';
 
 /** The etcd version whose API the store speaks; clients may gate features on it. */
 export const ETCD_API_VERSION = '3.4.0';
 
 /** etcdserverpb.Maintenance: Status (etcdctl endpoint status), Alarm (none ever raised), Defragment. */
-export function maintenanceService(ctx: ServerContext): grpc.UntypedServiceImplementation {
+export function maintenanceService(ctx: ServerContext): ServiceHandlers {
   return {
     Status: unary(() => {
       const size = ctx.kv.backend.sizeOnDisk();

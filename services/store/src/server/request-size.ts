@@ -1,24 +1,15 @@
-import type * as grpc from '@grpc/grpc-js';
-
 const REQUEST_BYTES = Symbol('requestBytes');
 
 /**
- * Wraps a service definition so every decoded request remembers its encoded size: etcd refuses a
+ * Wraps a request decoder so every decoded request remembers its encoded size: etcd refuses a
  * request over --max-request-bytes with "request is too large", which needs the wire size.
  */
-export function measuringRequests(definition: grpc.ServiceDefinition): grpc.ServiceDefinition {
-  const out: Record<string, grpc.MethodDefinition<unknown, unknown>> = {};
-  for (const [name, method] of Object.entries(definition)) {
-    out[name] = {
-      ...method,
-      requestDeserialize: (bytes: Buffer) => {
-        const message = method.requestDeserialize(bytes) as object;
-        Object.defineProperty(message, REQUEST_BYTES, { value: bytes.length });
-        return message;
-      },
-    };
-  }
-  return out as grpc.ServiceDefinition;
+export function measuring<T>(decode: (bytes: Buffer) => T): (bytes: Buffer) => T {
+  return (bytes) => {
+    const message = decode(bytes) as object;
+    Object.defineProperty(message, REQUEST_BYTES, { value: bytes.length });
+    return message as T;
+  };
 }
 
 export function requestBytes(message: object): number {

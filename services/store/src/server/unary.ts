@@ -1,17 +1,44 @@
-import type * as grpc from '@grpc/grpc-js';
+import { Code, type CallStatus, type RequestListener, type ServerStream } from '@kubelab/proto';
 import { toServiceError } from '../errors';
 
 /**
- * Adapts an async function to a grpc-js unary handler: its result is the response, anything it
- * throws becomes the gRPC status the client sees. No request can crash the process from here.
+ * A method of an etcd service as the store implements it, without its codecs (those come from
+ * @kubelab/proto's service definitions, in etcd-server.ts): a unary one answers one request; a
+ * bidirectional one (Watch, LeaseKeepAlive) hears the requests of a stream and writes to it.
  */
-export function unary<Req, Res>(handler: (request: Req) => Promise<Res> | Res): grpc.handleUnaryCall<Req, Res> {
-  return (call, callback) => {
-    Promise.resolve()
-      .then(() => handler(call.request))
-      .then(
-        (response) => callback(null, response),
-        (error: unknown) => callback(toServiceError(error)),
-      );
+export type EtcdHandler =
+  | { kind: 'unary'; handle(request: never): Promise<unknown> }
+  | { kind: 'bidi'; open(call: ServerStream<unknown>): RequestListener<never> };
+
+/** One etcd service's methods by name (as in rpc.proto). */
+export type ServiceHandlers = Record<string, EtcdHandler>;
+
+/**
+ * A unary method from a plain function: its result (or what it resolves to) is the response,
+ * anything it throws becomes the gRPC status the client sees (toCallStatus). No request can
+ * crash the process from here.
+ */
+export function unary<Req, Res>(handler: (request: Req) => Promise<Res> | Res): EtcdHandler {
+  return {
+    kind: 'unary',
+    handle: ((request: Req) => {
+      const result = handler(request);
+      return result instanceof Promise ? result : Promise.resolve(result);
+    }) as (request: never) => Promise<unknown>,
   };
+}
+
+/** A bidirectional method: `open` runs as the stream opens and returns what hears its requests. */
+export function bidi<Req, Res>(open: (call: ServerStream<Res>) => RequestListener<Req>): EtcdHandler {
+  return { kind: 'bidi', open: open as unknown as (call: ServerStream<unknown>) => RequestListener<never> };
+}
+
+/**
+ * What a handler threw, as the status the client receives: a StoreError keeps etcd's exact code
+ * and message (etcdctl prints them: "Error: etcdserver: request is too large"), anything else is
+ * INTERNAL with its message.
+ */
+export function toCallStatus(error: unknown): CallStatus {
+  const { code, details } = toServiceError(error);
+  return { code: code as number as Code, details };
 }

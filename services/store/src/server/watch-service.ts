@@ -1,7 +1,9 @@
-import type * as grpc from '@grpc/grpc-js';
+import type { ServerStream } from '@kubelab/proto';
 import { toKeyRange } from '../apply/key-range';
 import type { Watcher, WatcherMessage } from '../mvcc/watcher';
+import { Errors } from '../errors';
 import type { ServerContext } from './context';
+import { bidi, toCallStatus, type ServiceHandlers } from './unary';
 
 interface WatchCreateRequest {
   key: Buffer;
@@ -23,9 +25,12 @@ interface WatchRequest {
  * etcdserverpb.Watch: one bidirectional stream carries many watches (etcd's serverWatchStream).
  * Watch IDs are per stream; 0 asks the server to choose.
  */
-export function watchService(ctx: ServerContext): grpc.UntypedServiceImplementation {
+export function watchService(ctx: ServerContext): ServiceHandlers {
   return {
-    Watch: (call: grpc.ServerDuplexStream<WatchRequest, unknown>) => new WatchStream(ctx, call),
+    Watch: bidi((call: ServerStream<object>) => {
+      const stream = new WatchStream(ctx, call);
+      return { onMessage: (request: WatchRequest) => stream.onRequest(request), onHalfClose: () => stream.close(true) };
+    }),
   };
 }
 
@@ -37,18 +42,17 @@ class WatchStream {
 
   constructor(
     private readonly ctx: ServerContext,
-    private readonly call: grpc.ServerDuplexStream<WatchRequest, unknown>,
+    private readonly call: ServerStream<object>,
   ) {
     ctx.metrics.watchStreams.inc();
-    call.on('data', (request: WatchRequest) => this.onRequest(request));
-    call.on('end', () => this.close(true));
-    call.on('cancelled', () => this.close(false));
-    call.on('error', () => this.close(false));
+    // The client cancelled or went away, or the transport refused one of its requests.
+    call.onCancel(() => this.close(false));
+    ctx.streams.add(this.stop);
     this.progressTimer = setInterval(() => this.sendProgressNotifications(), ctx.progressNotifyIntervalMs);
     this.progressTimer.unref();
   }
 
-  private onRequest(request: WatchRequest): void {
+  onRequest(request: WatchRequest): void {
     switch (request.request_union) {
       case 'create_request':
         return this.create(request.create_request!);
@@ -138,9 +142,18 @@ class WatchStream {
     this.call.write(response);
   }
 
-  private close(endStream: boolean): void {
+  /** The store is shutting down: the stream ends as etcd's do then. */
+  private readonly stop = () => {
+    if (this.closed) return;
+    this.close(false);
+    this.call.end(toCallStatus(Errors.stopped()));
+  };
+
+  /** Ends the stream's watchers; `endStream`: and the call, with status OK (the client half-closed). */
+  close(endStream: boolean): void {
     if (this.closed) return;
     this.closed = true;
+    this.ctx.streams.delete(this.stop);
     clearInterval(this.progressTimer);
     for (const { watcher } of this.watchers.values()) this.ctx.watchable.cancel(watcher);
     this.ctx.metrics.watchers.dec(this.watchers.size);

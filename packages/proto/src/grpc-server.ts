@@ -1,26 +1,36 @@
 import * as http2 from 'node:http2';
-import type { Logger } from '@kubelab/component-base';
-import { Code } from '@kubelab/proto';
-import { parseTimeout, respondStatus, serveServerStreaming, serveUnary, type CallContext, type ServerStreamingMethod, type UnaryMethod } from './wire-call';
-import type { CallStatus } from './wire-status';
+import { Code } from './grpc-codes';
+import {
+  parseTimeout,
+  respondStatus,
+  serveBidiStreaming,
+  serveServerStreaming,
+  serveUnary,
+  type BidiStreamingMethod,
+  type CallContext,
+  type GrpcServerLogger,
+  type ServerStreamingMethod,
+  type UnaryMethod,
+} from './grpc-server-call';
+import type { CallStatus } from './grpc-server-status';
 
-export type WireMethod = UnaryMethod | ServerStreamingMethod;
+export type GrpcMethod = UnaryMethod | ServerStreamingMethod | BidiStreamingMethod;
 
-export interface WireServerOptions {
+export interface GrpcServerOptions {
   bindAddress: string;
   /** 0: any free port. */
   port: number;
   /** The methods by their path, `/<package>.<Service>/<Method>`. */
-  methods: ReadonlyMap<string, WireMethod>;
+  methods: ReadonlyMap<string, GrpcMethod>;
   /** The status that a handler's error ends its call with. */
   statusOf(error: unknown): CallStatus;
   maxReceiveMessageBytes: number;
   /** Bytes a server stream may have waiting for a client that does not read before it is cut (default 64 MiB). */
   maxQueuedBytes?: number;
-  log: Logger;
+  log: GrpcServerLogger;
 }
 
-export interface WireServer {
+export interface GrpcServer {
   /** The port it listens on (the chosen one, when asked for 0). */
   port: number;
   /** Stops accepting calls, gives open ones `graceMs` to finish, then cuts the connections. */
@@ -38,16 +48,18 @@ const CONNECTION_WINDOW_BYTES = 16 << 20;
 /**
  * A gRPC server on node:http2 (cleartext HTTP/2, as grpc.Server with insecure credentials
  * served): routing by path, the length-prefixed messages, deadlines (grpc-timeout), the status
- * in trailers, server streams. It replaces grpc-js' Server for the object API, which every
- * component's call and watch goes through: its layers (call objects, metadata, interceptors,
- * per-call timers and trackers, several promise hops) cost more of the apiserver's one thread
- * than the calls' own work. What clients see is the same: grpc-js' clients and the plain
- * node:http2 GrpcChannel both speak to it.
+ * in trailers, server and bidirectional streams. It replaces grpc-js' Server for the apiserver's
+ * object API, which every component's call and watch goes through, and for the store's etcd v3
+ * API, which every apiserver write goes through: grpc-js' layers (call objects, metadata,
+ * interceptors, per-call timers and trackers, several promise hops) cost more of a one-threaded
+ * process than the calls' own work. What clients see is the same: grpc-js' clients, Go's
+ * (etcdctl) and the plain node:http2 GrpcChannel all speak to it.
  *
- * Node's HTTP/2 session answers the clients' keepalive PINGs itself, and nothing here sends
- * GOAWAY except close().
+ * Node's HTTP/2 session answers the clients' keepalive PINGs itself (with no limit on how
+ * often, as grpc.Server with keepalive_permit_without_calls), and nothing here sends GOAWAY
+ * except close().
  */
-export async function startWireServer(options: WireServerOptions): Promise<WireServer> {
+export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcServer> {
   const { log, methods } = options;
   const ctx: CallContext = {
     maxReceiveMessageBytes: options.maxReceiveMessageBytes,
@@ -70,7 +82,7 @@ export async function startWireServer(options: WireServerOptions): Promise<WireS
     if (closing) return session.destroy();
     sessions.add(session);
     session.on('close', () => sessions.delete(session));
-    // A connection reset by a component that crashed is its business, not the apiserver's.
+    // A connection reset by a client that crashed is its business, not the server's.
     session.on('error', (error: Error) => log.debug({ err: error.message }, 'grpc connection failed'));
     session.setLocalWindowSize(CONNECTION_WINDOW_BYTES);
   });
@@ -88,7 +100,8 @@ export async function startWireServer(options: WireServerOptions): Promise<WireS
     if (!method) return respondStatus(stream, { code: Code.UNIMPLEMENTED, details: `The server does not implement the method ${path}` }, log);
     const timeoutMs = parseTimeout(headers['grpc-timeout']);
     if (timeoutMs === null) return respondStatus(stream, { code: Code.INTERNAL, details: `Invalid grpc-timeout value "${String(headers['grpc-timeout'])}"` }, log);
-    if (method.responseStream) serveServerStreaming(stream, headers, method, ctx, timeoutMs);
+    if (method.requestStream) serveBidiStreaming(stream, headers, method, ctx, timeoutMs);
+    else if (method.responseStream) serveServerStreaming(stream, headers, method, ctx, timeoutMs);
     else serveUnary(stream, headers, method, ctx, timeoutMs);
   });
   const port = await new Promise<number>((resolve, reject) => {

@@ -1,19 +1,30 @@
 import * as http2 from 'node:http2';
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger, waitFor } from '@kubelab/component-base';
-import { GrpcChannel, type GrpcError } from '@kubelab/proto';
-import { Code } from '@kubelab/proto';
-import { requestReader } from './message-reader';
-import type { ServerStream } from './wire-call';
-import { startWireServer, type WireMethod, type WireServer } from './wire-server';
-import { CallStatusError, type CallStatus } from './wire-status';
+import { GrpcChannel, type GrpcError } from './grpc-channel';
+import { Code } from './grpc-codes';
+import { startGrpcServer, type GrpcMethod, type GrpcServer } from './grpc-server';
+import { requestReader, type GrpcServerLogger, type RequestListener, type ServerStream } from './grpc-server-call';
+import { CallStatusError, type CallStatus } from './grpc-server-status';
 
 /**
  * The transport alone, with tiny handlers whose timing the tests control, driven by grpc-js'
- * client, by GrpcChannel (node:http2, what ObjectsClient uses), and by raw HTTP/2 requests for
- * what only the wire shows.
+ * client, by GrpcChannel (node:http2, what ObjectsClient and the apiserver's etcd client use),
+ * and by raw HTTP/2 requests for what only the wire shows.
  */
+
+const silent: GrpcServerLogger = { debug() {}, warn() {}, error() {} };
+
+/** Polls `check` until it returns something truthy, or fails after `timeoutMs` naming what it waited for. */
+async function waitFor<T>(check: () => T, { what, timeoutMs = 10_000 }: { what: string; timeoutMs?: number }): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
 
 const identity = (bytes: Buffer) => bytes;
 const MAX_MESSAGE = 64 * 1024;
@@ -25,7 +36,41 @@ const slowCalls: Array<(response: Buffer) => void> = [];
 /** The Watch method's calls: the test writes to them and sees whether they were cancelled. */
 const streams: Array<ServerStream<Buffer>> = [];
 
-const methods = new Map<string, WireMethod>([
+/** A Chat call as its handler saw it: the requests, the half-close, the cancel; and the call, to write to or end. */
+interface Chat {
+  call: ServerStream<Buffer>;
+  requests: string[];
+  halfClosed: boolean;
+  cancelled: boolean;
+}
+const chats: Chat[] = [];
+
+/**
+ * A bidirectional method: it answers each request "echo:<request>" at once; "end" makes it end
+ * the call (status OK), "fail" makes it throw; when the client half-closes it says "bye" and ends.
+ */
+function openChat(call: ServerStream<Buffer>): RequestListener<Buffer> {
+  const chat: Chat = { call, requests: [], halfClosed: false, cancelled: false };
+  chats.push(chat);
+  call.onCancel(() => (chat.cancelled = true));
+  return {
+    onMessage(request) {
+      const text = request.toString();
+      chat.requests.push(text);
+      if (text === 'fail') throw new CallStatusError(FAILURE);
+      call.write(Buffer.from(`echo:${text}`));
+      if (text === 'end') call.end();
+    },
+    onHalfClose() {
+      chat.halfClosed = true;
+      call.write(Buffer.from('bye'));
+      call.end();
+    },
+  };
+}
+
+const methods = new Map<string, GrpcMethod>([
+  ['/test.Wire/Chat', { requestStream: true, responseStream: true, decode: identity as (bytes: Buffer) => never, encode: identity, open: openChat as (call: ServerStream<unknown>) => RequestListener<never> }],
   [
     '/test.Wire/Echo',
     {
@@ -56,20 +101,20 @@ const methods = new Map<string, WireMethod>([
   ],
 ]);
 
-let server: WireServer;
+let server: GrpcServer;
 let address: string;
 let client: grpc.Client;
 let channel: GrpcChannel;
 
 beforeAll(async () => {
-  server = await startWireServer({
+  server = await startGrpcServer({
     bindAddress: '127.0.0.1',
     port: 0,
     methods,
     statusOf: (error) => (error instanceof CallStatusError ? error.status : { code: Code.INTERNAL, details: (error as Error).message }),
     maxReceiveMessageBytes: MAX_MESSAGE,
     maxQueuedBytes: 1 << 20,
-    log: createLogger('wire-server-test', 'silent'),
+    log: silent,
   });
   address = `127.0.0.1:${server.port}`;
   client = new grpc.Client(address, grpc.credentials.createInsecure());
@@ -127,7 +172,7 @@ function framed(message: Buffer, flag = 0): Buffer {
   return Buffer.concat([prefix, message]);
 }
 
-describe('the gRPC wire server', () => {
+describe('the gRPC server', () => {
   it('answers a unary call to grpc-js and to GrpcChannel', async () => {
     expect((await grpcUnary('/test.Wire/Echo', Buffer.from('hello'))).toString()).toBe('hello');
     expect((await channel.unary('/test.Wire/Echo', Buffer.from('hi there'), 10_000)).toString()).toBe('hi there');
@@ -318,9 +363,158 @@ describe('the gRPC wire server', () => {
   });
 });
 
-describe('closing the wire server', () => {
+/** A Chat call from GrpcChannel: what it received, how it ended, and its stream to send on. */
+function chat() {
+  const result = { messages: [] as string[], ended: undefined as { error: GrpcError | undefined } | undefined };
+  const stream = channel.stream('/test.Wire/Chat', (message) => result.messages.push(message.toString()), (error) => (result.ended = { error }));
+  return { result, stream };
+}
+
+describe('bidirectional streaming', () => {
+  it('hands each request to the handler as it arrives, answers in order, and hears the half-close', async () => {
+    const before = chats.length;
+    const { result, stream } = chat();
+    stream.send(Buffer.from('a'));
+    // Each request is answered before the next is sent: the handler got it without the client's end.
+    await waitFor(() => result.messages.length === 1, { what: 'the first answer' });
+    stream.send(Buffer.from('b'));
+    stream.send(Buffer.alloc(0));
+    stream.send(Buffer.from('c'));
+    await waitFor(() => result.messages.length === 4, { what: 'four answers' });
+    const handler = chats[before]!;
+    expect(handler.halfClosed).toBe(false);
+    stream.end();
+    await waitFor(() => result.ended, { what: 'the call to end' });
+    expect(result.messages).toEqual(['echo:a', 'echo:b', 'echo:', 'echo:c', 'bye']);
+    expect(result.ended!.error).toBeUndefined();
+    expect(handler.requests).toEqual(['a', 'b', '', 'c']);
+    expect(handler.halfClosed).toBe(true);
+    expect(handler.cancelled).toBe(false);
+  });
+
+  it('reads requests that share a DATA frame or span several, in order', async () => {
+    const before = chats.length;
+    const big = Buffer.alloc(MAX_MESSAGE, 'y');
+    const wire = Buffer.concat([framed(Buffer.from('one')), framed(Buffer.from('two')), framed(big), framed(Buffer.from('three'))]);
+    const { data, trailers } = await rawCall('/test.Wire/Chat', wire);
+    expect(chats[before]!.requests).toEqual(['one', 'two', big.toString(), 'three']);
+    expect(data.equals(Buffer.concat(['echo:one', 'echo:two', `echo:${big.toString()}`, 'echo:three', 'bye'].map((m) => framed(Buffer.from(m)))))).toBe(true);
+    expect(trailers?.['grpc-status']).toBe('0');
+  });
+
+  it('tells the handler when the client cancels or goes away, and sends nothing after', async () => {
+    const before = chats.length;
+    /** A Chat call on its own connection, answered once. */
+    const rawChat = async () => {
+      const session = http2.connect(`http://${address}`);
+      session.on('error', () => {});
+      const stream = session.request({ ':method': 'POST', ':path': '/test.Wire/Chat', 'content-type': 'application/grpc', te: 'trailers' });
+      stream.on('error', () => {});
+      const answered = new Promise((resolve) => stream.once('data', resolve));
+      stream.write(framed(Buffer.from('x')));
+      await answered;
+      return { session, stream };
+    };
+    // RST_STREAM CANCEL alone, as Go's gRPC client cancels (node:http2's destroy() sends just that).
+    const cancelled = await rawChat();
+    cancelled.stream.destroy();
+    const handler = chats[before]!;
+    await waitFor(() => handler.cancelled, { what: 'the handler to hear of the cancel' });
+    expect(handler.call.cancelled).toBe(true);
+    expect(handler.halfClosed).toBe(false);
+    handler.call.write(Buffer.from('to nobody'));
+    handler.call.end();
+    cancelled.session.close();
+
+    // A client whose connection drops.
+    const gone = await rawChat();
+    gone.session.destroy();
+    await waitFor(() => chats[before + 1]?.cancelled, { what: 'the handler to hear the client went away' });
+    expect(chats[before + 1]!.halfClosed).toBe(false);
+
+    // grpc-js' and GrpcChannel's cancel half-close before they reset (node:http2's close() does):
+    // the handler hears one or the other, and the call is over for the client.
+    const call = client.makeBidiStreamRequest('/test.Wire/Chat', identity, identity);
+    const received: string[] = [];
+    call.on('data', (message: Buffer) => received.push(message.toString()));
+    call.on('error', () => {});
+    call.write(Buffer.from('y'));
+    await waitFor(() => received.length === 1, { what: "grpc-js' first answer" });
+    call.cancel();
+    await waitFor(() => chats[before + 2]!.cancelled || chats[before + 2]!.halfClosed, { what: "the handler to hear grpc-js' call is over" });
+    const viaChannel = chat();
+    viaChannel.stream.send(Buffer.from('z'));
+    await waitFor(() => viaChannel.result.messages.length === 1, { what: "GrpcChannel's first answer" });
+    viaChannel.stream.cancel();
+    await waitFor(() => chats[before + 3]!.cancelled || chats[before + 3]!.halfClosed, { what: "the handler to hear GrpcChannel's call is over" });
+    expect(viaChannel.result.ended!.error!.code).toBe(Code.CANCELLED);
+  });
+
+  it('ends the call when the handler does, while the client still sends; the status reaches grpc-js and GrpcChannel', async () => {
+    const { result, stream } = chat();
+    stream.send(Buffer.from('end'));
+    await waitFor(() => result.ended, { what: 'the call to end' });
+    expect(result.messages).toEqual(['echo:end']);
+    expect(result.ended!.error).toBeUndefined();
+    stream.send(Buffer.from('late'));
+
+    const call = client.makeBidiStreamRequest('/test.Wire/Chat', identity, identity);
+    const received: string[] = [];
+    let status: grpc.StatusObject | undefined;
+    call.on('data', (message: Buffer) => received.push(message.toString()));
+    call.on('status', (s: grpc.StatusObject) => (status = s));
+    call.write(Buffer.from('one'));
+    call.write(Buffer.from('end'));
+    await waitFor(() => status, { what: "grpc-js' call to end" });
+    expect(received).toEqual(['echo:one', 'echo:end']);
+    expect(status!.code).toBe(grpc.status.OK);
+  });
+
+  it('ends the call with the status of a handler that throws, or of a request over the limit, and the handler hears a cancel', async () => {
+    const before = chats.length;
+    const failing = chat();
+    failing.stream.send(Buffer.from('a'));
+    failing.stream.send(Buffer.from('fail'));
+    failing.stream.send(Buffer.from('never handled'));
+    await waitFor(() => failing.result.ended, { what: 'the failed call to end' });
+    expect(failing.result.messages).toEqual(['echo:a']);
+    expect(failing.result.ended!.error!.code).toBe(Code.NOT_FOUND);
+    expect(failing.result.ended!.error!.details).toBe('pods "ü%20" not found');
+    expect(chats[before]!.cancelled).toBe(true);
+    expect(chats[before]!.requests).toEqual(['a', 'fail']);
+
+    const tooLarge = chat();
+    tooLarge.stream.send(Buffer.from('small'));
+    tooLarge.stream.send(Buffer.alloc(MAX_MESSAGE + 1));
+    await waitFor(() => tooLarge.result.ended, { what: 'the refused call to end' });
+    expect(tooLarge.result.ended!.error!.code).toBe(Code.RESOURCE_EXHAUSTED);
+    expect(tooLarge.result.ended!.error!.details).toBe(`Received message larger than max (${MAX_MESSAGE + 1} vs. ${MAX_MESSAGE})`);
+    expect(chats[before + 1]!.requests).toEqual(['small']);
+    expect(chats[before + 1]!.cancelled).toBe(true);
+  });
+
+  it('cancels a call whose deadline passes: DEADLINE_EXCEEDED to the client, a cancel to the handler', async () => {
+    const before = chats.length;
+    const session = http2.connect(`http://${address}`);
+    session.on('error', () => {});
+    const stream = session.request({ ':method': 'POST', ':path': '/test.Wire/Chat', 'content-type': 'application/grpc', te: 'trailers', 'grpc-timeout': '100m' });
+    const trailers = new Promise<http2.IncomingHttpHeaders>((resolve) => {
+      stream.on('trailers', resolve);
+      stream.on('close', () => resolve({}));
+    });
+    stream.on('error', () => {});
+    stream.resume();
+    stream.write(framed(Buffer.from('a')));
+    await waitFor(() => chats[before]?.cancelled, { what: 'the deadline to cancel the handler' });
+    expect((await trailers)['grpc-status']).toBe(String(Code.DEADLINE_EXCEEDED));
+    stream.close();
+    session.close();
+  });
+});
+
+describe('closing the gRPC server', () => {
   it('lets an open call finish within the grace period, then cuts what is left', async () => {
-    const closing = await startWireServer({ bindAddress: '127.0.0.1', port: 0, methods, statusOf: () => ({ code: Code.INTERNAL, details: 'x' }), maxReceiveMessageBytes: MAX_MESSAGE, log: createLogger('wire-server-test', 'silent') });
+    const closing = await startGrpcServer({ bindAddress: '127.0.0.1', port: 0, methods, statusOf: () => ({ code: Code.INTERNAL, details: 'x' }), maxReceiveMessageBytes: MAX_MESSAGE, log: silent });
     const closingClient = new grpc.Client(`127.0.0.1:${closing.port}`, grpc.credentials.createInsecure());
     const slow = (): Promise<Buffer | grpc.ServiceError> =>
       new Promise((resolve) => closingClient.makeUnaryRequest('/test.Wire/Slow', identity, identity, Buffer.from('x'), (error, response) => resolve(error ?? response!)));

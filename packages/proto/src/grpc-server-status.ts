@@ -1,5 +1,5 @@
 import type { OutgoingHttpHeaders } from 'node:http2';
-import type { Code } from '@kubelab/proto';
+import type { Code } from './grpc-codes';
 
 /**
  * How a call ends, as gRPC puts it in the trailers: the code, a message for people
