@@ -13,7 +13,8 @@ import type {
   WatchEvent,
   WatchRequest,
 } from './objects-messages';
-import { LENGTH_DELIMITED, tag, VARINT, WireReader } from './protobuf-wire';
+import { S1, S2, S3, S4, S5, S6, S7, S8, V1, V2, V4, V5, V6, V7, V8, V9 } from './objects-codec-tags';
+import { WireReader } from './protobuf-wire';
 
 /**
  * The decoders of objects.proto's messages, by hand, giving exactly what @grpc/proto-loader gave
@@ -26,23 +27,6 @@ import { LENGTH_DELIMITED, tag, VARINT, WireReader } from './protobuf-wire';
  * are skipped; a known field number with another wire type is skipped too (protobufjs would
  * misread it).
  */
-
-const S1 = tag(1, LENGTH_DELIMITED);
-const S2 = tag(2, LENGTH_DELIMITED);
-const S3 = tag(3, LENGTH_DELIMITED);
-const S4 = tag(4, LENGTH_DELIMITED);
-const S5 = tag(5, LENGTH_DELIMITED);
-const S6 = tag(6, LENGTH_DELIMITED);
-const S7 = tag(7, LENGTH_DELIMITED);
-const S8 = tag(8, LENGTH_DELIMITED);
-const V1 = tag(1, VARINT);
-const V2 = tag(2, VARINT);
-const V4 = tag(4, VARINT);
-const V5 = tag(5, VARINT);
-const V6 = tag(6, VARINT);
-const V7 = tag(7, VARINT);
-const V8 = tag(8, VARINT);
-const V9 = tag(9, VARINT);
 
 /** A placeholder for a bytes field until the message is read: proto-loader gives each message its own empty Buffer. */
 const UNSET = undefined as unknown as Buffer;

@@ -13,7 +13,8 @@ import type {
   WatchEvent,
   WatchRequest,
 } from './objects-messages';
-import { delimitedSize, fieldSize, LENGTH_DELIMITED, long, tag, toLong, utf8Length, VARINT, varint64Size, WireWriter } from './protobuf-wire';
+import { S1, S2, S3, S4, S5, S6, S7, S8, V1, V2, V4, V5, V6, V7, V8, V9 } from './objects-codec-tags';
+import { delimitedSize, fieldSize, long, toLong, utf8Length, varint64Size, WireWriter } from './protobuf-wire';
 
 /**
  * The encoders of objects.proto's messages, by hand: each normalises its fields as protobufjs'
@@ -24,23 +25,6 @@ import { delimitedSize, fieldSize, LENGTH_DELIMITED, long, tag, toLong, utf8Leng
  */
 
 type In<T> = Partial<Record<keyof T, unknown>>;
-
-const S1 = tag(1, LENGTH_DELIMITED);
-const S2 = tag(2, LENGTH_DELIMITED);
-const S3 = tag(3, LENGTH_DELIMITED);
-const S4 = tag(4, LENGTH_DELIMITED);
-const S5 = tag(5, LENGTH_DELIMITED);
-const S6 = tag(6, LENGTH_DELIMITED);
-const S7 = tag(7, LENGTH_DELIMITED);
-const S8 = tag(8, LENGTH_DELIMITED);
-const V1 = tag(1, VARINT);
-const V2 = tag(2, VARINT);
-const V4 = tag(4, VARINT);
-const V5 = tag(5, VARINT);
-const V6 = tag(6, VARINT);
-const V7 = tag(7, VARINT);
-const V8 = tag(8, VARINT);
-const V9 = tag(9, VARINT);
 
 function bool(value: unknown): boolean {
   return Boolean(value);
