@@ -1,4 +1,4 @@
-import { Code } from '@kubelab/proto';
+import { Code, type CallStatus } from '@kubelab/proto';
 
 /**
  * An error the store answers with: a gRPC status code and etcd's own message, so clients
@@ -36,9 +36,12 @@ export const Errors = Object.freeze({
   stopped: make(Code.UNAVAILABLE, 'etcdserver: server stopped'),
 });
 
-/** Maps anything thrown inside a handler to what the client receives. */
-export function toServiceError(error: unknown): { code: Code; details: string; message: string } {
-  if (error instanceof StoreError) return { code: error.code, details: error.message, message: error.message };
-  const message = error instanceof Error ? error.message : String(error);
-  return { code: Code.INTERNAL, details: message, message };
+/**
+ * What a handler threw, as the status the client receives: a StoreError keeps etcd's exact code
+ * and message (etcdctl prints them: "Error: etcdserver: request is too large"), anything else is
+ * INTERNAL with its message.
+ */
+export function toCallStatus(error: unknown): CallStatus {
+  if (error instanceof StoreError) return { code: error.code, details: error.message };
+  return { code: Code.INTERNAL, details: error instanceof Error ? error.message : String(error) };
 }

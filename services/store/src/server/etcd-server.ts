@@ -5,7 +5,8 @@ import { kvService } from './kv-service';
 import { leaseService } from './lease-service';
 import { maintenanceService } from './maintenance-service';
 import { measuring } from './request-size';
-import { toCallStatus, type ServiceHandlers } from './unary';
+import { toCallStatus } from '../errors';
+import type { ServiceHandlers } from './unary';
 import { watchService } from './watch-service';
 
 /**

@@ -1,7 +1,7 @@
 import type { ServerStream } from '@kubelab/proto';
-import { Errors, StoreError } from '../errors';
+import { Errors, StoreError, toCallStatus } from '../errors';
 import type { ServerContext } from './context';
-import { bidi, toCallStatus, unary, type ServiceHandlers } from './unary';
+import { bidi, unary, type ServiceHandlers } from './unary';
 
 /** etcdserverpb.Lease: Grant, Revoke, KeepAlive (a stream), TimeToLive, Leases. */
 export function leaseService(ctx: ServerContext): ServiceHandlers {

@@ -1,5 +1,4 @@
-import { Code, type CallStatus, type RequestListener, type ServerStream } from '@kubelab/proto';
-import { toServiceError } from '../errors';
+import type { RequestListener, ServerStream } from '@kubelab/proto';
 
 /**
  * A method of an etcd service as the store implements it, without its codecs (those come from
@@ -15,7 +14,7 @@ export type ServiceHandlers = Record<string, EtcdHandler>;
 
 /**
  * A unary method from a plain function: its result (or what it resolves to) is the response,
- * anything it throws becomes the gRPC status the client sees (toCallStatus). No request can
+ * anything it throws becomes the gRPC status the client sees (toCallStatus, errors.ts). No request can
  * crash the process from here.
  */
 export function unary<Req, Res>(handler: (request: Req) => Promise<Res> | Res): EtcdHandler {
@@ -31,14 +30,4 @@ export function unary<Req, Res>(handler: (request: Req) => Promise<Res> | Res): 
 /** A bidirectional method: `open` runs as the stream opens and returns what hears its requests. */
 export function bidi<Req, Res>(open: (call: ServerStream<Res>) => RequestListener<Req>): EtcdHandler {
   return { kind: 'bidi', open: open as unknown as (call: ServerStream<unknown>) => RequestListener<never> };
-}
-
-/**
- * What a handler threw, as the status the client receives: a StoreError keeps etcd's exact code
- * and message (etcdctl prints them: "Error: etcdserver: request is too large"), anything else is
- * INTERNAL with its message.
- */
-export function toCallStatus(error: unknown): CallStatus {
-  const { code, details } = toServiceError(error);
-  return { code: code as number as Code, details };
 }

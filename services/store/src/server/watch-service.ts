@@ -1,9 +1,9 @@
 import type { ServerStream } from '@kubelab/proto';
 import { toKeyRange } from '../apply/key-range';
 import type { Watcher, WatcherMessage } from '../mvcc/watcher';
-import { Errors } from '../errors';
+import { Errors, toCallStatus } from '../errors';
 import type { ServerContext } from './context';
-import { bidi, toCallStatus, type ServiceHandlers } from './unary';
+import { bidi, type ServiceHandlers } from './unary';
 
 interface WatchCreateRequest {
   key: Buffer;
