@@ -149,16 +149,16 @@ export function serveUnary(stream: http2.ServerHttp2Stream, headers: http2.Incom
 export function serveServerStreaming(stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders, method: ServerStreamingMethod, ctx: CallContext, timeoutMs: number | undefined): void {
   const call = new ServerStreamCall(stream, String(headers[':path']), method.encode, ctx);
   if (timeoutMs !== undefined) call.setDeadline(timeoutMs);
-  readRequest(stream, headers, ctx, (status) => call.finish(status), (bytes) => {
+  readRequest(stream, headers, ctx, (status) => call.end(status), (bytes) => {
     let request: never;
     try {
       request = method.decode(bytes);
     } catch (error) {
-      return call.finish(badRequestMessage(error));
+      return call.end(badRequestMessage(error));
     }
     Promise.resolve()
       .then(() => method.handle(request, call))
-      .catch((error: unknown) => call.finish(ctx.statusOf(error)));
+      .catch((error: unknown) => call.end(ctx.statusOf(error)));
   });
 }
 
@@ -170,7 +170,7 @@ export function serveBidiStreaming(stream: http2.ServerHttp2Stream, headers: htt
   try {
     listener = method.open(call);
   } catch (error) {
-    call.finish(ctx.statusOf(error));
+    call.end(ctx.statusOf(error));
   }
   readMessages(stream, headers, ctx, {
     message(bytes) {
@@ -318,10 +318,6 @@ class ServerStreamCall<Res> implements ServerStream<Res> {
     }
   }
 
-  end(status?: CallStatus): void {
-    this.finish(status);
-  }
-
   /** Neither ended nor cancelled: messages written still go out. */
   get open(): boolean {
     return !this.over;
@@ -337,7 +333,7 @@ class ServerStreamCall<Res> implements ServerStream<Res> {
   }
 
   /** Ends the call: status OK (undefined) after the messages, or the status given. */
-  finish(status: CallStatus | undefined): void {
+  end(status?: CallStatus): void {
     if (this.over) return;
     this.over = true;
     clearTimeout(this.deadline);
@@ -371,7 +367,7 @@ class ServerStreamCall<Res> implements ServerStream<Res> {
     if (status && cutIfQueued && this.stream.writableLength > 0) {
       this.over = true;
       abort(this.stream, http2.constants.NGHTTP2_CANCEL);
-    } else if (status) this.finish(status);
+    } else if (status) this.end(status);
     this.over = true;
     this.cancelled = true;
     clearTimeout(this.deadline);
