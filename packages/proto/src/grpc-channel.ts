@@ -86,7 +86,7 @@ export class GrpcChannel {
         // As grpc-js: a status OK without the one message a unary call answers with is UNIMPLEMENTED.
         if (status === Code.OK) return reject(grpcError(Code.UNIMPLEMENTED, 'No message received', outcome.metadata));
         if (status !== undefined) return reject(statusError(outcome));
-        reject(typeof (failure as GrpcError | undefined)?.code === 'number' ? failure! : (httpStatusError(outcome) ?? grpcError(Code.UNAVAILABLE, failure ? why(failure) : `stream closed with code ${stream.rstCode ?? 0}`)));
+        reject(typeof (failure as GrpcError | undefined)?.code === 'number' ? failure! : endedWithoutStatus(outcome, failure, stream));
       });
       stream.end(frame(request));
     });
@@ -120,7 +120,7 @@ export class GrpcChannel {
       const { status } = outcome;
       if (status === Code.OK) return end(undefined);
       if (status !== undefined) return end(statusError(outcome));
-      end(httpStatusError(outcome) ?? grpcError(Code.UNAVAILABLE, failure ? why(failure) : `stream closed with code ${stream!.rstCode ?? 0}`));
+      end(endedWithoutStatus(outcome, failure, stream!));
     });
     return {
       send: (message) => {
@@ -245,6 +245,11 @@ function httpStatusError(outcome: Outcome): GrpcError | undefined {
   if (code === undefined || code === 200) return undefined;
   const mapped = code === 400 ? Code.INTERNAL : code === 401 ? Code.UNAUTHENTICATED : code === 403 ? Code.PERMISSION_DENIED : code === 404 ? Code.UNIMPLEMENTED : [429, 502, 503, 504].includes(code) ? Code.UNAVAILABLE : Code.UNKNOWN;
   return grpcError(mapped, `Received HTTP status code ${code}`);
+}
+
+/** A call that closed with no gRPC status: an HTTP error's mapping, else the transport's failure (UNAVAILABLE). */
+function endedWithoutStatus(outcome: Outcome, failure: Error | undefined, stream: http2.ClientHttp2Stream): GrpcError {
+  return httpStatusError(outcome) ?? grpcError(Code.UNAVAILABLE, failure ? why(failure) : `stream closed with code ${stream.rstCode ?? 0}`);
 }
 
 function statusError(outcome: Outcome): GrpcError {
