@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
+import { waitFor } from '@kubelab/component-base';
 import { collect, exited, readAll, RuntimeHarness, testContainer, testPod } from './testdata/harness';
 import { hostsFile, resolvConf } from './pod-dns';
 
@@ -36,8 +37,12 @@ describe.skipIf(!unshare)('busybox containers in a private mount namespace (root
     expect(out.text).toBe(POD_RESOLV_CONF);
     expect((await runtime.execSync(c.id, ['hostname'], 5_000)).output).toBe('dnsutils\n');
 
+    // The execs can finish before the container's own script reaches its grep: wait for its last line.
+    const expected = `${POD_RESOLV_CONF}dnsutils\n${pod.ip}\tdnsutils\n`;
+    const logs = () => readAll(runtime.readLogs(c.id, {}, new AbortController().signal));
+    await waitFor(async () => (await logs()).endsWith('\tdnsutils\n'), { what: "the container's hosts line in its log" }).catch(() => undefined);
     await runtime.stopContainer(c.id, 0);
-    expect(await readAll(runtime.readLogs(c.id, {}, new AbortController().signal))).toBe(`${POD_RESOLV_CONF}dnsutils\n${pod.ip}\tdnsutils\n`);
+    expect(await logs()).toBe(expected);
     expect(fs.readFileSync('/etc/resolv.conf', 'utf8')).toBe(hostResolv);
   });
 
