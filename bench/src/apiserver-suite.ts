@@ -23,7 +23,7 @@ export interface ApiserverBenchOptions {
 export const APISERVER_DEFAULTS: ApiserverBenchOptions = { creates: 5_000, clients: 32, listPods: 10_000 };
 
 const RAW_KEY = '/bench/raw';
-const WARMUP_CREATES = 500;
+const WARMUP_CREATES = 4_000;
 const WATCH_CREATES = 1_000;
 
 const POD = Buffer.from(JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { generateName: 'bench-', labels: { app: 'bench' } }, spec: { containers: [{ name: 'web', image: 'nginx:1.27', resources: { requests: { cpu: '100m', memory: '64Mi' } } }] } }));
@@ -35,13 +35,13 @@ export async function runApiserverBench(options: ApiserverBenchOptions, out: str
   try {
     apiserver = await startKubelabApiserver(store.endpoint);
     const put = message(lengthDelimited(1, Buffer.from(RAW_KEY)), lengthDelimited(2, Buffer.alloc(POD.length, 'v')));
-    h2load(store.endpoint, '/etcdserverpb.KV/Put', put, 2_000, 64);
+    h2load(store.endpoint, '/etcdserverpb.KV/Put', put, WARMUP_CREATES, options.clients);
     const raw = h2load(store.endpoint, '/etcdserverpb.KV/Put', put, options.creates, options.clients);
     const rawRate = options.creates / raw.seconds;
     // h2load sees HTTP statuses, not gRPC ones: the key's version proves every put went through.
     const client = new EtcdBenchClient(store.endpoint);
     const version = await client.version(RAW_KEY).finally(() => client.close());
-    if (version !== 2_000 + options.creates) throw new Error(`raw puts: expected version ${2_000 + options.creates}, found ${version}`);
+    if (version !== WARMUP_CREATES + options.creates) throw new Error(`raw puts: expected version ${WARMUP_CREATES + options.creates}, found ${version}`);
 
     const podsUrl = `${apiserver.url}/api/v1/namespaces/default/pods`;
     h1load(podsUrl, POD, 'application/json', WARMUP_CREATES, options.clients);
