@@ -18,12 +18,13 @@ export interface ApiserverBenchOptions {
   creates: number;
   clients: number;
   listPods: number;
+  /** Requests that warm up the raw store and the apiserver alike before each is measured. */
+  warmup: number;
 }
 
-export const APISERVER_DEFAULTS: ApiserverBenchOptions = { creates: 5_000, clients: 32, listPods: 10_000 };
+export const APISERVER_DEFAULTS: ApiserverBenchOptions = { creates: 5_000, clients: 32, listPods: 10_000, warmup: 4_000 };
 
 const RAW_KEY = '/bench/raw';
-const WARMUP_CREATES = 4_000;
 const WATCH_CREATES = 1_000;
 
 const POD = Buffer.from(JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { generateName: 'bench-', labels: { app: 'bench' } }, spec: { containers: [{ name: 'web', image: 'nginx:1.27', resources: { requests: { cpu: '100m', memory: '64Mi' } } }] } }));
@@ -35,16 +36,16 @@ export async function runApiserverBench(options: ApiserverBenchOptions, out: str
   try {
     apiserver = await startKubelabApiserver(store.endpoint);
     const put = message(lengthDelimited(1, Buffer.from(RAW_KEY)), lengthDelimited(2, Buffer.alloc(POD.length, 'v')));
-    h2load(store.endpoint, '/etcdserverpb.KV/Put', put, WARMUP_CREATES, options.clients);
+    h2load(store.endpoint, '/etcdserverpb.KV/Put', put, options.warmup, options.clients);
     const raw = h2load(store.endpoint, '/etcdserverpb.KV/Put', put, options.creates, options.clients);
     const rawRate = options.creates / raw.seconds;
     // h2load sees HTTP statuses, not gRPC ones: the key's version proves every put went through.
     const client = new EtcdBenchClient(store.endpoint);
     const version = await client.version(RAW_KEY).finally(() => client.close());
-    if (version !== WARMUP_CREATES + options.creates) throw new Error(`raw puts: expected version ${WARMUP_CREATES + options.creates}, found ${version}`);
+    if (version !== options.warmup + options.creates) throw new Error(`raw puts: expected version ${options.warmup + options.creates}, found ${version}`);
 
     const podsUrl = `${apiserver.url}/api/v1/namespaces/default/pods`;
-    h1load(podsUrl, POD, 'application/json', WARMUP_CREATES, options.clients);
+    h1load(podsUrl, POD, 'application/json', options.warmup, options.clients);
     const cpuBefore = cpuSeconds(apiserver.child.pid!);
     const creates = h1load(podsUrl, POD, 'application/json', options.creates, options.clients);
     if (creates.succeeded !== options.creates) throw new Error(`pod creates: ${options.creates - creates.succeeded} of ${options.creates} were not 201`);
@@ -53,7 +54,7 @@ export async function runApiserverBench(options: ApiserverBenchOptions, out: str
 
     const watch = await watchLatency(apiserver.url, WATCH_CREATES);
 
-    const more = options.listPods - (WARMUP_CREATES + options.creates + WATCH_CREATES);
+    const more = options.listPods - (options.warmup + options.creates + WATCH_CREATES);
     if (more > 0) h1load(podsUrl, POD, 'application/json', more, options.clients);
     const list = await listLatency(`${apiserver.url}/api/v1/pods`, 5);
 
@@ -72,6 +73,7 @@ export async function runApiserverBench(options: ApiserverBenchOptions, out: str
       '',
       `- creates: h2load over HTTP/1.1, ${options.clients} clients with one request each in flight, POSTing a ${POD.length}-byte Pod with`,
       '  generateName (JSON); the raw store figure is h2load putting a value of the same size, with the same concurrency.',
+      `  Each is measured after ${options.warmup.toLocaleString('en')} warm-up requests of its own.`,
       '- watch: one REST watch on pods; 1,000 creates one after another; latency from sending the POST to reading the event.',
       `- list: GET /api/v1/pods (JSON) with ${list.count.toLocaleString('en')} pods stored, timed until the last byte is received.`,
       '',

@@ -7,7 +7,7 @@ import { runStoreBench, STORE_DEFAULTS } from './store-suite';
 
 /** `npm run bench -- <suite> [options]`; each suite rewrites its section of docs/benchmarks.md (or --out). */
 const USAGE = `usage: npm run bench -- <suite> [--operations N] [--concurrency N] [--value-bytes N] [--watch-rate N] [--watch-seconds N] [--out FILE]
-suites: store, apiserver (apiserver options: --creates N --clients N --list-pods N), scheduler (scheduler options: --nodes N --pods N),
+suites: store, apiserver (apiserver options: --creates N --clients N --list-pods N --warmup N), scheduler (scheduler options: --nodes N --pods N),
         pods (pods options: --replicas N --requests N --concurrency N)`;
 
 async function main(argv: string[]): Promise<void> {
@@ -23,6 +23,7 @@ async function main(argv: string[]): Promise<void> {
       creates: { type: 'string' },
       clients: { type: 'string' },
       'list-pods': { type: 'string' },
+      warmup: { type: 'string' },
       nodes: { type: 'string' },
       pods: { type: 'string' },
       replicas: { type: 'string' },
@@ -53,7 +54,7 @@ async function main(argv: string[]): Promise<void> {
           out,
         ),
     ],
-    ['apiserver', () => runApiserverBench({ creates: number('creates', APISERVER_DEFAULTS.creates), clients: number('clients', APISERVER_DEFAULTS.clients), listPods: number('list-pods', APISERVER_DEFAULTS.listPods) }, out)],
+    ['apiserver', () => runApiserverBench({ creates: number('creates', APISERVER_DEFAULTS.creates), clients: number('clients', APISERVER_DEFAULTS.clients), listPods: number('list-pods', APISERVER_DEFAULTS.listPods), warmup: number('warmup', APISERVER_DEFAULTS.warmup) }, out)],
     ['pods', () => runPodsBench({ replicas: number('replicas', PODS_DEFAULTS.replicas), requests: number('requests', PODS_DEFAULTS.requests), concurrency: number('concurrency', PODS_DEFAULTS.concurrency) }, out)],
     ['scheduler', () => runSchedulerBench({ nodes: number('nodes', SCHEDULER_DEFAULTS.nodes), pods: number('pods', SCHEDULER_DEFAULTS.pods) }, out)],
   ]);

@@ -31,7 +31,7 @@ describe('npm run bench -- store', () => {
 
   it('measures the apiserver beside the raw store and writes its table (npm run bench -- apiserver)', () => {
     const out = path.join(tempDir('bench'), 'benchmarks.md');
-    const run = spawnSync(process.execPath, [path.join(ROOT, 'bench/dist/main.js'), 'apiserver', '--creates', '300', '--list-pods', '2000', '--out', out], { encoding: 'utf8', timeout: 120_000 });
+    const run = spawnSync(process.execPath, [path.join(ROOT, 'bench/dist/main.js'), 'apiserver', '--creates', '300', '--warmup', '200', '--list-pods', '2000', '--out', out], { encoding: 'utf8', timeout: 120_000 });
     expect(run.status, run.stderr).toBe(0);
     const report = fs.readFileSync(out, 'utf8');
     expect(report).toContain('<!-- bench:apiserver -->');
