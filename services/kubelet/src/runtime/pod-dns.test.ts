@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { waitFor } from '@kubelab/component-base';
@@ -44,6 +45,15 @@ describe.skipIf(!unshare)('busybox containers in a private mount namespace (root
     await runtime.stopContainer(c.id, 0);
     expect(await logs()).toBe(expected);
     expect(fs.readFileSync('/etc/resolv.conf', 'utf8')).toBe(hostResolv);
+  });
+
+  it('bind-mounts the files from a root dir whose path has blanks and a backslash in it', async () => {
+    const rootDir = path.join(harness.newRootDir(), 'a dir\\with\tblanks');
+    const runtime = harness.runtime({ rootDir });
+    const pod = testPod('spaced', { dns });
+    const c = await runtime.startContainer(pod, testContainer('main', 'busybox', { command: ['sh', '-c', 'cat /etc/resolv.conf; hostname; grep spaced /etc/hosts'] }));
+    await exited(runtime, c.id);
+    expect(await readAll(runtime.readLogs(c.id, {}, new AbortController().signal))).toBe(`${POD_RESOLV_CONF}spaced\n${pod.ip}\tspaced\n`);
   });
 
   it('Node.js containers run in the host namespace (they read the DNS settings from their env)', async () => {

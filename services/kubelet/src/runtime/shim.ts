@@ -39,13 +39,13 @@ export function shimCommand(o: ShimOptions): { file: string; args: string[] } {
   const bb = shQuote(o.busybox);
   const lines: string[] = [];
   if (o.namespace) {
+    // One mount for both files (an fstab on a here-document), and the hostname written by the
+    // shell itself: every fork and exec saved is ~2 ms of CPU per container start on a small VM.
     const ns = o.namespace;
-    const steps = [
-      ...(ns.resolvConf ? [`${bb} mount -o bind ${shQuote(ns.resolvConf)} /etc/resolv.conf`] : []),
-      `${bb} mount -o bind ${shQuote(ns.hosts)} /etc/hosts`,
-      `${bb} hostname ${shQuote(ns.hostname)}`,
-    ];
-    lines.push(`{ ${steps.join(' && ')}; } || echo 'kubelab-shim: could not set up the pod DNS and hostname' >&2`);
+    const fstab = [...(ns.resolvConf ? [[ns.resolvConf, '/etc/resolv.conf']] : []), [ns.hosts, '/etc/hosts']]
+      .map(([source, target]) => `${fstabField(source!)} ${target} none bind 0 0`)
+      .join('\n');
+    lines.push(`${bb} mount -a -T /proc/self/fd/0 <<'FSTAB' && echo -n ${shQuote(ns.hostname)} >/proc/sys/kernel/hostname || echo 'kubelab-shim: could not set up the pod DNS and hostname' >&2`, fstab, 'FSTAB');
   }
   const unset = SHELL_ADDED.filter((name) => !(name in o.env));
   if (unset.length > 0) lines.push(`unset ${unset.join(' ')}`);
@@ -62,6 +62,11 @@ export function shimCommand(o: ShimOptions): { file: string; args: string[] } {
 /** A command under util-linux script: a pty for the program, script's stdin/stdout are plain pipes or files. */
 export function ttyArgv(script: string, argv: string[]): string[] {
   return [script, '-qfec', argv.map(shQuote).join(' '), '/dev/null'];
+}
+
+/** A path as an fstab field: blanks, newlines and backslashes as octal escapes (getmntent decodes them). */
+function fstabField(file: string): string {
+  return file.replace(/[\\ \t\n]/g, (c) => `\\${c.charCodeAt(0).toString(8).padStart(3, '0')}`);
 }
 
 /** Quotes a word for sh. */
