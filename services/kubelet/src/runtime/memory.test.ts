@@ -43,7 +43,7 @@ describe('readPrivatePages', () => {
     expect(rss(child.pid!)).toBeGreaterThan(20e6);
     expect(rss(subshell)).toBeGreaterThan(20e6);
     // ...but it is the parent's: the fork's own pages are few.
-    expect(readPrivatePages(subshell) * PAGE).toBeLessThan(4 << 20);
-    expect(readPrivatePages(2 ** 22 + 12345)).toBe(0);
+    expect(readPrivatePages(subshell, PAGE) * PAGE).toBeLessThan(4 << 20);
+    expect(readPrivatePages(2 ** 22 + 12345, PAGE)).toBe(0);
   });
 });

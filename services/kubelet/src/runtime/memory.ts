@@ -22,12 +22,12 @@ export function chargedMemoryBytes(
   runtime: 'node' | 'native',
   nodeBaselineBytes: number,
   pageSize: number,
-  privatePages: (pid: number) => number = readPrivatePages,
+  privatePages: (pid: number, pageSize: number) => number = readPrivatePages,
 ): number {
   let pages = 0;
   for (const p of members) {
     if (p.pid === shimPid) continue;
-    pages += p.ppid === shimPid ? p.rssPages : Math.min(p.rssPages, privatePages(p.pid));
+    pages += p.ppid === shimPid ? p.rssPages : Math.min(p.rssPages, privatePages(p.pid, pageSize));
   }
   const rss = pages * pageSize;
   return Math.max(0, runtime === 'node' ? rss - nodeBaselineBytes : rss);
@@ -41,7 +41,7 @@ const PRIVATE = /^Private_(?:Clean|Dirty):\s+(\d+) kB$/gm;
  * (proc(5)), pages mapped by this process alone; a page still shared copy-on-write with its
  * parent is not private. 0 if the process is gone.
  */
-export function readPrivatePages(pid: number, pageSize = 4096): number {
+export function readPrivatePages(pid: number, pageSize: number): number {
   let fd: number | undefined;
   try {
     fd = fs.openSync(`/proc/${pid}/smaps_rollup`, 'r');

@@ -42,9 +42,9 @@ export function shimCommand(o: ShimOptions): { file: string; args: string[] } {
     // One mount for both files (an fstab on a here-document), and the hostname written by the
     // shell itself: every fork and exec saved is ~2 ms of CPU per container start on a small VM.
     const ns = o.namespace;
-    const fstab = [...(ns.resolvConf ? [[ns.resolvConf, '/etc/resolv.conf']] : []), [ns.hosts, '/etc/hosts']]
-      .map(([source, target]) => `${fstabField(source!)} ${target} none bind 0 0`)
-      .join('\n');
+    const binds: Array<[string, string]> = [[ns.hosts, '/etc/hosts']];
+    if (ns.resolvConf) binds.unshift([ns.resolvConf, '/etc/resolv.conf']);
+    const fstab = binds.map(([source, target]) => `${fstabField(source)} ${target} none bind 0 0`).join('\n');
     lines.push(`${bb} mount -a -T /proc/self/fd/0 <<'FSTAB' && echo -n ${shQuote(ns.hostname)} >/proc/sys/kernel/hostname || echo 'kubelab-shim: could not set up the pod DNS and hostname' >&2`, fstab, 'FSTAB');
   }
   const unset = SHELL_ADDED.filter((name) => !(name in o.env));
