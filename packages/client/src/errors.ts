@@ -1,5 +1,5 @@
 import { ApiError, failureStatus, type Status } from '@kubelab/apimachinery';
-import { Code, codeName, STATUS_METADATA_KEY, type GrpcError } from '@kubelab/proto';
+import { Code, codeName, grpcError, STATUS_METADATA_KEY, type GrpcError } from '@kubelab/proto';
 
 /**
  * The apiserver could not be reached (down, restarting, or not answering in time): no Kubernetes
@@ -46,6 +46,11 @@ export function toClientError(error: unknown, target: string): Error {
     default:
       return new ApiError(failureStatus(500, 'InternalError', `an error on the server (${JSON.stringify(details)}) has prevented the request from succeeding (grpc ${codeName(grpcError.code) ?? grpcError.code})`));
   }
+}
+
+/** An answer the codec could not read, as grpc-js reported it (INTERNAL, so a 500 ApiError): a server that does not speak the object API. */
+export function responseParsingError(error: unknown, target: string): Error {
+  return toClientError(grpcError(Code.INTERNAL, `Response message parsing error: ${(error as Error).message}`), target);
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Status } from '@kubelab/apimachinery';
-import { grpcError, OBJECTS_SERVICE, Code, type GrpcChannel, type GrpcError, type GrpcStream, type WatchEvent as WireWatchEvent } from '@kubelab/proto';
-import { toClientError } from './errors';
+import { OBJECTS_SERVICE, type GrpcChannel, type GrpcError, type GrpcStream, type WatchEvent as WireWatchEvent } from '@kubelab/proto';
+import { responseParsingError, toClientError } from './errors';
 import { decodeObject } from './object-json';
 import type { KubeObject } from './types';
 
@@ -93,8 +93,7 @@ function decodeEvent<T extends KubeObject>(bytes: Buffer, target: string): Watch
   try {
     message = WATCH.responseDeserialize(bytes) as WireWatchEvent;
   } catch (error) {
-    // As grpc-js ended a stream it could not read: a server that does not speak the object API.
-    throw toClientError(grpcError(Code.INTERNAL, `Response message parsing error: ${(error as Error).message}`), target);
+    throw responseParsingError(error, target);
   }
   const object = decodeObject<unknown>(message.object);
   switch (message.type) {

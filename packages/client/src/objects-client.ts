@@ -1,5 +1,5 @@
 import { GrpcChannel, grpcError, OBJECTS_SERVICE, Code, type DeleteResponse, type ListResponse, type ObjectResponse, type PatchType } from '@kubelab/proto';
-import { toClientError } from './errors';
+import { responseParsingError, toClientError } from './errors';
 import { decodeObject as decode, encodeObject as encode } from './object-json';
 import { ObjectWatch } from './object-watch';
 import type { GroupVersionResource, KubeObject } from './types';
@@ -201,8 +201,7 @@ export class ObjectsClient {
     try {
       return definition.responseDeserialize(response) as Res;
     } catch (error) {
-      // As grpc-js reported an answer it could not read: a server that does not speak the object API.
-      throw toClientError(grpcError(Code.INTERNAL, `Response message parsing error: ${(error as Error).message}`), this.target);
+      throw responseParsingError(error, this.target);
     }
   }
 }
