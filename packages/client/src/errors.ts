@@ -35,7 +35,7 @@ export function toClientError(error: unknown, target: string): Error {
   if (typeof grpcError?.code !== 'number') return error instanceof Error ? error : new Error(String(error));
   const status = statusFrom(grpcError.metadata);
   if (status) return new ApiError(status);
-  const details = grpcError.details || grpcError.message || codeName(grpcError.code) || '';
+  const details = grpcError.details || grpcError.message || codeName(grpcError.code);
   switch (grpcError.code) {
     case Code.UNAVAILABLE:
       return new ApiserverUnavailableError(target, grpcError.code, `the object API at ${target} is unavailable: ${details}`, { cause: error });
@@ -44,7 +44,7 @@ export function toClientError(error: unknown, target: string): Error {
     case Code.CANCELLED:
       return new ApiserverUnavailableError(target, grpcError.code, `the call to ${target} was cancelled: ${details}`, { cause: error });
     default:
-      return new ApiError(failureStatus(500, 'InternalError', `an error on the server (${JSON.stringify(details)}) has prevented the request from succeeding (grpc ${codeName(grpcError.code) ?? grpcError.code})`));
+      return new ApiError(failureStatus(500, 'InternalError', `an error on the server (${JSON.stringify(details)}) has prevented the request from succeeding (grpc ${codeName(grpcError.code)})`));
   }
 }
 

@@ -82,7 +82,7 @@ export class ObjectsClient {
     options: ObjectsClientOptions = {},
   ) {
     // A watch is quiet for long stretches: pings find a dead link that TCP would not report.
-    this.channel = new GrpcChannel(target, { keepaliveTimeMs: options.keepalive?.timeMs ?? 30_000, keepaliveTimeoutMs: options.keepalive?.timeoutMs ?? 10_000 });
+    this.channel = new GrpcChannel(target, { keepaliveTimeMs: options.keepalive?.timeMs, keepaliveTimeoutMs: options.keepalive?.timeoutMs });
     this.callTimeoutMs = options.callTimeoutMs ?? 30_000;
   }
 

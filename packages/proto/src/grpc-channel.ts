@@ -56,7 +56,7 @@ export class GrpcChannel {
    */
   unary(path: string, request: Buffer, deadlineMs: number, signal?: AbortSignal): Promise<Buffer> {
     return new Promise((resolve, reject) => {
-      if (signal?.aborted) return reject(grpcError(Code.CANCELLED, 'Cancelled on client'));
+      if (signal?.aborted) return reject(cancelledOnClient());
       let stream: http2.ClientHttp2Stream;
       try {
         // The deadline goes to the server too (grpc-timeout), so it can drop work nobody waits for.
@@ -73,7 +73,7 @@ export class GrpcChannel {
         if (!stream.destroyed) stream.close(http2.constants.NGHTTP2_CANCEL);
       };
       const deadline = setTimeout(() => cancel(grpcError(Code.DEADLINE_EXCEEDED, 'Deadline exceeded')), deadlineMs);
-      const onAbort = () => cancel(grpcError(Code.CANCELLED, 'Cancelled on client'));
+      const onAbort = () => cancel(cancelledOnClient());
       signal?.addEventListener('abort', onAbort, { once: true });
       stream.on('data', (chunk: Buffer) => frames.push(chunk, (message) => (response ??= message)));
       stream.on('error', (error: Error) => (failure ??= error));
@@ -109,7 +109,7 @@ export class GrpcChannel {
       stream = this.open(path);
     } catch (error) {
       queueMicrotask(() => end(grpcError(Code.UNAVAILABLE, (error as Error).message)));
-      return { send() {}, end() {}, cancel: () => end(grpcError(Code.CANCELLED, 'Cancelled on client')) };
+      return { send() {}, end() {}, cancel: () => end(cancelledOnClient()) };
     }
     const frames = new FrameReader();
     const outcome = readStatus(stream);
@@ -130,7 +130,7 @@ export class GrpcChannel {
         if (!ended && !stream!.destroyed) stream!.end();
       },
       cancel: () => {
-        end(grpcError(Code.CANCELLED, 'Cancelled on client'));
+        end(cancelledOnClient());
         if (!stream!.destroyed) stream!.close(http2.constants.NGHTTP2_CANCEL);
       },
     };
@@ -193,6 +193,11 @@ export class GrpcChannel {
   }
 }
 
+
+/** A call its client cancelled (an abort, stop() of a stream), worded as grpc-js words it. */
+function cancelledOnClient(): GrpcError {
+  return grpcError(Code.CANCELLED, 'Cancelled on client');
+}
 
 export interface GrpcError extends Error {
   code: number;
@@ -303,6 +308,7 @@ export class FrameReader {
   constructor(private readonly checkPrefix?: (flag: number, length: number) => void) {}
 
   push(chunk: Buffer, onMessage: (message: Buffer) => void): void {
+    let offset = 0;
     if (this.buffered > 0) {
       this.pending.push(chunk);
       this.buffered += chunk.length;
@@ -312,12 +318,14 @@ export class FrameReader {
         this.needed = 5 + this.lengthAt(head, 0);
       }
       if (this.buffered < this.needed) return;
+      // The joined message's prefix was read (and checked) above: hand it over, then go on past it.
       chunk = Buffer.concat(this.pending, this.buffered);
+      offset = this.needed;
       this.pending = [];
       this.buffered = 0;
       this.needed = 0;
+      onMessage(chunk.subarray(5, offset));
     }
-    let offset = 0;
     while (chunk.length - offset >= 5) {
       const end = offset + 5 + this.lengthAt(chunk, offset);
       if (end > chunk.length) {

@@ -29,7 +29,7 @@ export function statusHeaders(status: CallStatus): OutgoingHttpHeaders {
   if (status.metadata) {
     for (const [key, value] of Object.entries(status.metadata)) {
       // Binary values go as base64; the spec asks senders to leave the padding out.
-      headers[key] = key.endsWith('-bin') ? Buffer.from(value).toString('base64').replace(/=+$/, '') : String(value);
+      headers[key] = key.endsWith('-bin') ? (typeof value === 'string' ? Buffer.from(value) : value).toString('base64').replace(/=+$/, '') : String(value);
     }
   }
   return headers;
@@ -43,7 +43,7 @@ const PLAIN_MESSAGE = /^[\x20-\x24\x26-\x7e]*$/;
  * printable ASCII (and '%' itself) as %XX. Clients decode it back (decodeURI in grpc-js), so
  * Kubernetes messages with quotes and non-ASCII names arrive intact.
  */
-export function percentEncode(text: string): string {
+function percentEncode(text: string): string {
   if (PLAIN_MESSAGE.test(text)) return text;
   let encoded = '';
   for (const byte of Buffer.from(text, 'utf8')) {

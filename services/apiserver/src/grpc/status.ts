@@ -1,7 +1,5 @@
 import { errorToStatus, type Status } from '@kubelab/apimachinery';
-import { STATUS_METADATA_KEY } from '@kubelab/proto';
-import { Code } from '@kubelab/proto';
-import type { CallStatus } from '@kubelab/proto';
+import { Code, STATUS_METADATA_KEY, type CallStatus } from '@kubelab/proto';
 
 /**
  * The gRPC code for a Kubernetes Status code, so a plain gRPC client (grpcurl) reads something

@@ -14,7 +14,7 @@ import { watchService } from './watch-service';
  * "request is too large" itself (etcd's margin: its gRPC receive limit is --max-request-bytes +
  * 512 KiB); beyond it the transport refuses the message (RESOURCE_EXHAUSTED).
  */
-export const GRPC_OVERHEAD_BYTES = 512 * 1024;
+const GRPC_OVERHEAD_BYTES = 512 * 1024;
 
 /**
  * Bytes a watch stream may have waiting for a client that does not read before it is cut. Higher
@@ -48,7 +48,7 @@ export function startEtcdServer(ctx: ServerContext, options: EtcdServerOptions):
 }
 
 /** Every method of the five services by path, `/etcdserverpb.<Service>/<Method>`; one the store does not implement is UNIMPLEMENTED. */
-export function etcdMethods(ctx: ServerContext): Map<string, GrpcMethod> {
+function etcdMethods(ctx: ServerContext): Map<string, GrpcMethod> {
   const services: Record<EtcdServiceName, ServiceHandlers> = {
     KV: kvService(ctx),
     Watch: watchService(ctx),

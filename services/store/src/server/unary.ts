@@ -20,10 +20,7 @@ export type ServiceHandlers = Record<string, EtcdHandler>;
 export function unary<Req, Res>(handler: (request: Req) => Promise<Res> | Res): EtcdHandler {
   return {
     kind: 'unary',
-    handle: ((request: Req) => {
-      const result = handler(request);
-      return result instanceof Promise ? result : Promise.resolve(result);
-    }) as (request: never) => Promise<unknown>,
+    handle: ((request: Req) => Promise.resolve(handler(request))) as (request: never) => Promise<unknown>,
   };
 }
 
