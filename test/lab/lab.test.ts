@@ -4,7 +4,7 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { waitFor } from '@kubelab/component-base';
-import { etcdctl, kubectl, KUBELAB, reserveBasePort, reserveLabSubnet, ROOT, tempDir } from '@kubelab/testkit';
+import { etcdctl, kubectl, KUBELAB, removeLab, reserveBasePort, reserveLabSubnet, ROOT, tempDir } from '@kubelab/testkit';
 
 /** Runs the kubelab command as a person would, from the repository root. */
 function kubelab(...args: string[]) {
@@ -33,6 +33,8 @@ function alive(pid: number): boolean {
 const NODES = ['kubelab-control-plane', 'kubelab-worker', 'kubelab-worker2'];
 const NODE_PROCESSES = NODES.flatMap((node) => [`kubelet-${node}`, `kube-proxy-${node}`]);
 const CONTROL_PLANE = ['nats', 'store', 'apiserver', 'scheduler', 'controller-manager'];
+/** statfs(2)'s f_type of a tmpfs. */
+const TMPFS_MAGIC = 0x01021994;
 
 describe('kubelab up / status / down', () => {
   const dir = tempDir('lab');
@@ -46,6 +48,7 @@ describe('kubelab up / status / down', () => {
 
   afterAll(() => {
     kubelab('down', '--dir', dir);
+    removeLab(dir);
     natsAgain?.kill('SIGKILL');
     for (const release of releases) release();
   });
@@ -78,6 +81,14 @@ describe('kubelab up / status / down', () => {
     for (const p of processes) expect(alive(p.pid)).toBe(true);
     for (const p of processes) expect(fs.existsSync(path.join(dir, 'logs', `${p.name}.log`))).toBe(true);
     expect(fs.readFileSync(path.join(dir, 'logs', 'store.log'), 'utf8')).toContain('store ready');
+    // The kubelets' state (containers, pod logs) is on the tmpfs, behind data/kubelet.
+    const kubeletState = path.join(dir, 'data', 'kubelet');
+    if (fs.statfsSync('/dev/shm').type === TMPFS_MAGIC && fs.statfsSync(dir).type !== TMPFS_MAGIC) {
+      expect(fs.readlinkSync(kubeletState)).toMatch(/^\/dev\/shm\/kubelab-kubelet-/);
+      for (const node of NODES) expect(fs.statfsSync(path.join(kubeletState, node, 'containers')).type).toBe(TMPFS_MAGIC);
+    } else {
+      expect(fs.lstatSync(kubeletState).isDirectory()).toBe(true);
+    }
     expect(etcdctl(`127.0.0.1:${base + 2}`, ['put', '/kubelab-test/key', 'x']).stdout).toBe('OK\n');
   }, 180_000);
 
@@ -212,6 +223,7 @@ describe('a lab whose store dies', () => {
 
   afterAll(() => {
     kubelab('down', '--dir', dir);
+    removeLab(dir);
     store?.kill('SIGKILL');
     for (const release of releases) release();
   });

@@ -174,7 +174,11 @@ function downOnExit(dir: string): void {
   if (exitHook) return;
   exitHook = true;
   process.once('exit', () => {
-    for (const d of running) spawnSync(process.execPath, [KUBELAB, 'down', '--dir', d], { stdio: 'ignore', timeout: 60_000 });
+    for (const d of running) {
+      spawnSync(process.execPath, [KUBELAB, 'down', '--dir', d], { stdio: 'ignore', timeout: 60_000 });
+      // The folder stays (its logs tell what happened); the state in memory goes.
+      removeKubeletState(d);
+    }
   });
 }
 
@@ -211,7 +215,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     stopped = true;
     await kubelab(['down', '--dir', dir], 120_000);
     running.delete(dir);
-    fs.rmSync(dir, { recursive: true, force: true });
+    removeLab(dir);
     release();
   };
   const up = await kubelab(['up', '--dir', dir, '--base-port', String(ports.base), '--profile', options.profile ?? 'fast', '--config', configFile, '--timeout', String(Math.ceil(timeoutMs / 1000))], timeoutMs * 4);
@@ -251,6 +255,24 @@ function readLog(file: string): string {
   } catch {
     return '';
   }
+}
+
+/** Removes a lab's folder, and the kubelets' state on the tmpfs behind its data/kubelet. */
+export function removeLab(dir: string): void {
+  removeKubeletState(dir);
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * Removes the kubelets' state of a lab when its data/kubelet is a symlink to a directory on the
+ * tmpfs (packages/kubelab/src/lab/kubelet-state.ts): memory, not disk, so it goes with the lab.
+ * Only a directory named as kubelab names them is removed.
+ */
+function removeKubeletState(dir: string): void {
+  const link = path.join(dir, 'data', 'kubelet');
+  if (!fs.lstatSync(link, { throwIfNoEntry: false })?.isSymbolicLink()) return;
+  const target = path.resolve(path.dirname(link), fs.readlinkSync(link));
+  if (/^\/dev\/shm\/kubelab-kubelet-[^/]+$/.test(target)) fs.rmSync(target, { recursive: true, force: true });
 }
 
 function readLogs(dir: string): string {

@@ -5,4 +5,4 @@ export { KUBELAB, ROOT, startEtcd, startKubelabApiserver, startKubelabStore, tem
 export { startKubelabComponent } from './servers';
 export type { HollowNodeSpec } from './hollow-nodes';
 export { FAST_LEADER_ELECTION, FAST_NODE_MONITOR, HollowNodeProcesses, MULTINODE, startControlPlane, type ControlPlane } from './control-plane';
-export { clusterConfig, reserveBasePort, reserveLabSubnet, startCluster, type Cluster, type ClusterNetwork, type ClusterNode, type ClusterOptions } from './cluster';
+export { clusterConfig, removeLab, reserveBasePort, reserveLabSubnet, startCluster, type Cluster, type ClusterNetwork, type ClusterNode, type ClusterOptions } from './cluster';

@@ -3,6 +3,7 @@ import { GiveUp, waitFor } from '@kubelab/component-base';
 import { stopLab } from './down';
 import { writeKubeconfig } from './kubeconfig';
 import { DEFAULT_LAB_DIR, labLayout, paths } from './layout';
+import { placeKubeletState } from './kubelet-state';
 import { labSubnetNetworking, planNetwork, type NetworkPlan } from './network';
 import { waitForNodesReady } from './nodes-ready';
 import { preflight } from './preflight';
@@ -77,6 +78,7 @@ export async function up(options: UpOptions): Promise<number> {
   }
   if (topology.ignored.length > 0) process.stdout.write(`kind fields without effect in a kubelab lab (ignored): ${topology.ignored.join(', ')}\n`);
   fs.mkdirSync(paths.logs(layout.dir), { recursive: true });
+  placeKubeletState(layout.dir);
   const { nodes: _addresses, ...networkState } = network;
   const state: LabState = {
     dir: layout.dir,
