@@ -149,6 +149,74 @@ describe.each([
     expect(ok(['get', 'deploy', 'diffme', '-o', 'jsonpath={.spec.replicas}'])).toBe('1');
   });
 
+  it('apply --server-side creates, changes, drops the fields the manifest no longer sets, and refuses fields another manager set', async () => {
+    const manifest = (replicas: number | undefined, env: boolean) => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ssa
+  labels:
+    app: ssa
+spec:
+${replicas === undefined ? '' : `  replicas: ${replicas}\n`}  selector:
+    matchLabels:
+      app: ssa
+  template:
+    metadata:
+      labels:
+        app: ssa
+    spec:
+      containers:
+      - name: web
+        image: nginx:1.27
+${env ? '        env:\n        - name: MODE\n          value: blue\n' : ''}`;
+    const view = () => ok(['get', 'deploy', 'ssa', '-o', 'jsonpath={.spec.replicas} {.spec.template.spec.containers[0].env[*].name}']);
+    expect(ok(['apply', '--server-side', '-f', '-'], manifest(2, true))).toBe('deployment.apps/ssa serverside-applied\n');
+    expect(view()).toBe('2 MODE');
+    const managed = JSON.parse(ok(['get', 'deploy', 'ssa', '-o', 'json', '--show-managed-fields'])) as { metadata: { managedFields: Array<Record<string, unknown>> } };
+    expect(managed.metadata.managedFields).toEqual([
+      expect.objectContaining({ manager: 'kubectl', operation: 'Apply', apiVersion: 'apps/v1', fieldsType: 'FieldsV1' }),
+    ]);
+    expect(managed.metadata.managedFields[0]!.fieldsV1).toMatchObject({ 'f:spec': { 'f:replicas': {}, 'f:template': { 'f:spec': { 'f:containers': { 'k:{"name":"web"}': { '.': {}, 'f:image': {}, 'f:env': { 'k:{"name":"MODE"}': { '.': {}, 'f:name': {}, 'f:value': {} } } } } } } } });
+
+    // The env var left the manifest: it leaves the object.
+    ok(['apply', '--server-side', '-f', '-'], manifest(2, false));
+    expect(view()).toBe('2 ');
+
+    // Another manager with another replica count: a conflict, kubectl's advice, nothing changed.
+    const other = `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ssa\nspec:\n  replicas: 5\n`;
+    const refused = k(['apply', '--server-side', '--field-manager=autoscaler', '-f', '-'], other);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain('error: Apply failed with 1 conflict: conflict with "kubectl": .spec.replicas\nPlease review the fields above--they currently have other managers.');
+    expect(view()).toBe('2 ');
+    // --force-conflicts takes the field; then kubectl's own apply of another count conflicts with it.
+    ok(['apply', '--server-side', '--field-manager=autoscaler', '--force-conflicts', '-f', '-'], other);
+    expect(view()).toBe('5 ');
+    expect(k(['apply', '--server-side', '-f', '-'], manifest(3, false)).stderr).toContain('Apply failed with 1 conflict: conflict with "autoscaler": .spec.replicas');
+    // A manifest without replicas shares nothing with the autoscaler: it applies, and 5 stays.
+    ok(['apply', '--server-side', '-f', '-'], manifest(undefined, false));
+    expect(view()).toBe('5 ');
+    // A replace without managedFields keeps them; `[{}]` clears them, as on Kubernetes.
+    const managers = () => (JSON.parse(ok(['get', 'deploy', 'ssa', '-o', 'json', '--show-managed-fields'])) as { metadata: { managedFields?: Array<{ manager: string }> } }).metadata.managedFields?.map((m) => m.manager);
+    expect(managers()).toEqual(['kubectl', 'autoscaler']);
+    ok(['replace', '-f', '-'], ok(['get', 'deploy', 'ssa', '-o', 'json']));
+    expect(managers()).toEqual(['kubectl', 'autoscaler']);
+    const cleared = JSON.parse(ok(['get', 'deploy', 'ssa', '-o', 'json'])) as { metadata: Record<string, unknown> };
+    cleared.metadata.managedFields = [{}];
+    ok(['replace', '-f', '-'], JSON.stringify(cleared));
+    expect(managers()).toBeUndefined();
+    // A strategic merge patch directive is no part of an apply configuration.
+    const directive = k(['apply', '--server-side', '-f', '-'], manifest(2, false).replace('      - name: web\n', '      - name: web\n        $patch: delete\n'));
+    expect(directive.stderr).toContain('unknown field "spec.template.spec.containers[0].$patch"');
+    // fieldManager is required (kubectl always sends one), as Kubernetes' PatchOptions validation says.
+    const raw = await fetch(`${apiserver.url}/apis/apps/v1/namespaces/default/deployments/ssa`, { method: 'PATCH', headers: { 'content-type': 'application/apply-patch+yaml' }, body: '{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"ssa"}}' });
+    expect(raw.status).toBe(422);
+    expect(((await raw.json()) as { message: string }).message).toBe('PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch');
+    // An apply configuration may be YAML (what curl users send), not only JSON (what kubectl sends).
+    const yamlApply = await fetch(`${apiserver.url}/api/v1/namespaces/default/configmaps/from-yaml?fieldManager=curl`, { method: 'PATCH', headers: { 'content-type': 'application/apply-patch+yaml' }, body: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: from-yaml\ndata:\n  greeting: hello\n' });
+    expect(yamlApply.status).toBe(201);
+    expect(ok(['get', 'configmap', 'from-yaml', '-o', 'jsonpath={.data.greeting}'])).toBe('hello');
+  });
+
   it('errors read as Kubernetes words them', () => {
     expect(k(['get', 'pod', 'missing']).stderr).toBe('Error from server (NotFound): pods "missing" not found\n');
     expect(k(['get', 'deployment', 'missing']).stderr).toBe('Error from server (NotFound): deployments.apps "missing" not found\n');

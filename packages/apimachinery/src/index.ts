@@ -27,3 +27,6 @@ export * from './quantity/quantity';
 export * from './quantity/format';
 // The shape of every object.
 export type { KubeObject, ObjectMeta, OwnerReference } from './object/object';
+// Server-side apply: field sets (managedFields' FieldsV1) and the apply itself.
+export { fieldSetOf, isFieldsV1, type FieldsV1 } from './managedfields/fields-v1';
+export { ApplyConflictError, serverSideApply, type ApplyConflict, type ApplyOptions, type ManagedFieldsEntry } from './managedfields/server-side-apply';

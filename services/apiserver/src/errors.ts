@@ -2,6 +2,7 @@ import {
   ApiError,
   failureStatus,
   newAlreadyExists,
+  newApplyConflict,
   newBadRequest,
   newConflict,
   newInternalError,
@@ -12,6 +13,7 @@ import {
   newRequestEntityTooLarge,
   newResourceExpired,
   newUnsupportedMediaType,
+  type ApplyConflictError,
   type FieldError,
   type Status,
 } from '@kubelab/apimachinery';
@@ -36,6 +38,8 @@ export const Errors = {
   conflict: (type: Named, name: string, why?: string) => new ApiError(why ? newConflict(gr(type), name, why) : newOptimisticLockConflict(gr(type), name)),
   invalid: (type: Pick<ResourceType, 'group' | 'kind'>, name: string, errors: FieldErrorList) => new ApiError(newInvalid({ group: type.group, kind: type.kind }, name, errors)),
   badRequest: (message: string) => new ApiError(newBadRequest(message)),
+  /** 409 for a server-side apply that would change fields other managers set. */
+  applyConflict: (error: ApplyConflictError) => new ApiError(newApplyConflict(error.conflicts.map((c) => ({ reason: 'FieldManagerConflict', message: `conflict with ${c.manager}`, field: c.field })), error.message)),
   methodNotSupported: (type: Named, action: string) => new ApiError(newMethodNotSupported(gr(type), action)),
   expired: (message: string) => new ApiError(newResourceExpired(message)),
   tooLarge: (message = 'limit is 3145728') => new ApiError(newRequestEntityTooLarge(message)),

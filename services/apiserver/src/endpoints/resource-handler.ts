@@ -5,6 +5,7 @@ import type { DeleteOptions, GenericRegistry } from '../registry/generic-registr
 import { lookup } from '../registry/catalog';
 import { bindPod } from '../registry/pod-binding';
 import { groupVersion, type KubeObject, type ResourceType } from '../registry/types';
+import { APPLY_PATCH, parseApplyConfiguration, serveApply } from './apply';
 import { applyPatch } from './patch';
 import { isKubernetesProtobuf } from './protobuf';
 import { fieldValidationOf, unknownFields, type FieldValidation } from './field-validation';
@@ -105,9 +106,16 @@ export async function handleResource(ctx: HandlerContext, target: ResourceReques
       return sendJson(res, 200, render(type, updated, rendering));
     }
     case 'PATCH': {
+      const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim();
+      if (contentType === APPLY_PATCH) {
+        if (subresource) throw Errors.unsupportedMediaType();
+        const config = parseApplyConfiguration(await readBody(req));
+        checkFields(type, config, fieldValidationOf(q.get('fieldValidation')), res, 'patch');
+        const applied = await serveApply(registry, { type, namespace: ns, name, config, fieldManager: q.get('fieldManager'), force: q.get('force') === 'true', dryRun });
+        return sendJson(res, applied.code, render(type, applied.object, rendering));
+      }
       // Parsed once: the patch is applied again if the object moved on meanwhile.
       const patch = parseJson(await readBody(req), 'the patch');
-      const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim();
       if (contentType !== 'application/json-patch+json') checkFields(type, patch, fieldValidationOf(q.get('fieldValidation')), res, 'patch');
       const updated = await registry.update(type, ns, name, (current) => applyPatch(type, contentType, current, patch), { dryRun, subresource });
       return sendJson(res, 200, render(type, updated, rendering));

@@ -1,4 +1,4 @@
-import { FieldPath, isNotFound, required } from '@kubelab/apimachinery';
+import { FieldPath, isNotFound, required, type ManagedFieldsEntry } from '@kubelab/apimachinery';
 import { ApiError, Errors } from '../errors';
 import type { ObjectStore } from '../storage/object-store';
 import { carrySystemMeta, fillSystemMeta, generateName, timestamp, validateObjectMeta } from './object-meta';
@@ -20,6 +20,8 @@ export const DEFAULT_ADMISSION: AdmissionConfig = { defaultNotReadyTolerationSec
 
 export interface WriteOptions {
   dryRun?: boolean;
+  /** A create by server-side apply: the new object's managedFields (any other create has none). */
+  managedFields?: ManagedFieldsEntry[];
 }
 
 export interface DeleteOptions extends WriteOptions {
@@ -75,6 +77,7 @@ export class GenericRegistry {
     if (!name) throw Errors.invalid(type, '', [required(FieldPath.of('metadata', 'name'), 'name or generateName is required')]);
     const now = this.clock.now();
     fillSystemMeta(object, now);
+    if (options.managedFields) object.metadata.managedFields = options.managedFields;
     if (type === pods) await this.admitPod(object);
     type.strategy.prepareForCreate?.(object);
     const errors = [...validateObjectMeta(object, type.kind), ...(type.strategy.validate?.(object) ?? []), ...(type.strategy.validateCreate?.(object) ?? [])];

@@ -1,5 +1,5 @@
 import { randomInt, randomUUID } from 'node:crypto';
-import { FieldPath, nameIsDNS1035Label, nameIsDNSSubdomain, nameIsPathSegment, validateAnnotations, validateLabels, validateNamespaceName, validateObjectName } from '@kubelab/apimachinery';
+import { FieldPath, invalid, isFieldsV1, nameIsDNS1035Label, nameIsDNSSubdomain, nameIsPathSegment, validateAnnotations, validateLabels, validateNamespaceName, validateObjectName } from '@kubelab/apimachinery';
 import type { FieldErrorList } from '../errors';
 import type { KubeObject } from './types';
 
@@ -41,6 +41,22 @@ export function validateObjectMeta(object: KubeObject, kind: string, checkName =
   if (checkName) errors.push(...validateObjectName(object.metadata, NAME_RULES[kind] ?? nameIsDNSSubdomain, meta));
   errors.push(...validateLabels(object.metadata.labels, meta.child('labels')));
   errors.push(...validateAnnotations(object.metadata.annotations, meta.child('annotations')));
+  if (object.metadata.managedFields !== undefined) errors.push(...validateManagedFields(object.metadata.managedFields, meta.child('managedFields')));
+  return errors;
+}
+
+/** ValidateManagedFields: each entry an Apply or Update with FieldsV1, and (kubelab's own check) a field set server-side apply can read. */
+function validateManagedFields(entries: unknown, path: FieldPath): FieldErrorList {
+  if (!Array.isArray(entries)) return [invalid(path, entries, 'must be a list')];
+  const errors: FieldErrorList = [];
+  entries.forEach((raw: unknown, i) => {
+    const entry = (raw && typeof raw === 'object' ? raw : {}) as { operation?: unknown; fieldsType?: unknown; manager?: unknown; fieldsV1?: unknown };
+    const at = path.index(i);
+    if (entry.operation !== 'Apply' && entry.operation !== 'Update') errors.push(invalid(at.child('operation'), entry.operation ?? '', 'must be `Apply` or `Update`'));
+    if (entry.fieldsType !== undefined && entry.fieldsType !== '' && entry.fieldsType !== 'FieldsV1') errors.push(invalid(at.child('fieldsType'), entry.fieldsType, 'must be `FieldsV1`'));
+    if (entry.manager !== undefined && typeof entry.manager !== 'string') errors.push(invalid(at.child('manager'), entry.manager, 'must be a string'));
+    if (entry.fieldsV1 !== undefined && !isFieldsV1(entry.fieldsV1)) errors.push(invalid(at.child('fieldsV1'), '', 'is not a valid FieldsV1 field set'));
+  });
   return errors;
 }
 
@@ -66,7 +82,12 @@ export function carrySystemMeta(object: KubeObject, old: KubeObject): void {
   if (old.metadata.deletionTimestamp) meta.deletionTimestamp = old.metadata.deletionTimestamp;
   else delete meta.deletionTimestamp;
   if (old.metadata.deletionGracePeriodSeconds !== undefined) meta.deletionGracePeriodSeconds = old.metadata.deletionGracePeriodSeconds;
-  delete meta.managedFields;
+  // Kept unless the update sets them (server-side apply does); `[{}]` clears them, as Kubernetes'.
+  if (meta.managedFields === undefined) {
+    if (old.metadata.managedFields) meta.managedFields = old.metadata.managedFields;
+  } else if (Array.isArray(meta.managedFields) && meta.managedFields.length > 0 && meta.managedFields.every((entry) => entry && typeof entry === 'object' && Object.keys(entry).length === 0)) {
+    delete meta.managedFields;
+  }
   if (JSON.stringify(specOf(object)) !== JSON.stringify(specOf(old))) meta.generation = (old.metadata.generation ?? 1) + 1;
 }
 
