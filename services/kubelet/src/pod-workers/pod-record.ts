@@ -71,6 +71,18 @@ export class PodRecord {
     return this.removed || Boolean(this.pod.metadata.deletionTimestamp);
   }
 
+  private readonly termination = new AbortController();
+
+  /** Aborts once termination is asked for (see noticeTermination): a sync waiting on a postStart hook gives up. */
+  get terminationSignal(): AbortSignal {
+    return this.termination.signal;
+  }
+
+  /** Called when the pod changed or went away: a pod now being terminated aborts terminationSignal. */
+  noticeTermination(): void {
+    if (this.terminationRequested) this.termination.abort();
+  }
+
   /** The spec of a container by name, and whether it is an init container. */
   containerSpec(name: string): { container: Container; kind: ContainerKind } | undefined {
     const init = this.spec.initContainers?.find((c) => c.name === name);

@@ -1,5 +1,6 @@
 import { isConflict, isNotFound, Resources, type Clock, type EventRecorder, type ObjectsClient } from '@kubelab/client';
 import type { Logger } from '@kubelab/component-base';
+import { HandlerRunner, type HookTarget } from '../lifecycle/handler-runner';
 import type { PodIPAllocator } from '../network/ipam';
 import type { ProbeManager } from '../prober/types';
 import type { ContainerRuntime, ContainerStatus, PodSandboxConfig } from '../runtime/types';
@@ -45,7 +46,11 @@ export interface PodSyncerOptions {
  * period, its final status posted, its IP released, and its deletion finished.
  */
 export class PodSyncer {
-  constructor(private readonly options: PodSyncerOptions) {}
+  private readonly hooks: HandlerRunner;
+
+  constructor(private readonly options: PodSyncerOptions) {
+    this.hooks = new HandlerRunner({ runtime: options.runtime, clock: options.clock });
+  }
 
   async sync(record: PodRecord): Promise<SyncResult> {
     if (record.finished) return undefined;
@@ -183,8 +188,58 @@ export class PodSyncer {
       record.crashBackoff.next(container.name, finishedAt);
     }
     const outcome = await this.options.starter.start(record, container, kind, current ? current.attempt + 1 : 0, sandbox);
+    if (outcome.started && container.lifecycle?.postStart) await this.postStart(record, container, kind, outcome.started.id);
     if (outcome.started) this.registerProbes(record);
     return outcome.retryInMs === undefined ? undefined : clock.now() + outcome.retryInMs;
+  }
+
+  /**
+   * The postStart hook, right after the start (startContainer's step 4): the pod's sync waits for
+   * it, so the container is reported running, and the next one started, only once it is done. A
+   * failed hook kills the container (a FailedPostStartHook event, then Killing); it waits with
+   * PostStartHookError and the hook's message, and is restarted as after a crash.
+   */
+  private async postStart(record: PodRecord, container: Container, kind: ContainerKind, id: string): Promise<void> {
+    const { recorder, runtime } = this.options;
+    const failure = await this.hooks.run(hookTarget(record, container, id), container.lifecycle!.postStart!, { cancelled: record.terminationSignal });
+    // Deleted meanwhile: the hook was given up, and termination (next sync) stops the container.
+    if (failure === undefined || record.terminationSignal.aborted) return;
+    const fieldPath = containerFieldPath(kind, container.name);
+    // The message stays out of the event, as Kubernetes keeps it (a hook's output may hold secrets).
+    recorder.event(podRef(record.pod), 'Warning', 'FailedPostStartHook', 'PostStartHook failed', fieldPath);
+    recorder.event(podRef(record.pod), 'Normal', 'Killing', 'FailedPostStartHook', fieldPath);
+    record.killing.add(id);
+    try {
+      const grace = await this.preStop(record, container, kind, id, Math.max(MIN_GRACE_SECONDS, record.spec.terminationGracePeriodSeconds ?? 30));
+      await runtime.stopContainer(id, grace);
+    } finally {
+      record.killing.delete(id);
+    }
+    record.waiting.set(container.name, { reason: 'PostStartHookError', message: failure });
+  }
+
+  /**
+   * The preStop hook before a container is stopped (killContainer): it runs within the grace
+   * period, which counts from before it; what it leaves (at least 2 s) is the container's to stop
+   * after SIGTERM. A failed hook is a FailedPreStopHook event, and the stop goes on.
+   */
+  private async preStop(record: PodRecord, container: Container, kind: ContainerKind, id: string, graceSeconds: number): Promise<number> {
+    const hook = container.lifecycle?.preStop;
+    if (!hook || graceSeconds <= 0) return graceSeconds;
+    const { clock, recorder } = this.options;
+    const started = clock.now();
+    const graceOver = new AbortController();
+    const hookDone = this.hooks
+      .run(hookTarget(record, container, id), hook, { timeoutMs: graceSeconds * 1000, cancelled: graceOver.signal })
+      .then((failure) => {
+        if (failure !== undefined) recorder.event(podRef(record.pod), 'Warning', 'FailedPreStopHook', 'PreStopHook failed', containerFieldPath(kind, container.name));
+      });
+    let timer: ReturnType<Clock['setTimeout']> | undefined;
+    await Promise.race([hookDone, new Promise<void>((resolve) => (timer = clock.setTimeout(resolve, graceSeconds * 1000)))]);
+    clock.clearTimeout(timer!);
+    graceOver.abort();
+    const spent = Math.floor((clock.now() - started) / 1000);
+    return Math.max(MIN_GRACE_SECONDS, graceSeconds - spent);
   }
 
   private shouldRestart(record: PodRecord, container: Container, kind: ContainerKind, current: ContainerStatus): boolean {
@@ -229,8 +284,8 @@ export class PodSyncer {
     record.killing.add(id);
     probes.removeContainer(record.uid, name);
     record.probed.delete(name);
-    runtime
-      .stopContainer(id, grace)
+    this.preStop(record, found.container, found.kind, id, grace)
+      .then((left) => runtime.stopContainer(id, left))
       .catch((error: Error) => log.warn({ pod: podDesc(record.pod), container: name, err: error.message }, 'could not kill the container'))
       .finally(() => {
         record.killing.delete(id);
@@ -329,7 +384,17 @@ export class PodSyncer {
     }
     for (const c of running) recorder.event(podRef(record.pod), 'Normal', 'Killing', `Stopping container ${c.name}`, containerFieldPath(c.kind, c.name));
     await Promise.all(
-      running.map((c) => runtime.stopContainer(c.id, graceSeconds).catch((error: Error) => log.warn({ pod: podDesc(record.pod), container: c.name, err: error.message }, 'could not stop the container'))),
+      running.map(async (c) => {
+        const spec = record.containerSpec(c.name);
+        // One being killed (a failed probe) is in its preStop hook already, or past it.
+        const grace = spec && !record.killing.has(c.id) ? await this.preStop(record, spec.container, spec.kind, c.id, graceSeconds) : graceSeconds;
+        await runtime.stopContainer(c.id, grace).catch((error: Error) => log.warn({ pod: podDesc(record.pod), container: c.name, err: error.message }, 'could not stop the container'));
+      }),
     );
   }
+}
+
+/** The container a lifecycle hook of the pod runs for. */
+function hookTarget(record: PodRecord, container: Container, containerId: string): HookTarget {
+  return { pod: record.pod, container, containerId, podIP: record.ip ?? '' };
 }

@@ -167,6 +167,7 @@ export class PodWorkers {
       if (record.finished || record.removed) return;
       const before = record.pod;
       record.pod = pod;
+      record.noticeTermination();
       // The kubelet's own status writes come back here: they are no reason to sync again.
       if (!needsSync(before, pod)) return;
     } else {
@@ -186,6 +187,7 @@ export class PodWorkers {
     if (!record) return;
     record.removed = true;
     if (!record.finished) record.pod = pod;
+    record.noticeTermination();
     this.workers.get(record.uid)!.enqueue();
   }
 

@@ -1,5 +1,6 @@
 import { PodIPAllocator } from '../network/ipam';
 import { Resources } from '@kubelab/client';
+import { waitFor } from '@kubelab/component-base';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeProbes } from './testing/fake-probes';
 import { FakeRuntime } from './testing/fake-runtime';
@@ -93,6 +94,28 @@ describe('deletion', () => {
     markDeleted(e, 'quick');
     await e.until('deleted', () => !e.pod('quick'));
     expect(e.runtime.stops.map((s) => s.grace)).toEqual([2]);
+  });
+
+  it('a preStop hook runs first, within the grace period: the container gets what is left of it, never less than 2 s', async () => {
+    env = await podWorkersEnv();
+    const e = env;
+    await e.createPod('hooked', {
+      containers: [
+        { name: 'short', image: 'nginx', lifecycle: { preStop: { sleep: { seconds: 4 } } } },
+        { name: 'long', image: 'nginx', lifecycle: { preStop: { sleep: { seconds: 40 } } } },
+      ],
+    });
+    await e.until('Running', () => e.status('hooked').phase === 'Running');
+    markDeleted(e, 'hooked', 10);
+    // The Killing events come just before the hooks start (their timers are set in the same turn).
+    await waitFor(async () => (await e.events()).filter((line) => line.startsWith('Normal Killing Stopping container')).length === 2, { timeoutMs: 10_000, what: 'the Killing events' });
+    expect(e.runtime.stops).toEqual([]);
+    await e.clock.advance(4_000);
+    await e.until('the short hook done', () => e.runtime.stops.length === 1);
+    expect(e.runtime.stops[0]).toMatchObject({ name: 'short', grace: 6 });
+    await e.clock.advance(6_000);
+    await e.until('the long hook cut at the end of the grace period', () => e.runtime.stops.length === 2);
+    expect(e.runtime.stops[1]).toMatchObject({ name: 'long', grace: 2 });
   });
 
   it('a pod removed from the apiserver (forced) is stopped and cleaned up without another delete', async () => {

@@ -6,7 +6,7 @@ import type { Container } from './probe-spec';
  * ports; a name no port has is tried as a number written as a string. Throws with Go's message
  * when neither works, which the prober reports as an errored probe.
  */
-export function resolveContainerPort(param: number | string | undefined, container: Container): number {
+export function resolveContainerPort(param: number | string | undefined, container: Pick<Container, 'ports'>): number {
   let port: number;
   if (typeof param === 'number') {
     port = param;

@@ -19,23 +19,23 @@ function fakeRuntime(answer: (command: string[], timeoutMs: number) => ExecResul
 
 describe('exec probe', () => {
   it('exit code 0 is a success; the command runs in the container with the timeout', async () => {
-    const runtime = fakeRuntime(() => ({ exitCode: 0, output: 'ok\n', timedOut: false }));
+    const runtime = fakeRuntime(() => ({ exitCode: 0, output: 'ok\n', stderr: '', timedOut: false }));
     expect(await doExecProbe(runtime, 'kubelab://abc', ['cat', '/tmp/healthy'], 1000)).toEqual({ result: 'success', output: 'ok\n' });
     expect(runtime.calls).toEqual([{ id: 'kubelab://abc', command: ['cat', '/tmp/healthy'], timeoutMs: 1000 }]);
   });
 
   it('another exit code fails with the command\'s output as the message', async () => {
-    const runtime = fakeRuntime(() => ({ exitCode: 1, output: "cat: can't open '/tmp/healthy': No such file or directory\n", timedOut: false }));
+    const runtime = fakeRuntime(() => ({ exitCode: 1, output: "cat: can't open '/tmp/healthy': No such file or directory\n", stderr: '', timedOut: false }));
     expect(await doExecProbe(runtime, 'c', ['cat', '/tmp/healthy'], 1000)).toEqual({ result: 'failure', output: "cat: can't open '/tmp/healthy': No such file or directory\n" });
   });
 
   it('a command that outlives the timeout fails as Kubernetes says it', async () => {
-    const runtime = fakeRuntime(() => ({ exitCode: -1, output: '', timedOut: true }));
+    const runtime = fakeRuntime(() => ({ exitCode: -1, output: '', stderr: '', timedOut: true }));
     expect(await doExecProbe(runtime, 'c', ['cat', '/tmp/healthy'], 1000)).toEqual({ result: 'failure', output: 'command "cat /tmp/healthy" timed out' });
   });
 
   it('keeps at most 10 KiB of output', async () => {
-    const runtime = fakeRuntime(() => ({ exitCode: 2, output: 'y'.repeat(20_000), timedOut: false }));
+    const runtime = fakeRuntime(() => ({ exitCode: 2, output: 'y'.repeat(20_000), stderr: '', timedOut: false }));
     expect((await doExecProbe(runtime, 'c', ['noisy'], 1000)).output).toHaveLength(10 * 1024);
   });
 

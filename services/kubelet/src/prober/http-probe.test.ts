@@ -86,11 +86,11 @@ describe('httpGet probe against real servers', () => {
   });
 
   it('200 is a success', async () => {
-    expect(await doHTTPProbe(request({ path: '/ok' }), 1000)).toEqual({ result: 'success', output: 'fine' });
+    expect(await doHTTPProbe(request({ path: '/ok' }), 1000)).toEqual({ result: 'success', output: 'fine', statusCode: 200 });
   });
 
   it('503 is a failure worded as Kubernetes words it, without the body', async () => {
-    expect(await doHTTPProbe(request({ path: '/fail' }), 1000)).toEqual({ result: 'failure', output: 'HTTP probe failed with statuscode: 503' });
+    expect(await doHTTPProbe(request({ path: '/fail' }), 1000)).toEqual({ result: 'failure', output: 'HTTP probe failed with statuscode: 503', statusCode: 503 });
   });
 
   it('a refused connection fails with Go\'s message', async () => {
@@ -118,14 +118,14 @@ describe('httpGet probe against real servers', () => {
 
   it('a redirect on the same host is followed', async () => {
     const before = since();
-    expect(await doHTTPProbe(request({ path: '/redirect-local' }), 1000)).toEqual({ result: 'success', output: 'fine' });
+    expect(await doHTTPProbe(request({ path: '/redirect-local' }), 1000)).toEqual({ result: 'success', output: 'fine', statusCode: 200 });
     expect(seen.slice(before).map((s) => s.url)).toEqual(['/redirect-local', '/ok']);
     expect(seen[seen.length - 1]!.headers.referer).toBe(`http://${ip}:${port}/redirect-local`);
   });
 
   it('a redirect to another host is not followed: a success with a warning', async () => {
     const outcome = await doHTTPProbe(request({ path: '/redirect-away' }), 1000);
-    expect(outcome).toEqual({ result: 'warning', output: 'Probe terminated redirects, Response body: moved away' });
+    expect(outcome).toEqual({ result: 'warning', output: 'Probe terminated redirects, Response body: moved away', statusCode: 302 });
     expect(otherHits).toBe(0);
   });
 
@@ -179,7 +179,7 @@ describe('httpGet probe against real servers', () => {
       const tls = https.createServer({ key: fs.readFileSync(key), cert: fs.readFileSync(cert) }, (_req, res) => res.end('secure'));
       const tlsPort = await listen(tls, ip);
       try {
-        expect(await doHTTPProbe(request({ path: '/', port: tlsPort, scheme: 'HTTPS' }), 2000)).toEqual({ result: 'success', output: 'secure' });
+        expect(await doHTTPProbe(request({ path: '/', port: tlsPort, scheme: 'HTTPS' }), 2000)).toEqual({ result: 'success', output: 'secure', statusCode: 200 });
       } finally {
         await new Promise((resolve) => tls.close(resolve));
       }

@@ -13,6 +13,8 @@ const MAX_REDIRECTS = 10;
 export interface HTTPProbeOptions {
   /** The kubelet follows redirects to other hosts only when told so (it is not, by default). */
   followNonLocalRedirects?: boolean;
+  /** Ends the exchange early, as the deadline does (a lifecycle hook of a pod being deleted). */
+  cancelled?: AbortSignal;
 }
 
 /** An error of the exchange, already worded as Go's http.Client words it (after `Get "<url>": `). */
@@ -29,6 +31,9 @@ class ExchangeError extends Error {}
 export async function doHTTPProbe(request: HTTPProbeRequest, timeoutMs: number, options: HTTPProbeOptions = {}): Promise<ProbeOutcome> {
   const deadline = new AbortController();
   const timer = setTimeout(() => deadline.abort(), timeoutMs);
+  const cancel = () => deadline.abort();
+  options.cancelled?.addEventListener('abort', cancel, { once: true });
+  if (options.cancelled?.aborted) cancel();
   try {
     let url = request.url;
     let display = request.display;
@@ -69,17 +74,18 @@ export async function doHTTPProbe(request: HTTPProbeRequest, timeoutMs: number, 
       try {
         body = await readAtMost(response, MAX_PROBE_OUTPUT_BYTES, deadline.signal);
       } catch (error) {
-        return { result: 'failure', output: '', error: error as Error };
+        return { result: 'failure', output: '', error: error as Error, statusCode: status };
       }
       if (status >= 200 && status < 400) {
-        if (status >= 300) return { result: 'warning', output: `Probe terminated redirects, Response body: ${body}` };
-        return { result: 'success', output: body };
+        if (status >= 300) return { result: 'warning', output: `Probe terminated redirects, Response body: ${body}`, statusCode: status };
+        return { result: 'success', output: body, statusCode: status };
       }
       // Kubernetes keeps the body out of this message on purpose (issue 99425).
-      return { result: 'failure', output: `HTTP probe failed with statuscode: ${status}` };
+      return { result: 'failure', output: `HTTP probe failed with statuscode: ${status}`, statusCode: status };
     }
   } finally {
     clearTimeout(timer);
+    options.cancelled?.removeEventListener('abort', cancel);
   }
 }
 

@@ -1,8 +1,9 @@
 import { resolveContainerPort, joinHostPort } from './container-port';
 import type { Container, HTTPGetAction } from './probe-spec';
 
-/** The Kubernetes minor the lab speaks as: probes say `User-Agent: kube-probe/1.32`. */
-export const KUBE_PROBE_USER_AGENT = 'kube-probe/1.32';
+/** The Kubernetes minor the lab speaks as: probes say `User-Agent: kube-probe/1.32`, hooks `kube-lifecycle/1.32`. */
+const userAgent = (kind: 'probe' | 'lifecycle') => `kube-${kind}/1.32`;
+export const KUBE_PROBE_USER_AGENT = userAgent('probe');
 
 /**
  * An httpGet probe's request (probe/http.NewRequestForHTTPGetAction): where it goes, the URL as
@@ -18,10 +19,10 @@ export interface HTTPProbeRequest {
 /**
  * Builds the request of an httpGet action: scheme (lowercased, default http), host (default the
  * pod's IP), the port by number or name, the path as given; the action's headers, plus
- * `User-Agent: kube-probe/<major.minor>` and `Accept: *\/*` unless the action sets them (an
- * empty Accept removes it). Throws when the port cannot be resolved.
+ * `User-Agent: kube-probe/<major.minor>` (kube-lifecycle for a hook) and `Accept: *\/*` unless
+ * the action sets them (an empty Accept removes it). Throws when the port cannot be resolved.
  */
-export function newRequestForHTTPGetAction(action: HTTPGetAction, container: Container, podIP: string): HTTPProbeRequest {
+export function newRequestForHTTPGetAction(action: HTTPGetAction, container: Pick<Container, 'ports'>, podIP: string, kind: 'probe' | 'lifecycle' = 'probe'): HTTPProbeRequest {
   const scheme = (action.scheme ?? '').toLowerCase() || 'http';
   const host = action.host || podIP;
   const port = resolveContainerPort(action.port, container);
@@ -39,7 +40,7 @@ export function newRequestForHTTPGetAction(action: HTTPGetAction, container: Con
     const key = canonicalHeaderKey(header.name);
     headers.set(key, [...(headers.get(key) ?? []), header.value]);
   }
-  if (!headers.has('User-Agent')) headers.set('User-Agent', [KUBE_PROBE_USER_AGENT]);
+  if (!headers.has('User-Agent')) headers.set('User-Agent', [userAgent(kind)]);
   if (!headers.has('Accept')) headers.set('Accept', ['*/*']);
   else if (!headers.get('Accept')?.[0]) headers.delete('Accept');
   return { url, display, headers };

@@ -10,6 +10,8 @@ export interface ProbeOutcome {
   result: ProbeStatus;
   output: string;
   error?: Error;
+  /** An httpGet's answer, when one came (a lifecycle hook needs nothing more). */
+  statusCode?: number;
 }
 
 /** Most output a probe keeps: probes read at most 10 KiB of a body or a command's output. */

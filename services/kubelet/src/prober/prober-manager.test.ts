@@ -157,7 +157,7 @@ describe('prober manager', () => {
     const clock = new FakeClock(0);
     const events: string[] = [];
     const recorder = { event: (_o: KubeObject, type: string, reason: string, message: string, fieldPath?: string) => void events.push(`${type} ${reason} ${fieldPath} ${message}`) };
-    const runtime = { execSync: async () => ({ exitCode: 1, output: "cat: can't open '/tmp/healthy': No such file or directory\n", timedOut: false }) };
+    const runtime = { execSync: async () => ({ exitCode: 1, output: "cat: can't open '/tmp/healthy': No such file or directory\n", stderr: '', timedOut: false }) };
     const manager = new ProberManager({ runtime, recorder, clock, log });
     const updates: ProbeUpdate[] = [];
     manager.onUpdate((u) => updates.push(u));

@@ -5,6 +5,7 @@ import { createLogger } from '@kubelab/component-base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findContainer, probeTiming, type Container, type Probe } from './probe-spec';
 import { Prober, type ProbeTarget } from './prober';
+import type { ExecResult } from '../runtime/types';
 
 function randomIP(): string {
   const r = (a: number, b: number) => a + Math.floor(Math.random() * (b - a + 1));
@@ -42,7 +43,7 @@ describe('prober: one attempt, its result and its event', () => {
   });
   const events: RecordedEvent[] = [];
   const recorder = { event: (object: KubeObject, type: string, reason: string, message: string, fieldPath?: string) => void events.push({ object, type, reason, message, fieldPath }) };
-  const exec = { calls: 0, answer: { exitCode: 1, output: "cat: can't open '/tmp/healthy': No such file or directory\n", timedOut: false } as { exitCode: number; output: string; timedOut: boolean } | Error };
+  const exec = { calls: 0, answer: { exitCode: 1, output: "cat: can't open '/tmp/healthy': No such file or directory\n", stderr: '', timedOut: false } as ExecResult | Error };
   const runtime = {
     execSync: async () => {
       exec.calls++;

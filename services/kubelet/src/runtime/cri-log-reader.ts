@@ -48,7 +48,18 @@ export async function* readCriLog(
 
     for (;;) {
       if (signal.aborted || linesLeft <= 0 || bytesLeft <= 0) return;
-      const n = fs.readSync(fd, chunk, 0, CHUNK, position);
+      let n = fs.readSync(fd, chunk, 0, CHUNK, position);
+      if (n === 0 && following) {
+        // Read to the end of a log that was rotated meanwhile: the lines go on in the new file.
+        const current = fs.statSync(file, { throwIfNoEntry: false });
+        if (current && current.ino !== fs.fstatSync(fd).ino) {
+          const next = fs.openSync(file, 'r');
+          fs.closeSync(fd);
+          fd = next;
+          position = 0;
+          n = fs.readSync(fd, chunk, 0, CHUNK, position);
+        }
+      }
       if (n > 0) {
         position += n;
         const buf = carry.length > 0 ? Buffer.concat([carry, chunk.subarray(0, n)]) : chunk.subarray(0, n);

@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import path from 'node:path';
 import { formatRFC3339Nano, nowNs } from './timestamp';
 
 export type LogStream = 'stdout' | 'stderr';
@@ -6,6 +8,12 @@ const STREAMS: LogStream[] = ['stdout', 'stderr'];
 
 /** containerd's max_container_log_line_size: longer lines are cut into partial (P) lines. */
 export const MAX_LOG_LINE_BYTES = 16 * 1024;
+/** The kubelet's containerLogMaxSize and containerLogMaxFiles defaults: a log over 10 MiB is rotated, 5 files kept. */
+export const CONTAINER_LOG_MAX_BYTES = 10 * 1024 * 1024;
+export const CONTAINER_LOG_MAX_FILES = 5;
+/** The raw output already turned into CRI lines is given back to the filesystem in steps of this much. */
+const RAW_RELEASE_BYTES = 4 * 1024 * 1024;
+const PAGE = 4096;
 const READ_CHUNK = 256 * 1024;
 const MAX_READ_PER_PUMP = 4 * 1024 * 1024;
 /** One read buffer for every writer: reads are synchronous, so they never overlap (100 containers, not 100 buffers). */
@@ -16,6 +24,10 @@ interface Source {
   fd?: number;
   /** Bytes of the raw file read so far. */
   offset: number;
+  /** Bytes at the start of the raw file given back (a hole punched: the file keeps its size, not its pages). */
+  released: number;
+  /** A fallocate is running for this file. */
+  releasing?: boolean;
   /** Read, but not yet a complete line (waiting for its newline). */
   pending: Buffer;
 }
@@ -30,6 +42,9 @@ export interface CriLogWriterOptions {
   /** A container just started: nothing was read before, there is no offsets file to resume from. */
   fresh?: boolean;
   maxLineBytes?: number;
+  /** Rotate the CRI log above this size (containerLogMaxSize), keeping this many files (containerLogMaxFiles). */
+  maxLogBytes?: number;
+  maxLogFiles?: number;
   /** New CRI lines were appended (readers following the log wake up). */
   onAppend?: () => void;
   /** The raw bytes, as read (attach streams them). */
@@ -44,9 +59,13 @@ export interface CriLogWriterOptions {
  *
  * Design: the program writes to plain files (never to a pipe the kubelet holds), so it can keep
  * writing while no kubelet runs; each kubelet pumps the files into the CRI log (on inotify events
- * and every housekeeping tick) and records how far it got in a small offsets file. Costs: output
- * exists twice until the container exits (the raw files are then deleted), and a line written
+ * and every housekeeping tick) and records how far it got in a small offsets file. A line written
  * while no kubelet runs is stamped when the next kubelet reads it.
+ *
+ * Bounded as the kubelet bounds logs: the CRI log is rotated above 10 MiB (`0.log` renamed
+ * `0.log.<YYYYMMDD-HHMMSS>`, at most 5 files kept; `kubectl logs` reads the current one, and a
+ * follower moves on to it), and the raw output already read is given back to the filesystem
+ * (util-linux `fallocate --punch-hole`, every 4 MiB) while the program keeps appending.
  */
 export class CriLogWriter {
   private readonly sources: Record<LogStream, Source>;
@@ -58,11 +77,18 @@ export class CriLogWriter {
     this.maxLine = options.maxLineBytes ?? MAX_LOG_LINE_BYTES;
     const offsets: [number, number] = options.fresh ? [0, 0] : readOffsets(options.offsetsFile);
     this.sources = {
-      stdout: { path: options.sources.stdout, offset: offsets[0], pending: Buffer.alloc(0) },
-      stderr: { path: options.sources.stderr, offset: offsets[1], pending: Buffer.alloc(0) },
+      stdout: { path: options.sources.stdout, offset: offsets[0], released: 0, pending: Buffer.alloc(0) },
+      stderr: { path: options.sources.stderr, offset: offsets[1], released: 0, pending: Buffer.alloc(0) },
     };
     this.logFd = fs.openSync(options.logPath, 'a');
+    this.logSize = fs.fstatSync(this.logFd).size;
+    this.maxLogBytes = options.maxLogBytes ?? CONTAINER_LOG_MAX_BYTES;
+    this.maxLogFiles = options.maxLogFiles ?? CONTAINER_LOG_MAX_FILES;
   }
+
+  private logSize: number;
+  private readonly maxLogBytes: number;
+  private readonly maxLogFiles: number;
 
   /** Reads what the program wrote since the last pump and appends it as CRI lines. Returns whether anything was written. */
   pump(): boolean {
@@ -78,7 +104,13 @@ export class CriLogWriter {
       this.options.onOutput?.(stream, data);
       this.split(stream, source, Buffer.concat([source.pending, data]), out);
     }
-    return this.flush(out, moved);
+    const wrote = this.flush(out, moved);
+    // Only bytes that are in the CRI log and counted in the offsets file (not an unfinished line) are given back.
+    for (const stream of STREAMS) {
+      const source = this.sources[stream];
+      if (source.offset - source.pending.length - source.released >= RAW_RELEASE_BYTES) release(source, source.offset - source.pending.length);
+    }
+    return wrote;
   }
 
   /** The program has exited: pumps to the end, writes an unterminated last line as P, and closes the files. */
@@ -156,11 +188,32 @@ export class CriLogWriter {
       const stamp = Buffer.from(formatRFC3339Nano(nowNs()));
       // Each line starts with the same stamp: one batch, read at one instant.
       const lines = out.map((l) => Buffer.concat([stamp, l]));
-      fs.writeSync(this.logFd, Buffer.concat(lines));
+      const batch = Buffer.concat(lines);
+      fs.writeSync(this.logFd, batch);
+      this.logSize += batch.length;
+      if (this.logSize > this.maxLogBytes) this.rotate();
       this.options.onAppend?.();
     }
     if (moved) this.saveOffsets();
     return out.length > 0 || moved;
+  }
+
+  /** The kubelet's log rotation: the full log renamed with the time, a new one opened, the oldest beyond the limit removed. */
+  private rotate(): void {
+    const { logPath } = this.options;
+    fs.closeSync(this.logFd!);
+    this.logFd = undefined;
+    try {
+      let rotated = `${logPath}.${rotationStamp(new Date())}`;
+      for (let n = 1; fs.existsSync(rotated); n++) rotated = `${logPath}.${rotationStamp(new Date())}.${n}`;
+      fs.renameSync(logPath, rotated);
+    } finally {
+      // Whatever happened to the rename, the log goes on in a file of that name.
+      this.logFd = fs.openSync(logPath, 'a');
+      this.logSize = fs.fstatSync(this.logFd).size;
+    }
+    const older = rotatedLogs(logPath);
+    for (const file of older.slice(0, Math.max(0, older.length - (this.maxLogFiles - 1)))) fs.rmSync(file, { force: true });
   }
 
   private saveOffsets(): void {
@@ -184,3 +237,49 @@ function readOffsets(file: string): [number, number] {
     return [0, 0];
   }
 }
+
+/** The rotated files of a CRI log, oldest first: `<log>.<YYYYMMDD-HHMMSS>[.n]`. */
+export function rotatedLogs(logPath: string): string[] {
+  const dir = path.dirname(logPath);
+  const prefix = `${path.basename(logPath)}.`;
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return names
+    .filter((name) => name.startsWith(prefix))
+    .sort()
+    .map((name) => path.join(dir, name));
+}
+
+/** Go's "20060102-150405" in UTC, the kubelet's rotation suffix. */
+function rotationStamp(date: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${date.getUTCFullYear()}${pad(date.getUTCMonth() + 1)}${pad(date.getUTCDate())}-${pad(date.getUTCHours())}${pad(date.getUTCMinutes())}${pad(date.getUTCSeconds())}`;
+}
+
+/**
+ * Gives the raw output read so far back to the filesystem: a hole punched from the start of the
+ * file to the last whole page read. The program appends on unaffected (O_APPEND; the size does
+ * not change) and the offsets stay valid. Without util-linux's fallocate, the file just stays.
+ */
+function release(source: Source, consumed: number): void {
+  const upTo = Math.floor(consumed / PAGE) * PAGE;
+  if (upTo <= source.released || source.releasing || punchUnsupported) return;
+  source.releasing = true;
+  const child = spawn('fallocate', ['--punch-hole', '--offset', '0', '--length', String(upTo), source.path], { stdio: 'ignore' });
+  const done = (ok: boolean) => {
+    source.releasing = false;
+    if (ok) source.released = upTo;
+    // No fallocate, or a filesystem without holes: the raw files just stay, and no more tries.
+    else punchUnsupported = true;
+  };
+  child.on('error', () => done(false));
+  child.on('exit', (code) => done(code === 0));
+  child.unref();
+}
+
+/** fallocate failed once: this process does not try again. */
+let punchUnsupported = false;

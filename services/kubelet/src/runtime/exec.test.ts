@@ -59,10 +59,20 @@ describe('exec', () => {
   });
 });
 
-describe('execSync (exec probes)', () => {
-  it('returns the exit code and output', async () => {
+describe('execSync (exec probes and hooks)', () => {
+  it('returns the exit code, the output, and stderr alone', async () => {
     const { runtime, id } = await sleeper();
-    expect(await runtime.execSync(id, ['sh', '-c', 'echo ok; echo also >&2; exit 1'], 5_000)).toEqual({ exitCode: 1, output: 'ok\nalso\n', timedOut: false });
+    expect(await runtime.execSync(id, ['sh', '-c', 'echo ok; echo also >&2; exit 1'], 5_000)).toEqual({ exitCode: 1, output: 'ok\nalso\n', stderr: 'also\n', timedOut: false });
+  });
+
+  it('puts stdout before stderr in the output, whatever order they came in (as the kubelet appends them)', async () => {
+    const { runtime, id } = await sleeper();
+    expect((await runtime.execSync(id, ['sh', '-c', 'echo err >&2; sleep 0.1; echo out'], 5_000)).output).toBe('out\nerr\n');
+  });
+
+  it('has no deadline with a timeout of 0 (a postStart hook has none)', async () => {
+    const { runtime, id } = await sleeper();
+    expect(await runtime.execSync(id, ['sh', '-c', 'sleep 0.3; echo done'], 0)).toEqual({ exitCode: 0, output: 'done\n', stderr: '', timedOut: false });
   });
 
   it('kills the command at the deadline', async () => {

@@ -6,7 +6,7 @@ import type { Clock } from '@kubelab/client';
 import { lookPath, ociExecPrefix } from './command';
 import { ttyArgv } from './shim';
 import { PtyResizer } from './tty';
-import type { StreamSession } from './types';
+import type { ExecResult, StreamSession } from './types';
 
 /** What an exec needs to know of a running container. */
 export interface ExecTarget {
@@ -58,35 +58,42 @@ export function startExec(target: ExecTarget, command: string[], options: { stdi
 }
 
 /**
- * Runs `command` to completion for an exec probe: stdout and stderr together (up to 10 KiB), the
- * exit code, and a deadline on `clock` after which the command is killed and timedOut is true.
+ * Runs `command` to completion for an exec probe or hook: stdout then stderr (up to 10 KiB, as
+ * the kubelet appends them), stderr alone, the exit code, and a deadline on `clock` after which the command is
+ * killed and timedOut is true (none when `timeoutMs` is 0: a postStart hook has none); `cancelled`
+ * kills it too (the pod is being deleted).
  */
 export async function execWithTimeout(
   target: ExecTarget,
   command: string[],
   timeoutMs: number,
   clock: Clock,
-): Promise<{ exitCode: number; output: string; timedOut: boolean }> {
+  cancelled?: AbortSignal,
+): Promise<ExecResult> {
   const child = spawnExec(target, command, { stdin: false, tty: false });
-  const chunks: Buffer[] = [];
-  let size = 0;
-  const collect = (data: Buffer) => {
-    if (size >= MAX_PROBE_OUTPUT) return;
-    chunks.push(data.subarray(0, MAX_PROBE_OUTPUT - size));
-    size += data.length;
-  };
-  child.stdout!.on('data', collect);
-  child.stderr!.on('data', collect);
+  const stdout = new BoundedOutput();
+  const stderr = new BoundedOutput();
+  child.stdout!.on('data', (data: Buffer) => stdout.add(data));
+  child.stderr!.on('data', (data: Buffer) => stderr.add(data));
   let timedOut = false;
-  const timer = clock.setTimeout(() => {
-    timedOut = true;
-    killGroup(child);
-  }, timeoutMs);
+  const timer =
+    timeoutMs > 0
+      ? clock.setTimeout(() => {
+          timedOut = true;
+          killGroup(child);
+        }, timeoutMs)
+      : undefined;
+  const cancel = () => killGroup(child);
+  cancelled?.addEventListener('abort', cancel, { once: true });
+  if (cancelled?.aborted) cancel();
   try {
     const exitCode = await exitCodeOf(child);
-    return { exitCode, output: Buffer.concat(chunks).toString('utf8'), timedOut };
+    // As the kubelet's RunInContainer: stdout, then stderr (not interleaved), at most 10 KiB.
+    const output = Buffer.concat([stdout.bytes(), stderr.bytes()]).subarray(0, MAX_PROBE_OUTPUT).toString('utf8');
+    return { exitCode, output, stderr: stderr.text(), timedOut };
   } finally {
-    clock.clearTimeout(timer);
+    if (timer !== undefined) clock.clearTimeout(timer);
+    cancelled?.removeEventListener('abort', cancel);
   }
 }
 
@@ -132,4 +139,24 @@ export function signalNumber(signal: NodeJS.Signals | null): number {
 
 function execId(): string {
   return randomBytes(32).toString('hex');
+}
+
+/** The first MAX_PROBE_OUTPUT bytes of a stream. */
+class BoundedOutput {
+  private readonly chunks: Buffer[] = [];
+  private size = 0;
+
+  add(data: Buffer): void {
+    if (this.size >= MAX_PROBE_OUTPUT) return;
+    this.chunks.push(data.subarray(0, MAX_PROBE_OUTPUT - this.size));
+    this.size += data.length;
+  }
+
+  bytes(): Buffer {
+    return Buffer.concat(this.chunks);
+  }
+
+  text(): string {
+    return this.bytes().toString('utf8');
+  }
 }

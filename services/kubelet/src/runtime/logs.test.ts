@@ -71,6 +71,66 @@ describe('CriLogWriter', () => {
   });
 });
 
+describe('CriLogWriter rotation, as the kubelet rotates logs', () => {
+  it('renames a log over the size limit with the time, starts a new one, and keeps at most the file limit', () => {
+    const dir = scratchDir();
+    const sources = { stdout: path.join(dir, 'out'), stderr: path.join(dir, 'err') };
+    fs.writeFileSync(sources.stdout, '');
+    fs.writeFileSync(sources.stderr, '');
+    const logPath = path.join(dir, '0.log');
+    const w = new CriLogWriter({ logPath, sources, offsetsFile: path.join(dir, 'offsets'), maxLogBytes: 1000, maxLogFiles: 3 });
+    for (let i = 0; i < 40; i++) {
+      fs.appendFileSync(sources.stdout, `${String(i).padStart(2, '0')} ${'x'.repeat(100)}\n`);
+      w.pump();
+    }
+    w.finish();
+    const rotated = fs.readdirSync(dir).filter((name) => name.startsWith('0.log.'));
+    expect(rotated).toHaveLength(2);
+    for (const name of rotated) expect(name).toMatch(/^0\.log\.\d{8}-\d{6}(\.\d+)?$/);
+    // Every file but the current one went over the limit; the newest lines are in the current one.
+    for (const name of rotated) expect(fs.statSync(path.join(dir, name)).size).toBeGreaterThan(1000);
+    expect(fs.statSync(logPath).size).toBeLessThanOrEqual(1000 + 200);
+    expect(fs.readFileSync(logPath, 'utf8')).toContain(' stdout F 39 ');
+  });
+
+  it('gives back the raw output it has read (a hole punched), while the program appends on', async () => {
+    const dir = scratchDir();
+    const sources = { stdout: path.join(dir, 'out'), stderr: path.join(dir, 'err') };
+    fs.writeFileSync(sources.stdout, '');
+    fs.writeFileSync(sources.stderr, '');
+    const w = new CriLogWriter({ logPath: path.join(dir, '0.log'), sources, offsetsFile: path.join(dir, 'offsets') });
+    const block = `${'y'.repeat(1023)}\n`.repeat(1024); // 1 MiB
+    for (let i = 0; i < 5; i++) {
+      fs.appendFileSync(sources.stdout, block);
+      w.pump();
+    }
+    // The file keeps its size; the pages read are freed (fallocate runs in the background).
+    await waitFor(() => fs.statSync(sources.stdout).blocks * 512 < 2 * 1024 * 1024, { timeoutMs: 10_000, what: 'the raw pages freed' });
+    expect(fs.statSync(sources.stdout).size).toBe(5 * 1024 * 1024);
+    fs.appendFileSync(sources.stdout, 'after\n');
+    w.finish();
+    expect(fs.readFileSync(path.join(dir, '0.log'), 'utf8')).toMatch(/ stdout F after\n$/);
+  });
+
+  it('never gives back an unfinished line: a restarted kubelet reads it whole', async () => {
+    const dir = scratchDir();
+    const sources = { stdout: path.join(dir, 'out'), stderr: path.join(dir, 'err') };
+    fs.writeFileSync(sources.stdout, '');
+    fs.writeFileSync(sources.stderr, '');
+    const options = { logPath: path.join(dir, '0.log'), sources, offsetsFile: path.join(dir, 'offsets') };
+    const w = new CriLogWriter(options);
+    // Just under 5 MiB of whole lines, then a line still being written, across the page the hole would end on.
+    fs.appendFileSync(sources.stdout, `${'z'.repeat(1023)}\n`.repeat(5 * 1024 - 1) + 'q'.repeat(2000));
+    w.pump();
+    await waitFor(() => fs.statSync(sources.stdout).blocks * 512 < 2 * 1024 * 1024, { timeoutMs: 10_000, what: 'the raw pages freed' });
+    w.close(); // the kubelet stops; the next one resumes from the offsets file
+    fs.appendFileSync(sources.stdout, 'END\n');
+    const next = new CriLogWriter(options);
+    next.finish();
+    expect(fs.readFileSync(options.logPath, 'utf8')).toMatch(new RegExp(` stdout F ${'q'.repeat(2000)}END\n$`));
+  });
+});
+
 describe('readCriLog', () => {
   const t0 = 1_700_000_000_000_000_000n;
   const at = (s: number) => formatRFC3339Nano(t0 + BigInt(s) * 1_000_000_000n);
@@ -152,6 +212,26 @@ describe('ProcessRuntime logs', () => {
     expect(text).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z line 1\n\S+ line 2\n\S+ line 3\n$/);
     // It streamed: the lines came in more than one piece.
     expect(chunks.length).toBeGreaterThan(1);
+  });
+
+  it('follow goes on in the new log after a rotation', async () => {
+    const dir = scratchDir();
+    const file = path.join(dir, '0.log');
+    fs.writeFileSync(file, `${formatRFC3339Nano(1n)} stdout F before\n`);
+    let done = false;
+    let wake: () => void = () => {};
+    const follow = { done: () => done, changed: () => new Promise<void>((resolve) => (wake = resolve)) };
+    const chunks: string[] = [];
+    const reading = (async () => {
+      for await (const chunk of readCriLog(file, { follow: true }, never, follow)) chunks.push(chunk.toString());
+    })();
+    await waitFor(() => chunks.join('') === 'before\n', { timeoutMs: 5_000, what: 'the first line' });
+    fs.renameSync(file, `${file}.20260101-000000`);
+    fs.writeFileSync(file, `${formatRFC3339Nano(2n)} stdout F after\n`);
+    done = true;
+    wake();
+    await reading;
+    expect(chunks.join('')).toBe('before\nafter\n');
   });
 
   it('follow ends when aborted', async () => {

@@ -9,7 +9,7 @@ import { containerCommand, containerEnv, lookPath, noCommandError, workingDirErr
 import { Container } from './container';
 import { newContainerId } from './container-id';
 import { readCriLog } from './cri-log-reader';
-import { CriLogWriter } from './cri-log-writer';
+import { CriLogWriter, rotatedLogs } from './cri-log-writer';
 import { execWithTimeout, signalNumber, startExec, type ExecTarget } from './exec';
 import { findHostTools, installBusyboxApplets, type HostTools } from './host-tools';
 import { Housekeeper } from './housekeeping';
@@ -29,6 +29,7 @@ import {
   type ContainerRuntime,
   type ContainerStats,
   type ContainerStatus,
+  type ExecResult,
   type LogOptions,
   type PodSandboxConfig,
   type PulledImage,
@@ -251,6 +252,7 @@ export class ProcessRuntime implements ContainerRuntime {
     fs.rmSync(this.layout.recordFile(id), { force: true });
     fs.rmSync(this.layout.containerDir(id), { recursive: true, force: true });
     fs.rmSync(c.record.logPath, { force: true });
+    for (const rotated of rotatedLogs(c.record.logPath)) fs.rmSync(rotated, { force: true });
     // Empty container and pod log directories go too.
     for (let dir = path.dirname(c.record.logPath), i = 0; i < 2; dir = path.dirname(dir), i++) {
       try {
@@ -295,9 +297,9 @@ export class ProcessRuntime implements ContainerRuntime {
     return startExec(this.execTarget(id), command, options);
   }
 
-  execSync(id: string, command: string[], timeoutMs: number): Promise<{ exitCode: number; output: string; timedOut: boolean }> {
+  execSync(id: string, command: string[], timeoutMs: number, cancelled?: AbortSignal): Promise<ExecResult> {
     try {
-      return execWithTimeout(this.execTarget(id), command, timeoutMs, this.clock);
+      return execWithTimeout(this.execTarget(id), command, timeoutMs, this.clock, cancelled);
     } catch (error) {
       return Promise.reject(error as Error);
     }

@@ -146,7 +146,7 @@ export interface ContainerRuntime {
   /** Runs a command in a running container (its env, cwd, PATH with busybox's applets). */
   exec(id: string, command: string[], options: { stdin: boolean; tty: boolean }): StreamSession;
   /** Runs a command to completion with a deadline, for exec probes. Timeout: { timedOut: true }. */
-  execSync(id: string, command: string[], timeoutMs: number): Promise<{ exitCode: number; output: string; timedOut: boolean }>;
+  execSync(id: string, command: string[], timeoutMs: number, cancelled?: AbortSignal): Promise<ExecResult>;
   /** Attaches to a running container's own stdin/stdout/stderr (it must have been started with stdin / tty for input). */
   attach(id: string, options: { stdin: boolean; tty: boolean }): StreamSession;
   /**
@@ -156,4 +156,12 @@ export interface ContainerRuntime {
   adopt(): Promise<ContainerStatus[]>;
   /** Stops measuring and watching (does not stop containers: they outlive the kubelet). */
   close(): Promise<void>;
+}
+
+/** A command run to completion in a container (CRI ExecSync): stdout and stderr together (at most 10 KiB), and stderr alone. */
+export interface ExecResult {
+  exitCode: number;
+  output: string;
+  stderr: string;
+  timedOut: boolean;
 }

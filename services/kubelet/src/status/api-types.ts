@@ -1,3 +1,5 @@
+import type { LifecycleHandler } from '../lifecycle/handler-runner';
+
 /**
  * The core/v1 shapes the kubelet reads from a pod spec and writes into a pod status, as JSON.
  * Only the fields the kubelet acts on; everything else passes through untouched.
@@ -42,6 +44,7 @@ export interface Container {
   livenessProbe?: Probe;
   readinessProbe?: Probe;
   startupProbe?: Probe;
+  lifecycle?: { postStart?: LifecycleHandler; preStop?: LifecycleHandler };
   stdin?: boolean;
   stdinOnce?: boolean;
   tty?: boolean;

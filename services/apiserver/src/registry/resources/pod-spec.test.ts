@@ -4,7 +4,7 @@ import { defaultPodSpec } from './pod-spec';
 import { pods } from './pods';
 import { defaultPodTemplate } from './workloads';
 
-const container = (extra: Record<string, unknown> = {}) => ({ name: 'app', image: 'nginx:1.27', ...extra });
+const container = (extra: Record<string, unknown> = {}): Record<string, unknown> => ({ name: 'app', image: 'nginx:1.27', ...extra });
 const defaulted = (spec: Record<string, unknown>) => {
   defaultPodSpec(spec);
   return spec;
@@ -25,6 +25,12 @@ describe('pod spec defaults', () => {
     const c = (spec.containers as Array<Record<string, unknown>>)[0]!;
     expect(c.livenessProbe).toEqual(probe);
     expect(c.readinessProbe).toEqual({ httpGet: { port: 80, path: '/', scheme: 'HTTP' }, timeoutSeconds: 1, periodSeconds: 10, successThreshold: 1, failureThreshold: 3 });
+  });
+
+  it('defaults a lifecycle hook\'s httpGet action as a probe\'s, and leaves an exec or sleep hook as it is', () => {
+    const c = container({ lifecycle: { postStart: { httpGet: { port: 8080 } }, preStop: { sleep: { seconds: 5 } } } });
+    defaulted({ containers: [c] });
+    expect(c.lifecycle).toEqual({ postStart: { httpGet: { port: 8080, path: '/', scheme: 'HTTP' } }, preStop: { sleep: { seconds: 5 } } });
   });
 
   it('leaves a container without probes without them', () => {

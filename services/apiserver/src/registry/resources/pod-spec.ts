@@ -19,6 +19,8 @@ export function defaultPodSpec(spec: Record<string, unknown>): void {
     canonicalizeResources(c.resources as Resources);
     for (const port of (c.ports as Array<Record<string, unknown>>) ?? []) port.protocol ||= 'TCP';
     for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe']) if (c[probe]) defaultProbe(c[probe] as Record<string, unknown>);
+    const lifecycle = c.lifecycle as Record<string, { httpGet?: Record<string, unknown> } | undefined> | undefined;
+    for (const hook of ['postStart', 'preStop']) defaultHTTPGetAction(lifecycle?.[hook]?.httpGet);
     for (const env of (c.env as Array<{ valueFrom?: { fieldRef?: Record<string, unknown> } }>) ?? []) defaultFieldRef(env?.valueFrom?.fieldRef);
   }
   // The downward API's other ObjectFieldSelectors: downwardAPI volumes, and projected ones.
@@ -41,8 +43,12 @@ function defaultProbe(probe: Record<string, unknown>): void {
   probe.periodSeconds ||= 10;
   probe.successThreshold ||= 1;
   probe.failureThreshold ||= 3;
-  const httpGet = probe.httpGet as Record<string, unknown> | undefined;
-  if (httpGet) {
+  defaultHTTPGetAction(probe.httpGet as Record<string, unknown> | undefined);
+}
+
+/** SetDefaults_HTTPGetAction, for a probe's action and a lifecycle hook's alike. */
+function defaultHTTPGetAction(httpGet: Record<string, unknown> | undefined): void {
+  if (httpGet && typeof httpGet === 'object') {
     httpGet.path ||= '/';
     httpGet.scheme ||= 'HTTP';
   }

@@ -8,6 +8,7 @@ import {
   type ContainerRuntime,
   type ContainerStats,
   type ContainerStatus,
+  type ExecResult,
   type LogOptions,
   type PodSandboxConfig,
   type PulledImage,
@@ -155,8 +156,8 @@ export class FakeRuntime implements ContainerRuntime {
     return fakeSession(`exec ${command.join(' ')} in ${id}\n`);
   }
 
-  async execSync(): Promise<{ exitCode: number; output: string; timedOut: boolean }> {
-    return { exitCode: 0, output: '', timedOut: false };
+  async execSync(): Promise<ExecResult> {
+    return { exitCode: 0, output: '', stderr: '', timedOut: false };
   }
 
   attach(id: string): StreamSession {

@@ -1,0 +1,103 @@
+import { goQuote } from '@kubelab/apimachinery';
+import type { Clock, KubeObject } from '@kubelab/client';
+import { doHTTPProbe } from '../prober/http-probe';
+import { newRequestForHTTPGetAction } from '../prober/http-request';
+import type { Container, ExecAction, HTTPGetAction, TCPSocketAction } from '../prober/probe-spec';
+import type { ContainerRuntime } from '../runtime/types';
+
+/** core/v1 LifecycleHandler: what a postStart or preStop hook does (one of them). */
+export interface LifecycleHandler {
+  exec?: ExecAction;
+  httpGet?: HTTPGetAction;
+  sleep?: { seconds: number };
+  /** Accepted by the API for old manifests, never run: the hook fails (as Kubernetes'). */
+  tcpSocket?: TCPSocketAction;
+}
+
+/** The container a hook runs for. */
+export interface HookTarget {
+  pod: KubeObject;
+  container: Pick<Container, 'name' | 'ports' | 'env'>;
+  containerId: string;
+  podIP: string;
+}
+
+/** An HTTP hook has no timeout of its own, as the kubelet's client has none: this one only guards against a hook that never answers. */
+const NO_TIMEOUT_MS = 2 ** 31 - 1;
+
+/**
+ * Runs a container's lifecycle hook (pkg/kubelet/lifecycle's handlerRunner.Run): exec in the
+ * container, an HTTP GET to it, or a sleep. Resolves with undefined when the hook succeeded,
+ * else with the message Kubernetes keeps for it (the container's waiting message after a failed
+ * postStart), e.g. `Exec lifecycle hook ([sh -c exit 3]) for Container "web" in Pod
+ * "demo_default(uid)" failed - error: command 'sh -c exit 3' exited with 3: , message: ""`.
+ *
+ * As on Kubernetes, an HTTP hook fails only when the request does (no connection, a reset),
+ * not on the status it gets; `timeoutMs` bounds an exec or HTTP hook (a preStop hook gets the
+ * grace period, a postStart hook has no limit), `cancelled` ends any hook early (the pod is being
+ * deleted, or the grace period is over).
+ */
+export class HandlerRunner {
+  constructor(private readonly options: { runtime: Pick<ContainerRuntime, 'execSync'>; clock: Clock }) {}
+
+  async run(target: HookTarget, handler: LifecycleHandler, limits: { timeoutMs?: number; cancelled?: AbortSignal } = {}): Promise<string | undefined> {
+    const { container } = target;
+    const where = `for Container ${goQuote(container.name)} in Pod ${goQuote(formatPod(target.pod))}`;
+    if (handler.exec) {
+      // As the kubelet passes it: a hook's command gets no $(VAR) expansion (a probe's does).
+      const command = handler.exec.command ?? [];
+      let error: string;
+      let output = '';
+      try {
+        const run = await this.options.runtime.execSync(target.containerId, command, limits.timeoutMs ?? 0, limits.cancelled);
+        if (run.exitCode === 0 && !run.timedOut) return undefined;
+        output = run.output;
+        error = run.timedOut ? `command ${goQuote(command.join(' '))} timed out` : `command '${command.join(' ')}' exited with ${run.exitCode}: ${run.stderr}`;
+      } catch (failure) {
+        error = (failure as Error).message;
+      }
+      return `Exec lifecycle hook ([${command.join(' ')}]) ${where} failed - error: ${error}, message: ${goQuote(output)}`;
+    }
+    if (handler.httpGet) {
+      const path = handler.httpGet.path ?? '';
+      let error: string | undefined;
+      try {
+        const request = newRequestForHTTPGetAction(handler.httpGet, container, target.podIP, 'lifecycle');
+        // Go's default client, as the kubelet's: redirects followed anywhere, the body not read.
+        const outcome = await doHTTPProbe(request, limits.timeoutMs || NO_TIMEOUT_MS, { followNonLocalRedirects: true, cancelled: limits.cancelled });
+        // Any status is an answer: only a request that got none fails the hook.
+        if (outcome.statusCode === undefined) error = outcome.error?.message ?? outcome.output;
+      } catch (failure) {
+        error = (failure as Error).message;
+      }
+      return error === undefined ? undefined : `HTTP lifecycle hook (${path}) ${where} failed - error: ${error}`;
+    }
+    if (handler.sleep) {
+      const seconds = handler.sleep.seconds;
+      if (await this.sleep(seconds * 1000, limits.cancelled)) return undefined;
+      return `Sleep lifecycle hook (${seconds}) ${where} failed - error: container terminated before sleep hook finished`;
+    }
+    return `Cannot run handler: invalid handler: ${JSON.stringify(handler)}`;
+  }
+
+  /** Resolves true after `ms`, false if cancelled first. */
+  private sleep(ms: number, cancelled: AbortSignal | undefined): Promise<boolean> {
+    if (cancelled?.aborted) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const onAbort = () => {
+        this.options.clock.clearTimeout(timer);
+        resolve(false);
+      };
+      const timer = this.options.clock.setTimeout(() => {
+        cancelled?.removeEventListener('abort', onAbort);
+        resolve(true);
+      }, ms);
+      cancelled?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+}
+
+/** Kubernetes' format.Pod: `name_namespace(uid)`. */
+function formatPod(pod: KubeObject): string {
+  return `${pod.metadata.name ?? ''}_${pod.metadata.namespace ?? ''}(${pod.metadata.uid ?? ''})`;
+}
