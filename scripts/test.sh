@@ -11,6 +11,8 @@ npx vitest run --reporter=default --reporter=json --outputFile="$results" "$@"
 code=$?
 node -e '
   const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
-  console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`);
+  // A file that failed outside its tests (a beforeAll, an import) counts as one failure: its tests are only skipped.
+  const failedFiles = r.testResults.filter((f) => f.status === "failed" && !f.assertionResults.some((t) => t.status === "failed")).length;
+  console.log(`${r.numPassedTests} passed, ${r.numFailedTests + failedFiles} failed, ${r.numPendingTests + r.numTodoTests} skipped`);
 ' "$results" || echo "0 passed, 1 failed"
 exit $code

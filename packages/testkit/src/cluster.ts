@@ -1,9 +1,8 @@
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as yaml from 'js-yaml';
+import { claim, portFree } from './claims';
 import { KUBELAB, ROOT, tempDir } from './servers';
 
 export interface ClusterOptions {
@@ -61,41 +60,6 @@ export interface Cluster {
   logs(name?: string): string;
   /** `kubelab down`, then the lab folder and its claims on addresses and ports are removed. */
   down(): Promise<void>;
-}
-
-const LOCKS = path.join(os.tmpdir(), 'kubelab-testkit-claims');
-
-/** Claims a name across the processes of a test run (an exclusive file holding our pid); a claim whose process died is taken over. */
-function claim(name: string): (() => void) | undefined {
-  fs.mkdirSync(LOCKS, { recursive: true });
-  const file = path.join(LOCKS, name);
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      fs.writeFileSync(file, String(process.pid), { flag: 'wx' });
-      return () => fs.rmSync(file, { force: true });
-    } catch {
-      const owner = Number(readLog(file).trim() || 0);
-      if (owner === process.pid || (owner && alive(owner))) return undefined;
-      fs.rmSync(file, { force: true });
-    }
-  }
-  return undefined;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function portFree(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = net.createServer().once('error', () => resolve(false));
-    server.listen({ host, port, exclusive: true }, () => server.close(() => resolve(true)));
-  });
 }
 
 /**
