@@ -189,9 +189,12 @@ export class CriLogWriter {
       // Each line starts with the same stamp: one batch, read at one instant.
       const lines = out.map((l) => Buffer.concat([stamp, l]));
       const batch = Buffer.concat(lines);
-      fs.writeSync(this.logFd, batch);
-      this.logSize += batch.length;
+      // Rotated when there is something to write and the log is already over the limit (the
+      // kubelet checks the size every 10 s): the current file is never left empty by a rotation,
+      // so `kubectl logs` right after a burst still shows its last lines.
       if (this.logSize > this.maxLogBytes) this.rotate();
+      fs.writeSync(this.logFd!, batch);
+      this.logSize += batch.length;
       this.options.onAppend?.();
     }
     if (moved) this.saveOffsets();

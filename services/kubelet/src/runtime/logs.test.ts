@@ -93,6 +93,29 @@ describe('CriLogWriter rotation, as the kubelet rotates logs', () => {
     expect(fs.readFileSync(logPath, 'utf8')).toContain(' stdout F 39 ');
   });
 
+  it('rotates only when there is more to write: the write that crosses the limit stays in the current file', () => {
+    const dir = scratchDir();
+    const sources = { stdout: path.join(dir, 'out'), stderr: path.join(dir, 'err') };
+    fs.writeFileSync(sources.stdout, '');
+    fs.writeFileSync(sources.stderr, '');
+    const logPath = path.join(dir, '0.log');
+    const w = new CriLogWriter({ logPath, sources, offsetsFile: path.join(dir, 'offsets'), maxLogBytes: 1000, maxLogFiles: 3 });
+    const write = (i: number) => {
+      fs.appendFileSync(sources.stdout, `${String(i).padStart(2, '0')} ${'x'.repeat(100)}\n`);
+      w.pump();
+    };
+    let i = 0;
+    while (fs.statSync(logPath).size <= 1000 && i < 20) write(i++);
+    // Over the limit now, and nothing rotated: `kubectl logs` still shows the last line.
+    expect(fs.readdirSync(dir).filter((name) => name.startsWith('0.log.'))).toEqual([]);
+    expect(fs.readFileSync(logPath, 'utf8')).toMatch(new RegExp(` stdout F ${String(i - 1).padStart(2, '0')} x+\n$`));
+    // The next line goes to a new file.
+    write(i);
+    expect(fs.readdirSync(dir).filter((name) => name.startsWith('0.log.'))).toHaveLength(1);
+    expect(fs.readFileSync(logPath, 'utf8').split('\n')).toHaveLength(2);
+    w.finish();
+  });
+
   it('gives back the raw output it has read (a hole punched), while the program appends on', async () => {
     const dir = scratchDir();
     const sources = { stdout: path.join(dir, 'out'), stderr: path.join(dir, 'err') };
