@@ -62,6 +62,39 @@ describe('kubectl explain and apply with the OpenAPI v3 schemas', () => {
     expect(spec).toContain('  paused\t<boolean>');
   });
 
+  it('shows the enum values of a field, and its "Possible enum values", as Kubernetes publishes them', () => {
+    const out = lines(ok(['explain', 'pod.spec.restartPolicy']));
+    expect(out.slice(0, 20)).toEqual([
+      'KIND:       Pod',
+      'VERSION:    v1',
+      '',
+      'FIELD: restartPolicy <string>',
+      'ENUM:',
+      '    Always',
+      '    Never',
+      '    OnFailure',
+      '',
+      'DESCRIPTION:',
+      '    Restart policy for all containers within the pod. One of Always, OnFailure,',
+      '    Never. In some contexts, only a subset of those values may be permitted.',
+      '    Default to Always. More info:',
+      '    https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#restart-policy',
+      '    ',
+      '    Possible enum values:',
+      '     - `"Always"`',
+      '     - `"Never"`',
+      '     - `"OnFailure"`',
+      '    ',
+    ]);
+    const strategy = lines(ok(['explain', 'deploy.spec.strategy.type']));
+    expect(strategy).toContain('     - `"Recreate"` Kill all existing pods before creating new ones.');
+    // In a list of fields, the values follow the type.
+    const spec = lines(ok(['explain', 'svc.spec']));
+    expect(spec[spec.indexOf('  type\t<string>') + 1]).toBe('  enum: ClusterIP, ExternalName, LoadBalancer, NodePort');
+    const container = lines(ok(['explain', 'pod.spec.containers']));
+    expect(container[container.indexOf('  imagePullPolicy\t<string>') + 1]).toBe('  enum: Always, IfNotPresent, Never');
+  });
+
   it('explains lists of objects, maps of quantities and required fields deep in the pod template', () => {
     const containers = lines(ok(['explain', 'deployment.spec.template.spec.containers']));
     expect(containers).toContain('FIELD: containers <[]Container>');

@@ -32,8 +32,12 @@ import { INLINE, K8S_PROTO_ROOT, loadKubernetesProtos, protobufTypeName } from '
  *   (string, date-time), Quantity (oneOf string/number), IntOrString (oneOf integer/string, format
  *   int-or-string), FieldsV1 and RawExtension (object), Duration (string).
  *
- * Not carried over: `default` values and the `enum` lists (with their "Possible enum values" text),
- * which kube-openapi takes from Go constants the protos do not have.
+ * - `enum` lists, with their "Possible enum values" text added to the field's description, from
+ *   proto/k8s/enums.json (kube-openapi takes them from the Go constants of `+enum` types, which
+ *   the protos do not have); a list of enum values gets the enum on its items, as kube-openapi
+ *   writes it.
+ *
+ * Not carried over: `default` values (`kubectl explain` does not show them).
  */
 
 export type Schema = Record<string, unknown>;
@@ -131,6 +135,19 @@ function readComments(): Comments {
   return { lines: new Map(Object.entries(JSON.parse(text) as Record<string, string[]>)) };
 }
 
+/** An enum field of proto/k8s/enums.json: its values, and each value's line of "Possible enum values" (none for a list). */
+interface EnumField {
+  enum?: string[];
+  values?: string[];
+  /** A list whose items are enum values. */
+  items?: string[];
+}
+
+function readEnums(): Map<string, EnumField> {
+  const text = fs.readFileSync(path.join(K8S_PROTO_ROOT, 'enums.json'), 'utf8');
+  return new Map(Object.entries(JSON.parse(text) as Record<string, EnumField>));
+}
+
 /** kube-openapi's generateDescription: the comment as the description text. */
 export function description(comment: readonly string[]): string {
   let buffer = '';
@@ -185,6 +202,7 @@ interface Gvk {
 class SchemaBuilder {
   private readonly root = loadKubernetesProtos();
   private readonly comments = readComments();
+  private readonly enums = readEnums();
   private readonly built = new Map<string, { schema: Schema; refs: Set<string> }>();
 
   constructor(
@@ -234,7 +252,7 @@ class SchemaBuilder {
         continue;
       }
       const comment = this.comments.lines.get(key) ?? [];
-      const property = this.field(field, comment, refs);
+      const property = this.field(field, comment, refs, this.enums.get(key));
       properties[field.name] = property;
       const optional = tags(comment, 'optional').length > 0;
       const isRequired = tags(comment, 'required').length > 0;
@@ -242,12 +260,17 @@ class SchemaBuilder {
     }
   }
 
-  private field(field: protobuf.Field, comment: readonly string[], refs: Set<string>): Schema {
-    const text = description(comment);
+  private field(field: protobuf.Field, comment: readonly string[], refs: Set<string>, enumField: EnumField | undefined): Schema {
+    let text = description(comment);
     let schema: Schema;
     if (field instanceof protobuf.MapField) schema = { type: 'object', additionalProperties: this.value(field.type, field.resolvedType, refs, false) };
     else if (field.repeated) schema = { type: 'array', items: this.value(field.type, field.resolvedType, refs, false) };
     else schema = this.value(field.type, field.resolvedType, refs, Boolean(text));
+    if (enumField?.enum) {
+      schema['enum'] = enumField.enum;
+      text = [text, ['Possible enum values:', ...(enumField.values ?? [])].join('\n')].filter(Boolean).join('\n\n');
+    }
+    if (enumField?.items) (schema['items'] as Schema)['enum'] = enumField.items;
     if (text) schema['description'] = text;
     const patchMergeKey = tags(comment, 'patchMergeKey')[0];
     const patchStrategy = tags(comment, 'patchStrategy')[0];
