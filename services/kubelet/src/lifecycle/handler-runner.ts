@@ -77,7 +77,7 @@ export class HandlerRunner {
       if (await this.sleep(seconds * 1000, limits.cancelled)) return undefined;
       return `Sleep lifecycle hook (${seconds}) ${where} failed - error: container terminated before sleep hook finished`;
     }
-    return `Cannot run handler: invalid handler: ${JSON.stringify(handler)}`;
+    return `Cannot run handler: invalid handler: ${goLifecycleHandler(handler)}`;
   }
 
   /** Resolves true after `ms`, false if cancelled first. */
@@ -100,4 +100,17 @@ export class HandlerRunner {
 /** Kubernetes' format.Pod: `name_namespace(uid)`. */
 function formatPod(pod: KubeObject): string {
   return `${pod.metadata.name ?? ''}_${pod.metadata.namespace ?? ''}(${pod.metadata.uid ?? ''})`;
+}
+
+/**
+ * A handler as Go's `%v` prints a *v1.LifecycleHandler (its generated String()), which is how the
+ * kubelet words a handler it cannot run: in practice a tcpSocket one, which validation lets
+ * through, e.g. `&LifecycleHandler{Exec:nil,HTTPGet:nil,TCPSocket:&TCPSocketAction{Port:{0 8080 },Host:,},Sleep:nil,}`.
+ */
+function goLifecycleHandler(handler: LifecycleHandler): string {
+  const tcp = handler.tcpSocket;
+  // intstr.IntOrString printed as a struct: {Type IntVal StrVal}.
+  const port = typeof tcp?.port === 'string' ? `{1 0 ${tcp.port}}` : `{0 ${tcp?.port ?? 0} }`;
+  const tcpText = tcp ? `&TCPSocketAction{Port:${port},Host:${tcp.host ?? ''},}` : 'nil';
+  return `&LifecycleHandler{Exec:nil,HTTPGet:nil,TCPSocket:${tcpText},Sleep:nil,}`;
 }
