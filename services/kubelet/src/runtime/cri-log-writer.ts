@@ -277,10 +277,14 @@ function release(source: Source, consumed: number): void {
     source.releasing = false;
     if (ok) source.released = upTo;
     // No fallocate, or a filesystem without holes: the raw files just stay, and no more tries.
-    else punchUnsupported = true;
+    // A file removed meanwhile (its container gone) says nothing about either.
+    else if (fs.existsSync(source.path)) punchUnsupported = true;
   };
-  child.on('error', () => done(false));
-  child.on('exit', (code) => done(code === 0));
+  child.on('error', () => {
+    source.releasing = false;
+    punchUnsupported = true;
+  });
+  child.on('exit', (code) => code !== null && done(code === 0));
   child.unref();
 }
 
