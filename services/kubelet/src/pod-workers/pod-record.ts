@@ -32,8 +32,11 @@ export class PodRecord {
   readonly pullErrors = new Map<string, string>();
   /** Container name -> the container id the prober watches. */
   readonly probed = new Map<string, string>();
-  /** Ids of containers being stopped for a failed probe. */
-  readonly killing = new Set<string>();
+  /**
+   * Ids of containers being stopped on their own (a failed probe or postStart hook) -> their
+   * preStop hook, under way or done: a pod stop meanwhile waits for it before its SIGTERM.
+   */
+  readonly killing = new Map<string, Promise<unknown>>();
   /** Container name -> a failed liveness / startup probe's request to kill it. */
   readonly killRequests = new Map<string, KillRequest>();
   /** Containers that failed to start and that the runtime does not list (their "instance", StartError). */

@@ -208,10 +208,10 @@ export class PodSyncer {
     // The message stays out of the event, as Kubernetes keeps it (a hook's output may hold secrets).
     recorder.event(podRef(record.pod), 'Warning', 'FailedPostStartHook', 'PostStartHook failed', fieldPath);
     recorder.event(podRef(record.pod), 'Normal', 'Killing', 'FailedPostStartHook', fieldPath);
-    record.killing.add(id);
+    const hook = this.preStop(record, container, kind, id, record.spec.terminationGracePeriodSeconds ?? 30);
+    record.killing.set(id, hook);
     try {
-      const grace = await this.preStop(record, container, kind, id, Math.max(MIN_GRACE_SECONDS, record.spec.terminationGracePeriodSeconds ?? 30));
-      await runtime.stopContainer(id, grace);
+      await runtime.stopContainer(id, await hook);
     } finally {
       record.killing.delete(id);
     }
@@ -220,12 +220,14 @@ export class PodSyncer {
 
   /**
    * The preStop hook before a container is stopped (killContainer): it runs within the grace
-   * period, which counts from before it; what it leaves (at least 2 s) is the container's to stop
-   * after SIGTERM. A failed hook is a FailedPreStopHook event, and the stop goes on.
+   * period, which counts from before it (none if the period is 0); what it leaves, raised to at
+   * least 2 s, is the container's to stop after SIGTERM. A failed hook is a FailedPreStopHook
+   * event, and the stop goes on.
    */
   private async preStop(record: PodRecord, container: Container, kind: ContainerKind, id: string, graceSeconds: number): Promise<number> {
     const hook = container.lifecycle?.preStop;
-    if (!hook || graceSeconds <= 0) return graceSeconds;
+    // No time at all (terminationGracePeriodSeconds: 0): no hook, and still the minimal window.
+    if (!hook || graceSeconds <= 0) return Math.max(MIN_GRACE_SECONDS, graceSeconds);
     const { clock, recorder } = this.options;
     const started = clock.now();
     const graceOver = new AbortController();
@@ -280,11 +282,11 @@ export class PodSyncer {
     const found = record.containerSpec(name);
     if (!found || !current || current.id !== id || current.state !== 'running' || record.killing.has(id)) return;
     recorder.event(podRef(record.pod), 'Normal', 'Killing', message, containerFieldPath(found.kind, name));
-    const grace = Math.max(MIN_GRACE_SECONDS, probeGrace ?? record.spec.terminationGracePeriodSeconds ?? 30);
-    record.killing.add(id);
+    const hook = this.preStop(record, found.container, found.kind, id, probeGrace ?? record.spec.terminationGracePeriodSeconds ?? 30);
+    record.killing.set(id, hook);
     probes.removeContainer(record.uid, name);
     record.probed.delete(name);
-    this.preStop(record, found.container, found.kind, id, grace)
+    hook
       .then((left) => runtime.stopContainer(id, left))
       .catch((error: Error) => log.warn({ pod: podDesc(record.pod), container: name, err: error.message }, 'could not kill the container'))
       .finally(() => {
@@ -328,7 +330,7 @@ export class PodSyncer {
   /** The pod reached Succeeded or Failed: what still runs is stopped, its IP released, the final status posted. */
   private async finish(record: PodRecord): Promise<SyncResult> {
     record.terminal = true;
-    await this.stopAll(record, Math.max(MIN_GRACE_SECONDS, record.spec.terminationGracePeriodSeconds ?? 30));
+    await this.stopAll(record, record.spec.terminationGracePeriodSeconds ?? 30);
     return this.syncFinished(record);
   }
 
@@ -345,7 +347,8 @@ export class PodSyncer {
   private async terminate(record: PodRecord): Promise<SyncResult> {
     const { client, runtime, ipam, statusManager, log } = this.options;
     record.killRequests.clear();
-    await this.stopAll(record, Math.max(MIN_GRACE_SECONDS, record.gracePeriodSeconds()));
+    // As the pod workers' effective grace period: never below 1 s for a deletion.
+    await this.stopAll(record, Math.max(1, record.gracePeriodSeconds()));
     record.waiting.clear();
     if (!record.removed) await statusManager.setPodStatus(record.pod, this.buildStatus(record, true));
     if (!record.ipReleased) {
@@ -386,8 +389,11 @@ export class PodSyncer {
     await Promise.all(
       running.map(async (c) => {
         const spec = record.containerSpec(c.name);
-        // One being killed (a failed probe) is in its preStop hook already, or past it.
-        const grace = spec && !record.killing.has(c.id) ? await this.preStop(record, spec.container, spec.kind, c.id, graceSeconds) : graceSeconds;
+        // One being killed on its own (a failed probe) is in its preStop hook already, or past
+        // it: SIGTERM waits for the hook all the same.
+        const killing = record.killing.get(c.id);
+        if (killing) await killing.catch(() => undefined);
+        const grace = spec && !killing ? await this.preStop(record, spec.container, spec.kind, c.id, graceSeconds) : Math.max(MIN_GRACE_SECONDS, graceSeconds);
         await runtime.stopContainer(c.id, grace).catch((error: Error) => log.warn({ pod: podDesc(record.pod), container: c.name, err: error.message }, 'could not stop the container'));
       }),
     );

@@ -118,6 +118,43 @@ describe('deletion', () => {
     expect(e.runtime.stops[1]).toMatchObject({ name: 'long', grace: 2 });
   });
 
+  it('deleted with a grace period of 1 s (kubectl delete --now): the preStop hook gets 1 s, then the container the minimal 2 s', async () => {
+    env = await podWorkersEnv();
+    const e = env;
+    await e.createPod('quick', { containers: [{ name: 'web', image: 'nginx', lifecycle: { preStop: { sleep: { seconds: 5 } } } }] });
+    await e.until('Running', () => e.status('quick').phase === 'Running');
+    markDeleted(e, 'quick', 1);
+    await waitFor(async () => (await e.events()).some((line) => line.startsWith('Normal Killing Stopping container web')), { timeoutMs: 10_000, what: 'the Killing event' });
+    await e.clock.advance(1_000);
+    await e.until('the hook cut after 1 s', () => e.runtime.stops.length === 1);
+    expect(e.runtime.stops[0]).toMatchObject({ name: 'web', grace: 2 });
+  });
+
+  it('a container killed for a failed probe with terminationGracePeriodSeconds 0 gets no preStop hook', async () => {
+    env = await podWorkersEnv();
+    const e = env;
+    const pod = await e.createPod('nograce', { terminationGracePeriodSeconds: 0, containers: [{ name: 'web', image: 'nginx', livenessProbe: { httpGet: { path: '/', port: 80 } }, lifecycle: { preStop: { sleep: { seconds: 5 } } } }] });
+    await e.until('Running', () => e.status('nograce').phase === 'Running');
+    e.probes.fire({ podUid: pod.metadata.uid!, containerName: 'web', containerId: e.container('nograce', 'web').id, type: 'Liveness', result: 'Failure' });
+    await e.until('stopped at once', () => e.runtime.stops.length === 1);
+    expect(e.runtime.stops[0]).toMatchObject({ name: 'web', grace: 2 });
+  });
+
+  it("deleted while a failed probe's kill runs its preStop hook: SIGTERM still waits for the hook", async () => {
+    env = await podWorkersEnv();
+    const e = env;
+    const pod = await e.createPod('dying', { terminationGracePeriodSeconds: 30, containers: [{ name: 'web', image: 'nginx', livenessProbe: { httpGet: { path: '/', port: 80 } }, lifecycle: { preStop: { sleep: { seconds: 5 } } } }] });
+    await e.until('Running', () => e.status('dying').phase === 'Running');
+    e.probes.fire({ podUid: pod.metadata.uid!, containerName: 'web', containerId: e.container('dying', 'web').id, type: 'Liveness', result: 'Failure' });
+    await waitFor(async () => (await e.events()).some((line) => line.includes('failed liveness probe')), { timeoutMs: 10_000, what: 'the Killing event' });
+    markDeleted(e, 'dying', 30);
+    await waitFor(async () => (await e.events()).some((line) => line.startsWith('Normal Killing Stopping container web')), { timeoutMs: 10_000, what: "the deletion's Killing event" });
+    await e.clock.advance(4_000);
+    expect(e.runtime.stops).toEqual([]);
+    await e.clock.advance(1_000);
+    await e.until('stopped once the hook is done', () => e.runtime.stops.length >= 1);
+  });
+
   it('a pod removed from the apiserver (forced) is stopped and cleaned up without another delete', async () => {
     env = await podWorkersEnv();
     const e = env;
