@@ -67,6 +67,28 @@ describe('lifecycle hooks (HandlerRunner)', () => {
     );
   });
 
+  it('httpGet: an HTTPS hook on a plain HTTP server is sent again over HTTP without Authorization (LifecycleHTTPFallback)', async () => {
+    const server = await serve(200);
+    const fallbacks: string[] = [];
+    const { target: t } = await target();
+    const runner = new HandlerRunner({ runtime: harness.runtime(), clock: realClock, onHTTPFallback: (_pod, host) => fallbacks.push(host) });
+    const hook = { httpGet: { port: server.port, path: '/stop', scheme: 'HTTPS', httpHeaders: [{ name: 'Authorization', value: 'Bearer x' }, { name: 'X-Kept', value: 'y' }] } };
+    expect(await runner.run(t, hook)).toBeUndefined();
+    expect(fallbacks).toEqual([`127.0.0.1:${server.port}`]);
+    // The TLS handshake reached the server as garbage: only the retry is an HTTP request.
+    expect(server.requests.map((r) => [r.url, r.headers['authorization'], r.headers['x-kept']])).toEqual([['/stop', undefined, 'y']]);
+  });
+
+  it('httpGet: a redirect to another host is not followed, and its answer counts', async () => {
+    const elsewhere = await serve(200);
+    const server = http.createServer((_req, res) => res.writeHead(302, { Location: `http://127.0.0.2:${elsewhere.port}/` }).end());
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { runner, target: t } = await target();
+    expect(await runner.run(t, { httpGet: { port: (server.address() as AddressInfo).port, path: '/' } })).toBeUndefined();
+    expect(elsewhere.requests).toHaveLength(0);
+  });
+
   it('httpGet: a named port is looked up among the container\'s ports', async () => {
     const server = await serve(200);
     const { runner, target: t } = await target({ container: { name: 'web', ports: [{ name: 'admin', containerPort: server.port }] } });

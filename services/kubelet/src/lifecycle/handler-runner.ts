@@ -1,7 +1,7 @@
 import { goQuote } from '@kubelab/apimachinery';
 import type { Clock, KubeObject } from '@kubelab/client';
 import { doHTTPProbe } from '../prober/http-probe';
-import { newRequestForHTTPGetAction } from '../prober/http-request';
+import { newRequestForHTTPGetAction, type HTTPProbeRequest } from '../prober/http-request';
 import type { Container, ExecAction, HTTPGetAction, TCPSocketAction } from '../prober/probe-spec';
 import type { ContainerRuntime } from '../runtime/types';
 
@@ -38,7 +38,14 @@ const NO_TIMEOUT_MS = 2 ** 31 - 1;
  * deleted, or the grace period is over).
  */
 export class HandlerRunner {
-  constructor(private readonly options: { runtime: Pick<ContainerRuntime, 'execSync'>; clock: Clock }) {}
+  constructor(
+    private readonly options: {
+      runtime: Pick<ContainerRuntime, 'execSync'>;
+      clock: Clock;
+      /** An HTTPS hook answered over plain HTTP on the retry (the LifecycleHTTPFallback event); host is host:port. */
+      onHTTPFallback?: (pod: KubeObject, host: string) => void;
+    },
+  ) {}
 
   async run(target: HookTarget, handler: LifecycleHandler, limits: { timeoutMs?: number; cancelled?: AbortSignal } = {}): Promise<string | undefined> {
     const { container } = target;
@@ -63,8 +70,18 @@ export class HandlerRunner {
       let error: string | undefined;
       try {
         const request = newRequestForHTTPGetAction(handler.httpGet, container, target.podIP, 'lifecycle');
-        // Go's default client, as the kubelet's: redirects followed anywhere, the body not read.
-        const outcome = await doHTTPProbe(request, limits.timeoutMs || NO_TIMEOUT_MS, { followNonLocalRedirects: true, cancelled: limits.cancelled });
+        // The kubelet's hook client: certificates not checked, and a redirect to another host not
+        // followed (its answer counts).
+        const get = (r: HTTPProbeRequest) => doHTTPProbe(r, limits.timeoutMs || NO_TIMEOUT_MS, { followNonLocalRedirects: false, cancelled: limits.cancelled });
+        let outcome = await get(request);
+        if (outcome.statusCode === undefined && request.url.protocol === 'https:' && outcome.output.endsWith(HTTP_RESPONSE_TO_HTTPS)) {
+          // An HTTPS hook on a plain HTTP server: tried again over HTTP, without credentials.
+          const retried = await get(overPlainHTTP(request));
+          if (retried.statusCode !== undefined) {
+            this.options.onHTTPFallback?.(target.pod, request.url.host);
+            outcome = retried;
+          }
+        }
         // Any status is an answer: only a request that got none fails the hook.
         if (outcome.statusCode === undefined) error = outcome.error?.message ?? outcome.output;
       } catch (failure) {
@@ -113,4 +130,15 @@ function goLifecycleHandler(handler: LifecycleHandler): string {
   const port = typeof tcp?.port === 'string' ? `{1 0 ${tcp.port}}` : `{0 ${tcp?.port ?? 0} }`;
   const tcpText = tcp ? `&TCPSocketAction{Port:${port},Host:${tcp.host ?? ''},}` : 'nil';
   return `&LifecycleHandler{Exec:nil,HTTPGet:nil,TCPSocket:${tcpText},Sleep:nil,}`;
+}
+
+/** How the HTTP exchange words a TLS handshake answered by a plain HTTP server (Go's). */
+const HTTP_RESPONSE_TO_HTTPS = 'http: server gave HTTP response to HTTPS client';
+
+/** The same request over http:, without an Authorization header. */
+function overPlainHTTP(request: HTTPProbeRequest): HTTPProbeRequest {
+  const url = new URL(request.url);
+  url.protocol = 'http:';
+  const headers = new Map([...request.headers].filter(([name]) => name.toLowerCase() !== 'authorization'));
+  return { url, display: request.display.replace(/^https:/, 'http:'), headers };
 }

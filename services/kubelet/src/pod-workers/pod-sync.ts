@@ -49,7 +49,11 @@ export class PodSyncer {
   private readonly hooks: HandlerRunner;
 
   constructor(private readonly options: PodSyncerOptions) {
-    this.hooks = new HandlerRunner({ runtime: options.runtime, clock: options.clock });
+    this.hooks = new HandlerRunner({
+      runtime: options.runtime,
+      clock: options.clock,
+      onHTTPFallback: (pod, host) => options.recorder.event(podRef(pod), 'Warning', 'LifecycleHTTPFallback', `request to HTTPS lifecycle hook ${host} got HTTP response, retry with HTTP succeeded`),
+    });
   }
 
   async sync(record: PodRecord): Promise<SyncResult> {
