@@ -76,4 +76,11 @@ describe.skipIf(!onTmpfs(DEFAULT_STATE_BASE) || onTmpfs(os.tmpdir()))('placeKube
     const inPlace = placeKubeletState(labOnTmpfs, tempIn(DEFAULT_STATE_BASE));
     expect(fs.lstatSync(inPlace).isDirectory()).toBe(true);
   });
+
+  it('makes a plain directory when the tmpfs has less room left than the state may need', () => {
+    const small = placeKubeletState(tempIn(os.tmpdir()), tempIn(DEFAULT_STATE_BASE), Number.MAX_SAFE_INTEGER);
+    expect(fs.lstatSync(small).isDirectory()).toBe(true);
+    const roomy = placeKubeletState(tempIn(os.tmpdir()), tempIn(DEFAULT_STATE_BASE), 1);
+    expect(fs.lstatSync(roomy).isSymbolicLink()).toBe(true);
+  });
 });

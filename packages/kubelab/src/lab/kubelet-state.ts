@@ -8,6 +8,12 @@ export const TMPFS_MAGIC = 0x01021994;
 /** Where the lab puts its kubelets' state when it can: a tmpfs every Linux machine has. */
 export const DEFAULT_STATE_BASE = '/dev/shm';
 
+/**
+ * The room a tmpfs must have left to take the state: a container's logs alone may reach ~50 MiB
+ * (5 files of 10 MiB), and a full tmpfs fails the containers' own writes.
+ */
+const MIN_FREE_BYTES = 1024 * 1024 * 1024;
+
 /** The name of a lab's state directory in the base (kubelab-kubelet-XXXXXX). */
 export const STATE_DIR_PREFIX = 'kubelab-kubelet-';
 
@@ -25,9 +31,10 @@ export const STATE_DIR_PREFIX = 'kubelab-kubelet-';
  * mkdir, open and rename, taken on the kubelet's event loop, while the store's fsyncs held the
  * same journal (docs/benchmarks.md, the pods figures).
  *
- * A lab whose data/kubelet is already a directory keeps it; without a tmpfs it is a directory.
+ * A lab whose data/kubelet is already a directory keeps it; without a tmpfs, or with a small one
+ * (Docker gives a container a /dev/shm of 64 MiB), it is a directory.
  */
-export function placeKubeletState(dir: string, base = DEFAULT_STATE_BASE): string {
+export function placeKubeletState(dir: string, base = DEFAULT_STATE_BASE, minFreeBytes = MIN_FREE_BYTES): string {
   const link = paths.data(dir, 'kubelet');
   const stat = fs.lstatSync(link, { throwIfNoEntry: false });
   if (stat && !stat.isSymbolicLink()) return link;
@@ -44,7 +51,7 @@ export function placeKubeletState(dir: string, base = DEFAULT_STATE_BASE): strin
     fs.rmSync(link);
   }
   fs.mkdirSync(path.dirname(link), { recursive: true });
-  if (isTmpfs(path.dirname(link)) || !isWritableTmpfs(base)) {
+  if (isTmpfs(path.dirname(link)) || !isWritableTmpfs(base) || freeBytes(base) < minFreeBytes) {
     fs.mkdirSync(link);
     return link;
   }
@@ -64,6 +71,12 @@ export function isTmpfs(dir: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** What an unprivileged user may still write there. */
+function freeBytes(dir: string): number {
+  const stat = fs.statfsSync(dir);
+  return stat.bavail * stat.bsize;
 }
 
 function isWritableTmpfs(dir: string): boolean {
