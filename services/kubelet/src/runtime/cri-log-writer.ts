@@ -49,6 +49,8 @@ export interface CriLogWriterOptions {
   onAppend?: () => void;
   /** The raw bytes, as read (attach streams them). */
   onOutput?: (stream: LogStream, data: Buffer) => void;
+  /** A pump failed (the filesystem full, the log's directory gone). */
+  onError?: (error: Error) => void;
 }
 
 /**
@@ -90,8 +92,21 @@ export class CriLogWriter {
   private readonly maxLogBytes: number;
   private readonly maxLogFiles: number;
 
-  /** Reads what the program wrote since the last pump and appends it as CRI lines. Returns whether anything was written. */
+  /**
+   * Reads what the program wrote since the last pump and appends it as CRI lines. Returns whether
+   * anything was written. A failure (a full filesystem) goes to onError, never to the caller: the
+   * kubelet goes on, and the next pump tries again.
+   */
   pump(): boolean {
+    try {
+      return this.pumpOnce();
+    } catch (error) {
+      this.options.onError?.(error as Error);
+      return false;
+    }
+  }
+
+  private pumpOnce(): boolean {
     if (this.logFd === undefined) return false;
     const out: Buffer[] = [];
     let moved = false;

@@ -116,6 +116,23 @@ describe('CriLogWriter rotation, as the kubelet rotates logs', () => {
     w.finish();
   });
 
+  it('a failed write (here the log directory gone under a rotation) goes to onError, not to the caller', () => {
+    const dir = scratchDir();
+    const sources = { stdout: path.join(dir, 'out'), stderr: path.join(dir, 'err') };
+    fs.writeFileSync(sources.stdout, '');
+    fs.writeFileSync(sources.stderr, '');
+    fs.mkdirSync(path.join(dir, 'logs'));
+    const errors: string[] = [];
+    const w = new CriLogWriter({ logPath: path.join(dir, 'logs', '0.log'), sources, offsetsFile: path.join(dir, 'offsets'), maxLogBytes: 100, onError: (e) => errors.push(e.message) });
+    fs.appendFileSync(sources.stdout, `${'x'.repeat(200)}\n`);
+    expect(w.pump()).toBe(true);
+    fs.rmSync(path.join(dir, 'logs'), { recursive: true });
+    fs.appendFileSync(sources.stdout, 'more\n');
+    expect(w.pump()).toBe(false);
+    expect(errors).toEqual([expect.stringContaining('ENOENT')]);
+    w.close();
+  });
+
   it('gives back the raw output it has read (a hole punched), while the program appends on', async () => {
     const dir = scratchDir();
     const sources = { stdout: path.join(dir, 'out'), stderr: path.join(dir, 'err') };

@@ -469,6 +469,7 @@ export class ProcessRuntime implements ContainerRuntime {
       onOutput: (stream, data) => {
         for (const listener of c.outputListeners) listener(stream, data);
       },
+      onError: (error) => this.log.warn({ id, container: c.record.config.name, err: error.message }, 'could not write the container log'),
     });
     try {
       c.watcher = fs.watch(this.layout.containerDir(id), (_event, name) => {
