@@ -43,7 +43,22 @@ describe.skipIf(!onTmpfs(DEFAULT_STATE_BASE) || onTmpfs(os.tmpdir()))('placeKube
     fs.rmSync(target, { recursive: true });
     placeKubeletState(lab, base);
     expect(fs.readlinkSync(link)).toBe(target);
-    expect(fs.readdirSync(target)).toEqual([]);
+    expect(fs.readdirSync(target)).toEqual(['.lab']);
+  });
+
+  it('removes the state of labs whose folder is gone (nothing links to it any more), and only those', () => {
+    const base = tempIn(DEFAULT_STATE_BASE);
+    const gone = tempIn(os.tmpdir());
+    const kept = tempIn(os.tmpdir());
+    const goneTarget = fs.readlinkSync(placeKubeletState(gone, base));
+    const keptTarget = fs.readlinkSync(placeKubeletState(kept, base));
+    fs.rmSync(gone, { recursive: true });
+    // One being made (no owner file yet) is left alone too.
+    const making = fs.mkdtempSync(path.join(base, STATE_DIR_PREFIX));
+    placeKubeletState(tempIn(os.tmpdir()), base);
+    expect(fs.existsSync(goneTarget)).toBe(false);
+    expect(fs.existsSync(keptTarget)).toBe(true);
+    expect(fs.existsSync(making)).toBe(true);
   });
 
   it('does not take over a directory someone else made at the remembered place: a new one of its own', () => {

@@ -46,7 +46,10 @@ export function placeKubeletState(dir: string, base = DEFAULT_STATE_BASE, minFre
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
-    if (isPrivateDirectory(target)) return link;
+    if (isPrivateDirectory(target)) {
+      fs.writeFileSync(path.join(target, OWNER_FILE), `${link}\n`);
+      return link;
+    }
     // Someone else's (or a link): a new directory of our own instead.
     fs.rmSync(link);
   }
@@ -55,8 +58,40 @@ export function placeKubeletState(dir: string, base = DEFAULT_STATE_BASE, minFre
     fs.mkdirSync(link);
     return link;
   }
-  fs.symlinkSync(fs.mkdtempSync(path.join(base, STATE_DIR_PREFIX)), link);
+  sweepOrphans(base);
+  const target = fs.mkdtempSync(path.join(base, STATE_DIR_PREFIX));
+  fs.symlinkSync(target, link);
+  // Written last: a directory without it is one being made, which no sweep touches.
+  fs.writeFileSync(path.join(target, OWNER_FILE), `${link}\n`);
   return link;
+}
+
+/** In a state directory, the data/kubelet link of the lab it belongs to. */
+const OWNER_FILE = '.lab';
+
+/**
+ * Removes this user's state directories whose lab is gone: its folder deleted without `kubelab
+ * down` (or moved), so that nothing links to the directory any more. The memory would stay taken
+ * until the next reboot.
+ */
+function sweepOrphans(base: string): void {
+  for (const name of fs.readdirSync(base).filter((n) => n.startsWith(STATE_DIR_PREFIX))) {
+    const dir = path.join(base, name);
+    if (!isPrivateDirectory(dir)) continue;
+    let owner: string;
+    try {
+      owner = fs.readFileSync(path.join(dir, OWNER_FILE), 'utf8').trim();
+    } catch {
+      continue;
+    }
+    let linked: string | undefined;
+    try {
+      linked = path.resolve(path.dirname(owner), fs.readlinkSync(owner));
+    } catch {
+      linked = undefined;
+    }
+    if (linked !== dir) fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** A real directory (not a link) of this user's, which nobody else may read or write. */
