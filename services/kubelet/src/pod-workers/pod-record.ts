@@ -3,7 +3,7 @@ import type { ContainerRuntime, ContainerStatus } from '../runtime/types';
 import type { Container, PodSpec } from '../status/api-types';
 import { ItemBackoff } from './backoff';
 
-export type ContainerKind = 'init' | 'regular';
+export type ContainerKind = 'init' | 'regular' | 'ephemeral';
 
 /** A liveness or startup probe asked for a container to be killed. */
 export interface KillRequest {
@@ -86,12 +86,14 @@ export class PodRecord {
     if (this.terminationRequested) this.termination.abort();
   }
 
-  /** The spec of a container by name, and whether it is an init container. */
+  /** The spec of a container by name, and which list it is in. */
   containerSpec(name: string): { container: Container; kind: ContainerKind } | undefined {
     const init = this.spec.initContainers?.find((c) => c.name === name);
     if (init) return { container: init, kind: 'init' };
     const regular = this.spec.containers.find((c) => c.name === name);
-    return regular ? { container: regular, kind: 'regular' } : undefined;
+    if (regular) return { container: regular, kind: 'regular' };
+    const ephemeral = this.spec.ephemeralContainers?.find((c) => c.name === name);
+    return ephemeral ? { container: ephemeral, kind: 'ephemeral' } : undefined;
   }
 
   /** Every instance of a container, newest first: the runtime's and the failed starts. */

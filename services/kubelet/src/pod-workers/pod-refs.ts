@@ -13,6 +13,7 @@ export function podRef(pod: KubeObject): ObjectReference {
 }
 
 /** The fieldPath of a container's events: `spec.containers{web}`, `spec.initContainers{setup}`. */
-export function containerFieldPath(kind: 'init' | 'regular', name: string): string {
-  return kind === 'init' ? `spec.initContainers{${name}}` : `spec.containers{${name}}`;
+export function containerFieldPath(kind: 'init' | 'regular' | 'ephemeral', name: string): string {
+  const list = kind === 'init' ? 'initContainers' : kind === 'ephemeral' ? 'ephemeralContainers' : 'containers';
+  return `spec.${list}{${name}}`;
 }

@@ -90,7 +90,7 @@ export class KubeletPodStreams implements PodStreams {
       }
     } else if (!record.containerSpec(name)) throw badRequest(`container ${name} is not valid for pod ${pod}`);
     const status = this.options.status(record);
-    return { record, name, status: { phase: status.phase, statuses: [...(status.containerStatuses ?? []), ...(status.initContainerStatuses ?? [])] } };
+    return { record, name, status: { phase: status.phase, statuses: [...(status.containerStatuses ?? []), ...(status.initContainerStatuses ?? []), ...(status.ephemeralContainerStatuses ?? [])] } };
   }
 
   /** The id of the running container for exec and attach. */

@@ -87,6 +87,7 @@ export class PodSyncer {
       oldStatus: old,
       initContainers: (record.spec.initContainers ?? []).map(view),
       containers: record.spec.containers.map(view),
+      ephemeralContainers: (record.spec.ephemeralContainers ?? []).map((c) => ({ ...view(c), ready: false })),
       podIP: record.ip,
       hostIP: this.options.nodeIP,
       sandboxReady: Boolean(record.ip) && !record.ipReleased && !podIsTerminal && !record.terminationRequested,
@@ -132,6 +133,8 @@ export class PodSyncer {
     };
     const init = await this.syncInitContainers(record, sandbox, later);
     if (init === 'done') for (const c of record.spec.containers) later(await this.syncContainer(record, c, 'regular', sandbox));
+    // Ephemeral containers (kubectl debug) start even before initialisation is done, once each.
+    for (const c of record.spec.ephemeralContainers ?? []) if (record.history(this.options.runtime, c.name).length === 0) later(await this.syncContainer(record, c, 'ephemeral', sandbox));
 
     this.registerProbes(record);
     await this.pruneInstances(record);
@@ -250,6 +253,7 @@ export class PodSyncer {
 
   private shouldRestart(record: PodRecord, container: Container, kind: ContainerKind, current: ContainerStatus): boolean {
     const policy = record.spec.restartPolicy ?? 'Always';
+    if (kind === 'ephemeral') return false;
     if (kind === 'init') return isSidecar(container) || (current.exitCode !== 0 && policy !== 'Never');
     if (policy === 'Always') return true;
     if (policy === 'OnFailure') return current.exitCode !== 0;
@@ -379,7 +383,7 @@ export class PodSyncer {
     probes.removePod(record.uid);
     record.probed.clear();
     const running: Array<{ id: string; name: string; kind: ContainerKind }> = [];
-    for (const [list, kind] of [[record.spec.initContainers ?? [], 'init'], [record.spec.containers, 'regular']] as const) {
+    for (const [list, kind] of [[record.spec.initContainers ?? [], 'init'], [record.spec.containers, 'regular'], [record.spec.ephemeralContainers ?? [], 'ephemeral']] as const) {
       for (const c of list) {
         const current = record.history(runtime, c.name)[0];
         if (current && current.state !== 'exited') running.push({ id: current.id, name: c.name, kind });

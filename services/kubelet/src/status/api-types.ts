@@ -61,6 +61,8 @@ export interface PodSpec {
   nodeName?: string;
   containers: Container[];
   initContainers?: Container[];
+  /** Added later through pods/ephemeralcontainers (`kubectl debug`): started once, never restarted. */
+  ephemeralContainers?: Container[];
   restartPolicy?: 'Always' | 'OnFailure' | 'Never';
   terminationGracePeriodSeconds?: number;
   dnsPolicy?: 'ClusterFirst' | 'ClusterFirstWithHostNet' | 'Default' | 'None';
@@ -126,6 +128,7 @@ export interface PodStatus {
   startTime?: string;
   initContainerStatuses?: ApiContainerStatus[];
   containerStatuses?: ApiContainerStatus[];
+  ephemeralContainerStatuses?: ApiContainerStatus[];
   qosClass?: string;
   [field: string]: unknown;
 }

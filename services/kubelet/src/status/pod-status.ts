@@ -10,6 +10,8 @@ export interface PodStatusInput {
   oldStatus: PodStatus | undefined;
   initContainers: ContainerView[];
   containers: ContainerView[];
+  /** They count for neither the phase nor readiness. */
+  ephemeralContainers?: ContainerView[];
   podIP: string | undefined;
   hostIP: string;
   sandboxReady: boolean;
@@ -41,6 +43,7 @@ export function generatePodStatus(input: PodStatusInput): PodStatus {
   }
   if (initStatuses.length) status.initContainerStatuses = initStatuses;
   status.containerStatuses = statuses;
+  if (input.ephemeralContainers?.length) status.ephemeralContainerStatuses = input.ephemeralContainers.map((v) => apiContainerStatus(v, defaultReason));
   status.qosClass = podQOSClass(spec);
   return status;
 }
