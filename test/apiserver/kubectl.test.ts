@@ -195,11 +195,22 @@ ${env ? '        env:\n        - name: MODE\n          value: blue\n' : ''}`;
     // A manifest without replicas shares nothing with the autoscaler: it applies, and 5 stays.
     ok(['apply', '--server-side', '-f', '-'], manifest(undefined, false));
     expect(view()).toBe('5 ');
+    // The same manifest again changes nothing: nothing is written.
+    const version = () => ok(['get', 'deploy', 'ssa', '-o', 'jsonpath={.metadata.resourceVersion}']);
+    const before = version();
+    ok(['apply', '--server-side', '-f', '-'], manifest(undefined, false));
+    expect(version()).toBe(before);
+    // Entries are listed as Kubernetes sorts them: by operation, then time (whole seconds, so the
+    // text sorts), then manager. Both apply here; which came in a later second decides.
+    const entries = () => (JSON.parse(ok(['get', 'deploy', 'ssa', '-o', 'json', '--show-managed-fields'])) as { metadata: { managedFields?: Array<{ manager: string; operation: string; time: string }> } }).metadata.managedFields;
+    const managers = () => entries()?.map((m) => m.manager);
+    const [first, second] = entries()!;
+    expect([first!.manager, second!.manager].sort()).toEqual(['autoscaler', 'kubectl']);
+    expect(`${first!.time} ${first!.manager}` < `${second!.time} ${second!.manager}`).toBe(true);
+    const listed = managers();
     // A replace without managedFields keeps them; `[{}]` clears them, as on Kubernetes.
-    const managers = () => (JSON.parse(ok(['get', 'deploy', 'ssa', '-o', 'json', '--show-managed-fields'])) as { metadata: { managedFields?: Array<{ manager: string }> } }).metadata.managedFields?.map((m) => m.manager);
-    expect(managers()).toEqual(['kubectl', 'autoscaler']);
     ok(['replace', '-f', '-'], ok(['get', 'deploy', 'ssa', '-o', 'json']));
-    expect(managers()).toEqual(['kubectl', 'autoscaler']);
+    expect(managers()).toEqual(listed);
     const cleared = JSON.parse(ok(['get', 'deploy', 'ssa', '-o', 'json'])) as { metadata: Record<string, unknown> };
     cleared.metadata.managedFields = [{}];
     ok(['replace', '-f', '-'], JSON.stringify(cleared));
@@ -215,6 +226,26 @@ ${env ? '        env:\n        - name: MODE\n          value: blue\n' : ''}`;
     const yamlApply = await fetch(`${apiserver.url}/api/v1/namespaces/default/configmaps/from-yaml?fieldManager=curl`, { method: 'PATCH', headers: { 'content-type': 'application/apply-patch+yaml' }, body: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: from-yaml\ndata:\n  greeting: hello\n' });
     expect(yamlApply.status).toBe(201);
     expect(ok(['get', 'configmap', 'from-yaml', '-o', 'jsonpath={.data.greeting}'])).toBe('hello');
+    // managedFields are the server's: an apply configuration with them, even empty, is refused;
+    // so is one naming the uid of an object that does not exist.
+    const applyRaw = async (name: string, body: object) => {
+      const response = await fetch(`${apiserver.url}/api/v1/namespaces/default/configmaps/${name}?fieldManager=curl`, { method: 'PATCH', headers: { 'content-type': 'application/apply-patch+yaml' }, body: JSON.stringify(body) });
+      const status = (await response.json()) as { reason: string; message: string };
+      return `${response.status} ${status.reason} ${status.message}`;
+    };
+    expect(await applyRaw('from-yaml', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'from-yaml', managedFields: [] } })).toBe('400 BadRequest metadata.managedFields must be nil');
+    expect(await applyRaw('ghost', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'ghost', uid: 'c0ffee' } })).toBe('409 Conflict Operation cannot be fulfilled on configmaps "ghost": uid mismatch: the provided object specified uid c0ffee, and no existing object was found');
+    // A PUT may write managedFields, but only as Kubernetes' types hold them.
+    const stored = JSON.parse(ok(['get', 'configmap', 'from-yaml', '-o', 'json', '--show-managed-fields'])) as { metadata: { managedFields: Array<Record<string, unknown>> } };
+    stored.metadata.managedFields[0]!.subresource = 5;
+    const put = await fetch(`${apiserver.url}/api/v1/namespaces/default/configmaps/from-yaml`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(stored) });
+    expect(put.status).toBe(422);
+    expect(((await put.json()) as { message: string }).message).toContain('metadata.managedFields[0].subresource: Invalid value: 5: must be a string');
+    // A Service's ports are keyed by port and protocol: one port on UDP and TCP survives re-applies.
+    const dns = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: ssa-dns\nspec:\n  selector: {app: dns}\n  ports:\n  - {name: dns, port: 53, protocol: UDP}\n  - {name: dns-tcp, port: 53, protocol: TCP}\n';
+    ok(['apply', '--server-side', '-f', '-'], dns);
+    ok(['apply', '--server-side', '-f', '-'], dns);
+    expect(ok(['get', 'service', 'ssa-dns', '-o', 'jsonpath={.spec.ports[*].name} {.spec.ports[*].protocol}'])).toBe('dns dns-tcp UDP TCP');
   });
 
   it('errors read as Kubernetes words them', () => {

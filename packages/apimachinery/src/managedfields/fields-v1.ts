@@ -48,22 +48,34 @@ function valueSet(value: JsonValue, at: FieldLocation): FieldsV1 {
     return set;
   }
   if (Array.isArray(value)) {
-    const rule = ruleAt(at);
-    if (rule?.strategy !== 'merge') return {};
+    const keyOf = listItemKeys(at);
+    if (!keyOf) return {};
     const set: FieldsV1 = {};
-    const keyed = rule.mergeKey ? listMapKeys(at, rule.mergeKey) : undefined;
     for (const item of value) {
-      if (keyed && isObject(item)) {
-        const key: JsonObject = {};
-        for (const name of keyed.keys) setKey(key, name, getKey(item, name) ?? getKey(keyed.defaults, name) ?? null);
-        put(set, `k:${JSON.stringify(key)}`, { '.': {}, ...valueSet(item, itemsOf(at)) });
-      } else if (!isObject(item) && !Array.isArray(item)) {
-        put(set, `v:${JSON.stringify(item)}`, {});
-      }
+      const key = keyOf(item);
+      if (key.startsWith('k:')) put(set, key, { '.': {}, ...valueSet(item, itemsOf(at)) });
+      else if (!isObject(item) && !Array.isArray(item)) put(set, key, {});
     }
     return set;
   }
   return {};
+}
+
+/**
+ * How the items of the list at `at` are told apart, as their FieldsV1 keys: `k:` with the
+ * list-map keys for a list of objects merged by key, `v:` with the value for a set. Undefined
+ * for an atomic list, which is one value. Server-side apply merges lists by these same keys.
+ */
+export function listItemKeys(at: FieldLocation): ((item: JsonValue) => string) | undefined {
+  const rule = ruleAt(at);
+  if (rule?.strategy !== 'merge') return undefined;
+  const keyed = rule.mergeKey ? listMapKeys(at, rule.mergeKey) : undefined;
+  return (item) => {
+    if (!keyed || !isObject(item)) return `v:${JSON.stringify(item)}`;
+    const key: JsonObject = {};
+    for (const name of keyed.keys) setKey(key, name, getKey(item, name) ?? getKey(keyed.defaults, name) ?? null);
+    return `k:${JSON.stringify(key)}`;
+  };
 }
 
 /** The listed keys of a merged list at `at`: its list-map keys, or its patch merge key alone. */
@@ -102,6 +114,21 @@ export function intersection(a: FieldsV1, b: FieldsV1): FieldsV1 {
     }
     const both = intersection(child, other);
     if (!isEmpty(both)) put(out, key, both);
+  }
+  return out;
+}
+
+/**
+ * The fields in either. A field owned whole in one and below in the other is both: `.` marks the
+ * field itself beside its children, as FieldsV1 writes a field that is a member and has members.
+ */
+export function union(a: FieldsV1, b: FieldsV1): FieldsV1 {
+  const out: FieldsV1 = { ...a };
+  for (const [key, child] of Object.entries(b)) {
+    const other = own(a, key);
+    if (!other) put(out, key, child);
+    else if (isEmpty(other) !== isEmpty(child)) put(out, key, { '.': {}, ...other, ...child });
+    else if (!isEmpty(child)) put(out, key, union(other, child));
   }
   return out;
 }
@@ -181,7 +208,8 @@ export function valueAt(object: JsonValue | undefined, keys: FieldKeys): JsonVal
 
 /**
  * Removes a set's fields from an object: fields owned whole and list items go, and so do maps and
- * lists left empty by it, unless `keep` (the fields still set) has them.
+ * lists left empty by it. What `keep` (the fields some manager still owns) has stays, and so does
+ * a field with kept fields below it (structured-merge-diff adds back what anyone owns).
  */
 export function removeFields(object: JsonObject, set: FieldsV1, keep: FieldsV1 = {}): void {
   for (const [key, child] of Object.entries(set)) {
@@ -189,11 +217,11 @@ export function removeFields(object: JsonObject, set: FieldsV1, keep: FieldsV1 =
     const name = key.slice(2);
     const value = getKey(object, name);
     if (value === undefined) continue;
+    const kept = own(keep, key);
     if (isEmpty(child)) {
-      deleteKey(object, name);
+      if (!kept) deleteKey(object, name);
       continue;
     }
-    const kept = own(keep, key);
     if (isObject(value)) {
       removeFields(value, child, kept);
       if (Object.keys(value).length === 0 && !kept) deleteKey(object, name);
@@ -209,11 +237,12 @@ function removeItems(list: JsonValue[], set: FieldsV1, keep: FieldsV1): JsonValu
   const out: JsonValue[] = [];
   for (const item of list) {
     const itemKey = Object.keys(set).find((key) => (key.startsWith('k:') && matchesKey(item, key)) || (key.startsWith('v:') && JSON.stringify(item) === key.slice(2)));
+    const kept = itemKey === undefined ? undefined : own(keep, itemKey);
     if (itemKey === undefined) out.push(item);
-    else if (itemKey.startsWith('k:') && !own(set[itemKey]!, '.') && isObject(item)) {
-      removeFields(item, set[itemKey]!, own(keep, itemKey));
+    else if (itemKey.startsWith('k:') && (kept || !own(set[itemKey]!, '.')) && isObject(item)) {
+      removeFields(item, set[itemKey]!, kept);
       out.push(item);
-    }
+    } else if (kept) out.push(item);
   }
   return out;
 }

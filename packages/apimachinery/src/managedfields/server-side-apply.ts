@@ -1,16 +1,15 @@
 import { goQuote } from '../errors/go-format';
-import { applyMergePatch } from '../patch/merge-patch';
 import { copyJson, isObject, jsonEqual, type JsonObject, type JsonValue } from '../patch/json-value';
-import { hasPatchRules } from '../patch/patch-meta';
-import { strategicMergePatch } from '../patch/strategic-merge-patch';
-import { difference, fieldPathString, fieldSetOf, fieldSetOfPath, intersection, isEmpty, leaves, removeFields, UNOWNED_METADATA, valueAt, type FieldKeys, type FieldsV1 } from './fields-v1';
+import { difference, fieldPathString, fieldSetOf, fieldSetOfPath, intersection, isEmpty, leaves, removeFields, union, UNOWNED_METADATA, valueAt, type FieldKeys, type FieldsV1 } from './fields-v1';
+import { mergeApplied } from './structured-merge';
 
 /** metav1.ManagedFieldsEntry. */
 export interface ManagedFieldsEntry {
   manager: string;
   operation: 'Apply' | 'Update';
   apiVersion: string;
-  time: string;
+  /** When the manager last changed the object (absent when its apply changed nothing). */
+  time?: string;
   fieldsType: 'FieldsV1';
   fieldsV1: FieldsV1;
   subresource?: string;
@@ -49,7 +48,9 @@ export class ApplyConflictError extends Error {
  * as the manager's own. The manager owns exactly the fields its configuration sets: fields it set
  * before and no longer sets are removed (unless another manager set them too); a field another
  * manager set to a different value is a conflict, unless `force`, which moves the field to this
- * manager. Fields set alike are shared. The result carries the new managedFields.
+ * manager. Fields set alike are shared. The result carries the new managedFields, sorted as
+ * Kubernetes sorts them; the manager's time moves only when the object changes, so an apply that
+ * changes nothing gives back the object as it was.
  */
 export function serverSideApply(live: JsonObject | undefined, applied: JsonObject, options: ApplyOptions): JsonObject {
   const config = withoutSystemFields(applied);
@@ -74,33 +75,54 @@ export function serverSideApply(live: JsonObject | undefined, applied: JsonObjec
     throw new ApplyConflictError(listed.sort((x, y) => (x.manager === y.manager ? byteOrder(x.field, y.field) : byteOrder(x.manager, y.manager))));
   }
 
-  let object: JsonObject;
-  if (!live) {
-    object = copyJson(config) as JsonObject;
-  } else {
-    object = hasPatchRules(options.kind) ? strategicMergePatch(live, config, options.kind) : (applyMergePatch(live, config) as JsonObject);
-    if (own) {
-      let dropped = difference(own.fieldsV1 ?? {}, set);
-      for (const entry of others) dropped = difference(dropped, entry.fieldsV1 ?? {});
-      removeFields(object, dropped, set);
-    }
+  const object = mergeApplied(live ?? {}, config, options.kind);
+  if (own) {
+    // What the manager set before and no longer sets goes, unless some manager (this one with its
+    // new configuration too) still owns it or something below it.
+    const keep = others.reduce((kept, entry) => union(kept, entry.fieldsV1 ?? {}), set);
+    removeFields(object, difference(own.fieldsV1 ?? {}, set), keep);
   }
 
+  // The manager's time is of its last change (managedFieldsUpdater): an apply that changes
+  // nothing keeps the time it had, or has none, and so writes nothing new.
+  const changed = !live || !jsonEqual(withoutManagedFields(live), withoutManagedFields(object));
   const managedFields: ManagedFieldsEntry[] = [];
-  const mine: ManagedFieldsEntry = { manager: options.manager, operation: 'Apply', apiVersion: options.apiVersion, time: options.now, fieldsType: 'FieldsV1', fieldsV1: set };
-  for (const entry of entries) {
-    if (entry === own) {
-      managedFields.push(mine);
-      continue;
-    }
+  if (!isEmpty(set)) {
+    const unchanged = own && !changed && own.apiVersion === options.apiVersion && jsonEqual(own.fieldsV1 as unknown as JsonValue, set as unknown as JsonValue);
+    const time = changed ? options.now : own?.time;
+    managedFields.push(unchanged ? own : { manager: options.manager, operation: 'Apply', apiVersion: options.apiVersion, ...(time ? { time } : {}), fieldsType: 'FieldsV1', fieldsV1: set });
+  }
+  for (const entry of others) {
     let fields = entry.fieldsV1 ?? {};
     for (const conflict of conflicts) if (conflict.entry === entry) fields = difference(fields, fieldSetOfPath(conflict.keys));
-    if (!isEmpty(fields)) managedFields.push({ ...entry, fieldsV1: fields });
+    // A manager left with no fields is no manager.
+    if (!isEmpty(fields)) managedFields.push(fields === entry.fieldsV1 ? entry : { ...entry, fieldsV1: fields });
   }
-  if (!own) managedFields.push(mine);
   const meta = (isObject(object.metadata) ? object.metadata : (object.metadata = {})) as JsonObject;
-  meta.managedFields = managedFields as unknown as JsonValue;
+  meta.managedFields = managedFields.sort(byKubernetesOrder) as unknown as JsonValue;
   return object;
+}
+
+function withoutManagedFields(object: JsonObject): JsonObject {
+  if (!isObject(object.metadata)) return object;
+  const { managedFields: _, ...metadata } = object.metadata;
+  return { ...object, metadata };
+}
+
+/** sortEncodedManagedFields: by operation (Apply first), time in whole seconds (none first), manager, apiVersion, subresource. */
+function byKubernetesOrder(p: ManagedFieldsEntry, q: ManagedFieldsEntry): number {
+  return (
+    byteOrder(String(p.operation), String(q.operation)) ||
+    seconds(p.time) - seconds(q.time) ||
+    byteOrder(String(p.manager), String(q.manager)) ||
+    byteOrder(String(p.apiVersion), String(q.apiVersion)) ||
+    byteOrder(String(p.subresource ?? ''), String(q.subresource ?? ''))
+  );
+}
+
+function seconds(time: string | undefined): number {
+  const ms = time ? Date.parse(time) : NaN;
+  return Number.isNaN(ms) ? 0 : Math.floor(ms / 1000);
 }
 
 /** The applied configuration without what no manager owns: status, and the server's metadata (the name and namespace stay, to merge by). */
@@ -117,8 +139,9 @@ function byteOrder(a: string, b: string): number {
 
 /** How Kubernetes names a manager in a conflict: an applier by name, an updater with its API version. */
 function managerText(entry: ManagedFieldsEntry): string {
-  const name = goQuote(String(entry.manager)) + (entry.subresource ? ` with subresource ${goQuote(entry.subresource)}` : '');
-  return entry.operation === 'Update' ? `${name} using ${entry.apiVersion}` : name;
+  // Stored entries are checked on write, but text is made of whatever they hold.
+  const name = goQuote(String(entry.manager)) + (entry.subresource ? ` with subresource ${goQuote(String(entry.subresource))}` : '');
+  return entry.operation === 'Update' ? `${name} using ${String(entry.apiVersion)}` : name;
 }
 
 /** "Apply failed with 1 conflict: conflict with "kubectl": .spec.replicas", or per manager with a list of fields. */

@@ -57,14 +57,15 @@ export async function serveApply(registry: GenericRegistry, r: ApplyRequest): Pr
   if (!r.fieldManager) throw Errors.invalid({ group: 'meta.k8s.io', kind: 'PatchOptions' }, '', [required(FieldPath.of('fieldManager'), 'is required for apply patch')]);
   if (typeof r.config !== 'object' || r.config === null || Array.isArray(r.config)) throw Errors.badRequest('error decoding the apply configuration: not an object');
   const config = r.config as KubeObject;
+  // The field manager's own checks come first: the configuration's type (versionCheckManager),
+  // then managedFields, which only the server writes (structuredMergeManager).
+  const apiVersion = groupVersion(r.type);
+  if (config.apiVersion !== apiVersion || config.kind !== r.type.kind) throw Errors.badRequest(`invalid object type: ${groupVersionKindText(config)}`);
+  if (Array.isArray(config.metadata?.managedFields)) throw Errors.badRequest('metadata.managedFields must be nil');
   // A strategic merge patch's directives ($patch, $retainKeys, ...) mean nothing in an apply:
   // as unknown fields, they are refused (they would remove what other managers own).
   const directive = directivePath(config, '');
   if (directive) throw Errors.badRequest(`error decoding the apply configuration: strict decoding error: unknown field "${directive}"`);
-  const apiVersion = groupVersion(r.type);
-  if (config.apiVersion !== apiVersion || config.kind !== r.type.kind) {
-    throw Errors.badRequest(`the apply configuration is for ${String(config.apiVersion)}, Kind=${String(config.kind)}; this is ${apiVersion}, Kind=${r.type.kind}`);
-  }
   if (config.metadata?.name !== r.name) throw Errors.badRequest(`the name of the object (${String(config.metadata?.name ?? '')}) does not match the name on the URL (${r.name})`);
   const apply = (live: KubeObject | undefined) => {
     // A resourceVersion in the configuration is a precondition (kubectl diff sends one).
@@ -84,14 +85,27 @@ export async function serveApply(registry: GenericRegistry, r: ApplyRequest): Pr
       if (!isNotFound(error) || attempt > 0) throw error;
     }
     const created = apply(undefined);
+    // A uid names one object: an apply with one does not create another.
+    const uid = config.metadata?.uid;
+    if (uid) throw Errors.conflict(r.type, r.name, `uid mismatch: the provided object specified uid ${String(uid)}, and no existing object was found`);
     const managedFields = created.metadata.managedFields as ManagedFieldsEntry[];
     try {
-      return { code: 201, object: await registry.create(r.type, r.namespace, created, { dryRun: r.dryRun, managedFields }) };
+      return { code: 201, object: await registry.create(r.type, r.namespace, created, { dryRun: r.dryRun, managedFields: managedFields.length > 0 ? managedFields : undefined }) };
     } catch (error) {
       // Created meanwhile by someone else: apply to what is there now.
       if (!(error instanceof ApiError && error.status.reason === 'AlreadyExists')) throw error;
     }
   }
+}
+
+/** A configuration's type as Go prints a GroupVersionKind: "apps/v1, Kind=Deployment", "/v1, Kind=ConfigMap". */
+function groupVersionKindText(config: KubeObject): string {
+  const apiVersion = typeof config.apiVersion === 'string' ? config.apiVersion : '';
+  const kind = typeof config.kind === 'string' ? config.kind : '';
+  const parts = apiVersion.split('/');
+  // An apiVersion that is not "version" or "group/version" parses to no group version at all.
+  const [group, version] = parts.length === 1 ? ['', parts[0]] : parts.length === 2 ? parts : ['', ''];
+  return `${group}/${version}, Kind=${kind}`;
 }
 
 /** The path of the first key starting with "$" in the configuration, if any. */

@@ -50,11 +50,14 @@ function validateManagedFields(entries: unknown, path: FieldPath): FieldErrorLis
   if (!Array.isArray(entries)) return [invalid(path, entries, 'must be a list')];
   const errors: FieldErrorList = [];
   entries.forEach((raw: unknown, i) => {
-    const entry = (raw && typeof raw === 'object' ? raw : {}) as { operation?: unknown; fieldsType?: unknown; manager?: unknown; fieldsV1?: unknown };
+    const entry = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
     const at = path.index(i);
     if (entry.operation !== 'Apply' && entry.operation !== 'Update') errors.push(invalid(at.child('operation'), entry.operation ?? '', 'must be `Apply` or `Update`'));
     if (entry.fieldsType !== undefined && entry.fieldsType !== '' && entry.fieldsType !== 'FieldsV1') errors.push(invalid(at.child('fieldsType'), entry.fieldsType, 'must be `FieldsV1`'));
-    if (entry.manager !== undefined && typeof entry.manager !== 'string') errors.push(invalid(at.child('manager'), entry.manager, 'must be a string'));
+    // String fields of ManagedFieldsEntry: Kubernetes' decoding refuses anything else.
+    for (const field of ['manager', 'apiVersion', 'time', 'subresource']) {
+      if (entry[field] !== undefined && entry[field] !== null && typeof entry[field] !== 'string') errors.push(invalid(at.child(field), entry[field], 'must be a string'));
+    }
     if (entry.fieldsV1 !== undefined && !isFieldsV1(entry.fieldsV1)) errors.push(invalid(at.child('fieldsV1'), '', 'is not a valid FieldsV1 field set'));
   });
   return errors;
@@ -82,10 +85,11 @@ export function carrySystemMeta(object: KubeObject, old: KubeObject): void {
   if (old.metadata.deletionTimestamp) meta.deletionTimestamp = old.metadata.deletionTimestamp;
   else delete meta.deletionTimestamp;
   if (old.metadata.deletionGracePeriodSeconds !== undefined) meta.deletionGracePeriodSeconds = old.metadata.deletionGracePeriodSeconds;
-  // Kept unless the update sets them (server-side apply does); `[{}]` clears them, as Kubernetes'.
+  // Kept unless the update sets them (server-side apply does); `[]` and `[{}]` clear them, as
+  // Kubernetes' (an apply that leaves no manager gives `[]`).
   if (meta.managedFields === undefined) {
     if (old.metadata.managedFields) meta.managedFields = old.metadata.managedFields;
-  } else if (Array.isArray(meta.managedFields) && meta.managedFields.length > 0 && meta.managedFields.every((entry) => entry && typeof entry === 'object' && Object.keys(entry).length === 0)) {
+  } else if (Array.isArray(meta.managedFields) && meta.managedFields.every((entry) => entry && typeof entry === 'object' && Object.keys(entry).length === 0)) {
     delete meta.managedFields;
   }
   if (JSON.stringify(specOf(object)) !== JSON.stringify(specOf(old))) meta.generation = (old.metadata.generation ?? 1) + 1;
