@@ -1,6 +1,6 @@
 import { defaultPodSpec } from './pod-spec';
-import { FieldPath, required } from '@kubelab/apimachinery';
-import { validateResources, type Resources } from './resources';
+import { FieldPath } from '@kubelab/apimachinery';
+import { validatePodSpec } from './pod-validation';
 import type { FieldErrorList } from '../../errors';
 import { age, ageColumn, column, humanDuration, nameColumn } from '../printing';
 import type { KubeObject, ResourceType } from '../types';
@@ -87,17 +87,9 @@ export function podStatusColumns(pod: KubeObject, now: Date): { ready: string; r
   return { ready: `${ready}/${total}`, reason, restarts: restartText };
 }
 
+/** Kubernetes' ValidatePodCreate/ValidatePodUpdate, for the spec: after defaults, as ValidatePodSpec. */
 function validatePod(pod: KubeObject): FieldErrorList {
-  const errors: FieldErrorList = [];
-  const spec = pod.spec as PodSpec | undefined;
-  const containers = FieldPath.of('spec', 'containers');
-  if (!spec?.containers || spec.containers.length === 0) errors.push(required(containers));
-  spec?.containers?.forEach((c, i) => {
-    if (!c.name) errors.push(required(containers.index(i).child('name')));
-    if (!c.image) errors.push(required(containers.index(i).child('image')));
-    errors.push(...validateResources((c as { resources?: Resources }).resources, containers.index(i).child('resources')));
-  });
-  return errors;
+  return validatePodSpec((pod.spec ?? {}) as Record<string, unknown>, FieldPath.of('spec'), { resourceIsPod: true });
 }
 
 export const pods: ResourceType = {
@@ -122,6 +114,8 @@ export const pods: ResourceType = {
     },
     prepareForUpdate(pod, old) {
       pod.status = old.status;
+      // Kubernetes defaults every object it decodes, so a replaced pod spec gets its defaults again.
+      defaultPodSpec((pod.spec ??= {}) as Record<string, unknown>);
     },
     validate: validatePod,
     selectableFields: (pod) => ({

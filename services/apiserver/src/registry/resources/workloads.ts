@@ -1,6 +1,6 @@
 import { FieldError, FieldPath, invalid, OMIT_VALUE, required } from '@kubelab/apimachinery';
 import { defaultPodSpec } from './pod-spec';
-import { validateResources, type Resources } from './resources';
+import { validatePodSpec } from './pod-validation';
 import type { FieldErrorList } from '../../errors';
 import type { KubeObject } from '../types';
 
@@ -10,9 +10,15 @@ export function defaultPodTemplate(object: KubeObject): void {
   if (spec) defaultPodSpec(spec);
 }
 
+function defaultedEmptySpec(): Record<string, unknown> {
+  const spec: Record<string, unknown> = {};
+  defaultPodSpec(spec);
+  return spec;
+}
+
 export function validateWorkload(object: KubeObject): FieldErrorList {
   const errors: FieldErrorList = [];
-  const spec = object.spec as { replicas?: unknown; selector?: { matchLabels?: Record<string, string> }; template?: { metadata?: { labels?: Record<string, string> }; spec?: { containers?: Array<{ name?: string; image?: string }> } } } | undefined;
+  const spec = object.spec as { replicas?: unknown; selector?: { matchLabels?: Record<string, string> }; template?: { metadata?: { labels?: Record<string, string> }; spec?: Record<string, unknown> } } | undefined;
   const path = FieldPath.of('spec');
   if (spec?.replicas !== undefined && (!Number.isInteger(spec.replicas) || (spec.replicas as number) < 0)) {
     errors.push(invalid(path.child('replicas'), spec.replicas, 'must be greater than or equal to 0'));
@@ -24,14 +30,9 @@ export function validateWorkload(object: KubeObject): FieldErrorList {
     // Kubernetes prints this map Go-style, so the value goes in the detail.
     errors.push(new FieldError('FieldValueInvalid', 'spec.template.metadata.labels', OMIT_VALUE, `${goMap(labels)}: \`selector\` does not match template \`labels\``));
   }
-  const containers = spec?.template?.spec?.containers;
-  const containersPath = path.child('template', 'spec', 'containers');
-  if (!containers?.length) errors.push(required(containersPath));
-  containers?.forEach((c, i) => {
-    if (!c.name) errors.push(required(containersPath.index(i).child('name')));
-    if (!c.image) errors.push(required(containersPath.index(i).child('image')));
-    errors.push(...validateResources((c as { resources?: Resources }).resources, containersPath.index(i).child('resources')));
-  });
+  // A template without a spec still has Go's zero PodSpec, which defaults as any other.
+  const podSpec = (spec?.template?.spec ?? defaultedEmptySpec()) as Record<string, unknown>;
+  errors.push(...validatePodSpec(podSpec, path.child('template', 'spec'), { resourceIsPod: false }));
   return errors;
 }
 
