@@ -20,7 +20,7 @@ describe('/api/v1 discovery', () => {
   it('lists the pod subresources as a 1.32 apiserver does, by name after pods', () => {
     const names = core().map((r) => r.name);
     const pods = names.indexOf('pods');
-    expect(names.slice(pods, pods + 9)).toEqual(['pods', 'pods/attach', 'pods/binding', 'pods/eviction', 'pods/exec', 'pods/log', 'pods/portforward', 'pods/proxy', 'pods/status']);
+    expect(names.slice(pods, pods + 10)).toEqual(['pods', 'pods/attach', 'pods/binding', 'pods/ephemeralcontainers', 'pods/eviction', 'pods/exec', 'pods/log', 'pods/portforward', 'pods/proxy', 'pods/status']);
     expect(byName('pods/exec')).toEqual({ name: 'pods/exec', singularName: '', namespaced: true, kind: 'PodExecOptions', verbs: connect });
     expect(byName('pods/attach')).toEqual({ name: 'pods/attach', singularName: '', namespaced: true, kind: 'PodAttachOptions', verbs: connect });
     expect(byName('pods/portforward')).toEqual({ name: 'pods/portforward', singularName: '', namespaced: true, kind: 'PodPortForwardOptions', verbs: connect });

@@ -109,6 +109,8 @@ function subresourceEntries(type: ResourceType): object[] {
         return { ...base, kind: type.kind, verbs: ['get', 'patch', 'update'] };
       case 'finalize':
         return { ...base, kind: type.kind, verbs: ['update'] };
+      case 'ephemeralcontainers':
+        return { ...base, kind: type.kind, verbs: ['get', 'patch', 'update'] };
       case 'scale':
         return { ...base, group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: ['get', 'patch', 'update'] };
       case 'binding':

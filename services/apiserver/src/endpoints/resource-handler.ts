@@ -95,7 +95,7 @@ export async function handleResource(ctx: HandlerContext, target: ResourceReques
   if (sub === 'binding' || sub === 'eviction' || sub === 'proxy') {
     return handlePodSubresource(ctx, type, ns, name, sub, method, req, res, dryRun);
   }
-  const subresource = sub === 'status' || sub === 'finalize' ? sub : undefined;
+  const subresource = sub === 'status' || sub === 'finalize' || sub === 'ephemeralcontainers' ? sub : undefined;
   switch (method) {
     case 'GET':
       return sendJson(res, 200, render(type, await registry.get(type, ns, name), rendering));

@@ -7,6 +7,7 @@ import { admitNamespaceLifecycle } from './admission/namespace-lifecycle';
 import { admitPodPriority } from './admission/pod-priority';
 import { namespaces } from './resources/namespaces';
 import { pods } from './resources/pods';
+import { withEphemeralContainers } from './resources/ephemeral-containers';
 import { ServiceAllocator } from './service-allocator';
 import { groupVersion, type KubeObject, type ResourceType } from './types';
 
@@ -131,6 +132,11 @@ export class GenericRegistry {
       } else if (options.subresource === 'finalize') {
         // A namespace's finalize subresource changes spec.finalizers and nothing else (what the namespace controller calls when it has emptied it).
         next = { ...current, spec: { ...current.spec, finalizers: (proposed.spec?.finalizers as string[] | undefined) ?? [] }, metadata: { ...current.metadata, resourceVersion: proposed.metadata?.resourceVersion } };
+      } else if (options.subresource === 'ephemeralcontainers') {
+        // A pod's ephemeralcontainers subresource (kubectl debug) adds ephemeral containers and changes nothing else.
+        const { pod, errors } = withEphemeralContainers(proposed, current);
+        if (errors.length) throw Errors.invalid(type, name, errors);
+        next = pod;
       } else {
         next = { ...proposed, apiVersion: groupVersion(type), kind: type.kind, metadata: { ...proposed.metadata, name, ...(type.namespaced ? { namespace } : {}) } };
         carrySystemMeta(next, current);
@@ -244,8 +250,8 @@ export class GenericRegistry {
   }
 }
 
-/** The subresources written like the object itself: status, and a namespace's finalize. */
-export type WritableSubresource = 'status' | 'finalize';
+/** The subresources written like the object itself: status, a namespace's finalize, a pod's ephemeralcontainers. */
+export type WritableSubresource = 'status' | 'finalize' | 'ephemeralcontainers';
 
 const DRY_RUN = Symbol('dry run: computed, not written');
 

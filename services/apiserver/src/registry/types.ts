@@ -62,7 +62,7 @@ export interface ResourceType {
    * Subresources served besides the object itself, as discovery lists them (a pod's log, exec,
    * attach, portforward and proxy, and a service's proxy, are served by streaming/).
    */
-  subresources?: Array<'status' | 'finalize' | 'scale' | 'binding' | 'log' | 'eviction' | 'proxy' | 'exec' | 'attach' | 'portforward'>;
+  subresources?: Array<'status' | 'finalize' | 'scale' | 'binding' | 'log' | 'eviction' | 'proxy' | 'exec' | 'attach' | 'portforward' | 'ephemeralcontainers'>;
   /** Main-resource updates keep the old status (true for every kind with a status subresource). */
   strategy: Strategy;
   printer: Printer;

@@ -101,7 +101,7 @@ export const pods: ResourceType = {
   shortNames: ['po'],
   categories: ['all'],
   namespaced: true,
-  subresources: ['attach', 'binding', 'eviction', 'exec', 'log', 'portforward', 'proxy', 'status'],
+  subresources: ['attach', 'binding', 'ephemeralcontainers', 'eviction', 'exec', 'log', 'portforward', 'proxy', 'status'],
   strategy: {
     prepareForCreate(pod) {
       const spec = (pod.spec ??= {}) as Record<string, unknown>;
