@@ -24,7 +24,7 @@ export const daemonsets: ResourceType = {
       ds.status = { currentNumberScheduled: 0, desiredNumberScheduled: 0, numberMisscheduled: 0, numberReady: 0 };
     },
     prepareForUpdate: keepStatus,
-    validate: (ds) => validateWorkload({ ...ds, spec: { ...ds.spec, replicas: undefined } }),
+    validate: (ds) => validateWorkload({ ...ds, spec: { ...ds.spec, replicas: undefined } }, 'DaemonSet'),
   },
   printer: {
     columns: [

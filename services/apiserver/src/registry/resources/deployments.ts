@@ -29,7 +29,7 @@ export const deployments: ResourceType = {
       keepStatus(d, old);
       defaultStrategy((d.spec ??= {}) as Record<string, unknown>);
     },
-    validate: validateWorkload,
+    validate: (object) => validateWorkload(object, 'ReplicaSet'),
   },
   printer: {
     columns: [

@@ -129,6 +129,18 @@ describe('the Pod and workload strategies', () => {
     ]);
   });
 
+  it('a controller\'s template must restart its pods and have no deadline', () => {
+    const deployment = {
+      metadata: { name: 'web' },
+      spec: { selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers, restartPolicy: 'Never', activeDeadlineSeconds: 60 } } },
+    } as KubeObject;
+    deployments.strategy.prepareForCreate!(deployment);
+    expect(deployments.strategy.validate!(deployment).map(String)).toEqual([
+      'spec.template.spec.restartPolicy: Unsupported value: "Never": supported values: "Always"',
+      'spec.template.spec.activeDeadlineSeconds: Forbidden: activeDeadlineSeconds in ReplicaSet is not Supported',
+    ]);
+  });
+
   it('a template without a spec needs only its containers', () => {
     const deployment = { metadata: { name: 'web' }, spec: { selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } } } } } as KubeObject;
     deployments.strategy.prepareForCreate!(deployment);

@@ -21,7 +21,7 @@ export const replicasets: ResourceType = {
       rs.status = { replicas: 0 };
     },
     prepareForUpdate: keepStatus,
-    validate: validateWorkload,
+    validate: (object) => validateWorkload(object, 'ReplicaSet'),
   },
   printer: {
     columns: [

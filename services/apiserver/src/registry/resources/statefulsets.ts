@@ -23,7 +23,7 @@ export const statefulsets: ResourceType = {
       sts.status = { replicas: 0, availableReplicas: 0 };
     },
     prepareForUpdate: keepStatus,
-    validate: validateWorkload,
+    validate: (object) => validateWorkload(object, 'StatefulSet'),
   },
   printer: {
     columns: [

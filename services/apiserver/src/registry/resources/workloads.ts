@@ -1,4 +1,4 @@
-import { FieldError, FieldPath, invalid, OMIT_VALUE, required } from '@kubelab/apimachinery';
+import { FieldError, FieldPath, forbidden, invalid, notSupported, OMIT_VALUE, required } from '@kubelab/apimachinery';
 import { defaultPodSpec } from './pod-spec';
 import { validatePodSpec } from './pod-validation';
 import type { FieldErrorList } from '../../errors';
@@ -16,7 +16,8 @@ function defaultedEmptySpec(): Record<string, unknown> {
   return spec;
 }
 
-export function validateWorkload(object: KubeObject): FieldErrorList {
+/** `controller` names the workload in Kubernetes' messages (a Deployment's template is validated as its ReplicaSet's). */
+export function validateWorkload(object: KubeObject, controller: 'ReplicaSet' | 'DaemonSet' | 'StatefulSet'): FieldErrorList {
   const errors: FieldErrorList = [];
   const spec = object.spec as { replicas?: unknown; selector?: { matchLabels?: Record<string, string> }; template?: { metadata?: { labels?: Record<string, string> }; spec?: Record<string, unknown> } } | undefined;
   const path = FieldPath.of('spec');
@@ -32,7 +33,11 @@ export function validateWorkload(object: KubeObject): FieldErrorList {
   }
   // A template without a spec still has Go's zero PodSpec, which defaults as any other.
   const podSpec = (spec?.template?.spec ?? defaultedEmptySpec()) as Record<string, unknown>;
-  errors.push(...validatePodSpec(podSpec, path.child('template', 'spec'), { resourceIsPod: false }));
+  const templateSpec = path.child('template', 'spec');
+  errors.push(...validatePodSpec(podSpec, templateSpec, { resourceIsPod: false }));
+  // A controller's pods run for good: they restart, and have no deadline.
+  if (podSpec.restartPolicy !== 'Always') errors.push(notSupported(templateSpec.child('restartPolicy'), podSpec.restartPolicy, ['Always']));
+  if (podSpec.activeDeadlineSeconds !== undefined && podSpec.activeDeadlineSeconds !== null) errors.push(forbidden(templateSpec.child('activeDeadlineSeconds'), `activeDeadlineSeconds in ${controller} is not Supported`));
   return errors;
 }
 
