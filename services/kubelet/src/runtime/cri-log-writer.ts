@@ -272,10 +272,10 @@ export function rotatedLogs(logPath: string): string[] {
     .map((name) => path.join(dir, name));
 }
 
-/** Go's "20060102-150405" in UTC, the kubelet's rotation suffix. */
+/** Go's "20060102-150405" in the local time zone (time.Now().Format), the kubelet's rotation suffix. */
 function rotationStamp(date: Date): string {
   const pad = (n: number) => String(n).padStart(2, '0');
-  return `${date.getUTCFullYear()}${pad(date.getUTCMonth() + 1)}${pad(date.getUTCDate())}-${pad(date.getUTCHours())}${pad(date.getUTCMinutes())}${pad(date.getUTCSeconds())}`;
+  return `${date.getFullYear()}${pad(date.getMonth() + 1)}${pad(date.getDate())}-${pad(date.getHours())}${pad(date.getMinutes())}${pad(date.getSeconds())}`;
 }
 
 /**
