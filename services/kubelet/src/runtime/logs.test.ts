@@ -24,6 +24,15 @@ function scratchDir(): string {
   return dir;
 }
 
+/** A scratch dir with a program's (empty) raw stdout and stderr files in it. */
+function rawOutput(): { dir: string; sources: { stdout: string; stderr: string } } {
+  const dir = scratchDir();
+  const sources = { stdout: path.join(dir, 'out'), stderr: path.join(dir, 'err') };
+  fs.writeFileSync(sources.stdout, '');
+  fs.writeFileSync(sources.stderr, '');
+  return { dir, sources };
+}
+
 describe('CriLogWriter', () => {
   function writer(dir: string, maxLineBytes?: number) {
     const sources = { stdout: path.join(dir, 'out'), stderr: path.join(dir, 'err') };
@@ -73,10 +82,7 @@ describe('CriLogWriter', () => {
 
 describe('CriLogWriter rotation, as the kubelet rotates logs', () => {
   it('renames a log over the size limit with the time, starts a new one, and keeps at most the file limit', () => {
-    const dir = scratchDir();
-    const sources = { stdout: path.join(dir, 'out'), stderr: path.join(dir, 'err') };
-    fs.writeFileSync(sources.stdout, '');
-    fs.writeFileSync(sources.stderr, '');
+    const { dir, sources } = rawOutput();
     const logPath = path.join(dir, '0.log');
     const w = new CriLogWriter({ logPath, sources, offsetsFile: path.join(dir, 'offsets'), maxLogBytes: 1000, maxLogFiles: 3 });
     for (let i = 0; i < 40; i++) {
@@ -94,10 +100,7 @@ describe('CriLogWriter rotation, as the kubelet rotates logs', () => {
   });
 
   it('rotates only when there is more to write: the write that crosses the limit stays in the current file', () => {
-    const dir = scratchDir();
-    const sources = { stdout: path.join(dir, 'out'), stderr: path.join(dir, 'err') };
-    fs.writeFileSync(sources.stdout, '');
-    fs.writeFileSync(sources.stderr, '');
+    const { dir, sources } = rawOutput();
     const logPath = path.join(dir, '0.log');
     const w = new CriLogWriter({ logPath, sources, offsetsFile: path.join(dir, 'offsets'), maxLogBytes: 1000, maxLogFiles: 3 });
     const write = (i: number) => {
@@ -117,10 +120,7 @@ describe('CriLogWriter rotation, as the kubelet rotates logs', () => {
   });
 
   it('a failed write (here the log directory gone under a rotation) goes to onError, not to the caller', () => {
-    const dir = scratchDir();
-    const sources = { stdout: path.join(dir, 'out'), stderr: path.join(dir, 'err') };
-    fs.writeFileSync(sources.stdout, '');
-    fs.writeFileSync(sources.stderr, '');
+    const { dir, sources } = rawOutput();
     fs.mkdirSync(path.join(dir, 'logs'));
     const errors: string[] = [];
     const w = new CriLogWriter({ logPath: path.join(dir, 'logs', '0.log'), sources, offsetsFile: path.join(dir, 'offsets'), maxLogBytes: 100, onError: (e) => errors.push(e.message) });
@@ -134,10 +134,7 @@ describe('CriLogWriter rotation, as the kubelet rotates logs', () => {
   });
 
   it('gives back the raw output it has read (a hole punched), while the program appends on', async () => {
-    const dir = scratchDir();
-    const sources = { stdout: path.join(dir, 'out'), stderr: path.join(dir, 'err') };
-    fs.writeFileSync(sources.stdout, '');
-    fs.writeFileSync(sources.stderr, '');
+    const { dir, sources } = rawOutput();
     const w = new CriLogWriter({ logPath: path.join(dir, '0.log'), sources, offsetsFile: path.join(dir, 'offsets') });
     const block = `${'y'.repeat(1023)}\n`.repeat(1024); // 1 MiB
     for (let i = 0; i < 5; i++) {
@@ -153,10 +150,7 @@ describe('CriLogWriter rotation, as the kubelet rotates logs', () => {
   });
 
   it('never gives back an unfinished line: a restarted kubelet reads it whole', async () => {
-    const dir = scratchDir();
-    const sources = { stdout: path.join(dir, 'out'), stderr: path.join(dir, 'err') };
-    fs.writeFileSync(sources.stdout, '');
-    fs.writeFileSync(sources.stderr, '');
+    const { dir, sources } = rawOutput();
     const options = { logPath: path.join(dir, '0.log'), sources, offsetsFile: path.join(dir, 'offsets') };
     const w = new CriLogWriter(options);
     // Just under 5 MiB of whole lines, then a line still being written, across the page the hole would end on.
