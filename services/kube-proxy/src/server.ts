@@ -6,7 +6,7 @@ import type { KubeProxyConfig } from './config';
 import { DnsHandler } from './dns/handler';
 import { DnsServer } from './dns/dns-server';
 import { Forwarder } from './dns/forward';
-import { KubernetesZone } from './dns/kubernetes';
+import { DEFAULT_DNS_TTL, KubernetesZone } from './dns/kubernetes';
 import { DnsMetrics } from './dns/metrics';
 import { readResolvConf, type Upstream } from './dns/resolv-conf';
 import { EndpointsChangeTracker } from './endpoints-change-tracker';
@@ -25,7 +25,7 @@ export interface KubeProxyOptions {
   upstreams?: Upstream[];
   /** How long one upstream resolver gets to answer (default 2 s). */
   forwardTimeoutMs?: number;
-  /** The TTL of cluster records (default 5 s, CoreDNS's kubernetes plugin's; kubeadm's Corefile says 30). */
+  /** The TTL of cluster records (default 30 s, as kubeadm's and kind's Corefile say: `ttl 30`). */
   dnsTTL?: number;
 }
 
@@ -91,12 +91,13 @@ export async function startKubeProxy(config: KubeProxyConfig, rootLog: Logger, o
 
   let dns: DnsServer | undefined;
   if (config.clusterDNS) {
-    const ttl = options.dnsTTL ?? 5;
+    const ttl = options.dnsTTL ?? DEFAULT_DNS_TTL;
     const server = `dns://${config.clusterDNS}:${config.clusterDNSPort}`;
     const dnsMetrics = new DnsMetrics(registry, server);
     const zone = new KubernetesZone({
       domain: config.clusterDomain,
       ttl,
+      nameserver: config.clusterDNS,
       source: {
         service: (namespace, name) => serviceInformer.indexer.get(namespace, name),
         services: () => serviceInformer.indexer.list(),

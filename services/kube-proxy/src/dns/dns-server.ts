@@ -28,10 +28,12 @@ export class DnsServer {
   private readonly udp: AddressClaim<dgram.Socket>;
   private readonly tcp: AddressClaim<net.Server>;
   private readonly connections = new Set<net.Socket>();
+  /** UDP sockets closed (released, or the server closed): an answer ready after that is dropped. */
+  private readonly closedUdp = new WeakSet<dgram.Socket>();
 
   constructor(private readonly options: DnsServerOptions) {
     const common = { retryMs: options.retryMs, clock: options.clock, log: options.log };
-    this.udp = new AddressClaim({ ...common, what: `udp ${options.address}:${options.port} (cluster DNS)`, bind: () => this.bindUdp(), unbind: (socket) => new Promise((resolve) => socket.close(() => resolve())) });
+    this.udp = new AddressClaim({ ...common, what: `udp ${options.address}:${options.port} (cluster DNS)`, bind: () => this.bindUdp(), unbind: (socket) => this.closeUdp(socket) });
     this.tcp = new AddressClaim({ ...common, what: `tcp ${options.address}:${options.port} (cluster DNS)`, bind: () => this.bindTcp(), unbind: (server) => new Promise((resolve) => server.close(() => resolve())) });
   }
 
@@ -60,13 +62,32 @@ export class DnsServer {
         socket.on('error', (error) => this.options.log.warn({ err: error.message }, 'DNS UDP socket error'));
         socket.on('message', (message, from) => {
           void this.options.handle(message, 'udp').then(
-            (answer) => answer && socket.send(answer, from.port, from.address),
+            (answer) => answer && this.sendUdp(socket, answer, from),
             (error: Error) => this.options.log.warn({ err: error.message }, 'DNS query failed'),
           );
         });
         resolve(socket);
       });
     });
+  }
+
+  /**
+   * Sends an answer unless the socket was closed while the query was being answered (a forwarded
+   * query takes up to the upstream timeouts): dgram's send throws at once on a closed socket, and
+   * inside the handler's promise that would be an unhandled rejection, which ends the process.
+   */
+  private sendUdp(socket: dgram.Socket, answer: Buffer, to: dgram.RemoteInfo): void {
+    if (this.closedUdp.has(socket)) return;
+    try {
+      socket.send(answer, to.port, to.address, (error) => error && this.options.log.debug({ err: error.message }, 'DNS answer not sent'));
+    } catch (error) {
+      this.options.log.debug({ err: (error as Error).message }, 'DNS answer not sent');
+    }
+  }
+
+  private closeUdp(socket: dgram.Socket): Promise<void> {
+    this.closedUdp.add(socket);
+    return new Promise((resolve) => socket.close(() => resolve()));
   }
 
   private bindTcp(): Promise<net.Server> {
@@ -96,7 +117,7 @@ export class DnsServer {
         buffered = buffered.subarray(2 + length);
         void this.options.handle(Buffer.from(message), 'tcp').then(
           (answer) => {
-            if (!answer || connection.destroyed) return;
+            if (!answer || connection.destroyed || !connection.writable) return;
             const prefix = Buffer.alloc(2);
             prefix.writeUInt16BE(answer.length);
             connection.write(Buffer.concat([prefix, answer]));

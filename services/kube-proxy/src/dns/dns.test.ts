@@ -63,13 +63,14 @@ async function upstreamResolver(ip: string): Promise<{ upstream: Upstream; close
   const socket = dgram.createSocket('udp4');
   socket.on('message', (message, from) => {
     const q = dnsPacket.decode(message);
-    const known = q.questions?.[0]?.name === 'example.com';
+    const question = q.questions?.[0];
+    const known = question?.name === 'example.com' || question?.name === 'search.example.com';
     const answer = dnsPacket.encode({
       id: q.id,
       type: 'response',
       flags: dnsPacket.RECURSION_DESIRED | dnsPacket.RECURSION_AVAILABLE | (known ? 0 : 3),
       questions: q.questions,
-      answers: known ? [{ type: 'A', name: 'example.com', ttl: 300, data: '93.184.215.14' }] : [],
+      answers: known && question.type === 'A' ? [{ type: 'A', name: question.name, ttl: 300, data: '93.184.215.14' }] : [],
     });
     socket.send(answer, from.port, from.address);
   });
@@ -101,17 +102,38 @@ describe('cluster DNS', () => {
     return { ip, dns: ip(10), proxy };
   }
 
-  it('answers A for a ClusterIP Service over UDP and TCP, authoritatively, with TTL 5, on the kube-dns ClusterIP the proxier leaves alone', async () => {
+  it('answers A for a ClusterIP Service over UDP and TCP, authoritatively, with TTL 30 (kubeadm\'s Corefile), on the kube-dns ClusterIP the proxier leaves alone', async () => {
     const { ip, dns, proxy } = await setUp();
     expect(proxy.proxier.frontends().map((f) => f.address)).toEqual([ip(100)]);
     for (const transport of ['udp', 'tcp'] as const) {
       const answer = await query(dns, 'web.default.svc.cluster.local', 'A', transport);
       expect(answer.rcode).toBe('NOERROR');
       expect(answer.flag_aa).toBe(true);
-      expect(answer.answers).toEqual([expect.objectContaining({ name: 'web.default.svc.cluster.local', type: 'A', ttl: 5, data: ip(100) })]);
+      expect(answer.answers).toEqual([expect.objectContaining({ name: 'web.default.svc.cluster.local', type: 'A', ttl: 30, data: ip(100) })]);
     }
+  });
+
+  it('answers an ExternalName Service with its CNAME followed by the target\'s A records from the upstream', async () => {
+    const ip = randomNet();
+    const resolver = await upstreamResolver(ip(53));
+    const { dns } = await setUp([resolver.upstream]);
+    lab.defer(() => resolver.close());
     const cname = await query(dns, 'search.default.svc.cluster.local', 'A');
-    expect(cname.answers).toEqual([expect.objectContaining({ type: 'CNAME', data: 'search.example.com' })]);
+    expect(cname.rcode).toBe('NOERROR');
+    expect(cname.answers).toEqual([
+      expect.objectContaining({ type: 'CNAME', name: 'search.default.svc.cluster.local', ttl: 30, data: 'search.example.com' }),
+      expect.objectContaining({ type: 'A', name: 'search.example.com', ttl: 300, data: '93.184.215.14' }),
+    ]);
+  });
+
+  it('shuffles the A records of a headless Service from one answer to the next (loadbalance)', async () => {
+    const { ip, dns } = await setUp();
+    lab.apply(service('many', { clusterIP: 'None', ports: [{ port: 80 }] }));
+    lab.apply(endpointSlice('many', Array.from({ length: 6 }, (_, i) => ({ ip: ip(150 + i) })), [{ port: 80 }]));
+    await waitFor(async () => (await query(dns, 'many.default.svc.cluster.local', 'A')).answers!.length === 6, { what: 'the many Service known' });
+    const orders = new Set<string>();
+    for (let i = 0; i < 20; i++) orders.add((await query(dns, 'many.default.svc.cluster.local', 'A')).answers!.map((a) => (a as { data: unknown }).data).join(' '));
+    expect(orders.size).toBeGreaterThan(1);
   });
 
   it('answers a headless Service with its ready endpoints, and each endpoint by hostname or dashed IP', async () => {
@@ -126,7 +148,7 @@ describe('cluster DNS', () => {
   it('answers SRV for named ports, with the targets\' A records in the additional section', async () => {
     const { ip, dns } = await setUp();
     const web = await query(dns, '_http._tcp.web.default.svc.cluster.local', 'SRV');
-    expect(web.answers).toEqual([expect.objectContaining({ type: 'SRV', ttl: 5, data: { priority: 0, weight: 100, port: 80, target: 'web.default.svc.cluster.local' } })]);
+    expect(web.answers).toEqual([expect.objectContaining({ type: 'SRV', ttl: 30, data: { priority: 0, weight: 100, port: 80, target: 'web.default.svc.cluster.local' } })]);
     expect(web.additionals).toEqual([expect.objectContaining({ type: 'A', name: 'web.default.svc.cluster.local', data: ip(100) })]);
     const db = await query(dns, '_redis._tcp.db.default.svc.cluster.local', 'SRV');
     expect(db.answers!.map((a) => ((a as { data: unknown }).data as { target: string }).target).sort()).toEqual(['db-0.db.default.svc.cluster.local', `${ip(32).replace(/\./g, '-')}.db.default.svc.cluster.local`].sort());
@@ -144,7 +166,7 @@ describe('cluster DNS', () => {
     expect(missing.flag_aa).toBe(true);
     for (const reply of [aaaa, missing]) {
       expect(reply.authorities).toEqual([
-        expect.objectContaining({ type: 'SOA', name: 'cluster.local', ttl: 5, data: expect.objectContaining({ mname: 'ns.dns.cluster.local', rname: 'hostmaster.cluster.local', refresh: 7200, retry: 1800, expire: 86400, minimum: 5 }) }),
+        expect.objectContaining({ type: 'SOA', name: 'cluster.local', ttl: 30, data: expect.objectContaining({ mname: 'ns.dns.cluster.local', rname: 'hostmaster.cluster.local', refresh: 7200, retry: 1800, expire: 86400, minimum: 30 }) }),
       ]);
     }
     // With ndots:5 a pod's resolver tries `redis.default.svc.cluster.local.default.svc.cluster.local` first.
@@ -181,6 +203,12 @@ describe('cluster DNS', () => {
 
     await resolver.close();
     expect((await query(dns, 'example.com', 'A')).rcode).toBe('SERVFAIL');
+  });
+
+  it('answers dns-version TXT, and ns.dns.cluster.local A with its own address (the kube-dns ClusterIP)', async () => {
+    const { dns } = await setUp();
+    expect((await query(dns, 'dns-version.cluster.local', 'TXT')).answers).toEqual([expect.objectContaining({ type: 'TXT', ttl: 28800, data: [Buffer.from('1.1.0')] })]);
+    expect((await query(dns, 'ns.dns.cluster.local', 'A')).answers).toEqual([expect.objectContaining({ type: 'A', data: dns })]);
   });
 
   it('answers PTR for a ClusterIP', async () => {

@@ -3,6 +3,7 @@ import type { DecodedPacket } from 'dns-packet';
 import type { Logger } from '@kubelab/component-base';
 import type { Forwarder } from './forward';
 import type { KubernetesZone } from './kubernetes';
+import { loadBalance } from './loadbalance';
 import { ednsUdpSize, encodeWithin, isStandardQuery, MIN_UDP_SIZE, RCODE, responsePacket, SERVER_UDP_SIZE, type Rcode } from './message';
 import type { DnsMetrics } from './metrics';
 
@@ -20,9 +21,10 @@ export interface DnsHandlerOptions {
 
 /**
  * The cluster DNS's server block (kubeadm's Corefile: `kubernetes cluster.local in-addr.arpa`
- * with fallthrough for reverse names, then `forward . /etc/resolv.conf`): a query the cluster
- * zone owns is answered from the informers' caches; any other is forwarded; an answer too big
- * for UDP is truncated with TC set.
+ * with fallthrough for reverse names, `loadbalance`, then `forward . /etc/resolv.conf`): a query
+ * the cluster zone owns is answered from the informers' caches, its A/AAAA records shuffled; any
+ * other is forwarded over the transport it came in on; an answer too big for UDP is truncated
+ * with TC set.
  */
 export class DnsHandler {
   constructor(private readonly options: DnsHandlerOptions) {}
@@ -39,14 +41,15 @@ export class DnsHandler {
     if (!isStandardQuery(query)) return this.encode(query, transport, 'NOTIMP');
     const question = query.questions?.[0];
     if (!question || query.questions!.length !== 1) return this.encode(query, transport, 'FORMERR');
-    const reply = this.options.zone.answer(question);
+    const { forwarder } = this.options;
+    const reply = await this.options.zone.answer(question, (name, type) => forwarder.lookup(name, type));
     const zone = reply ? `${this.options.domain}.` : '.';
     this.options.metrics?.request(zone, transport, question.type);
     if (reply) {
       this.options.metrics?.response(zone, reply.rcode);
-      return this.size(responsePacket(query, reply), query, transport);
+      return this.size(responsePacket(query, loadBalance(reply)), query, transport);
     }
-    const answer = await this.options.forwarder.forward(message);
+    const answer = await forwarder.forward(message, transport);
     if (answer) {
       this.options.metrics?.response(zone, rcodeOf(answer));
       return answer;

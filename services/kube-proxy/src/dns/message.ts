@@ -11,6 +11,8 @@ export const MIN_UDP_SIZE = 512;
 export const SERVER_UDP_SIZE = 1232;
 
 const OPCODE_QUERY = 0;
+/** The OPCODE bits of the header's flags (RFC 1035 4.1.1). */
+const OPCODE_MASK = 0xf << 11;
 
 /** The answer to one question: its code and sections. */
 export interface Reply {
@@ -33,9 +35,13 @@ export function isStandardQuery(query: DecodedPacket): boolean {
   return ((query.flags ?? 0) >> 11 & 0xf) === OPCODE_QUERY;
 }
 
-/** The response packet to `query`: its id, question and RD bit, with an OPT record if the query had one (RFC 6891). */
+/**
+ * The response packet to `query`: its id, opcode, question and RD bit, with an OPT record if the
+ * query had one (RFC 6891). A NOTIMP answer to another opcode echoes that opcode, as CoreDNS's
+ * (miekg/dns's SetRcode/SetReply) does.
+ */
 export function responsePacket(query: DecodedPacket, reply: Reply): Packet {
-  let flags = RCODE[reply.rcode];
+  let flags = RCODE[reply.rcode] | ((query.flags ?? 0) & OPCODE_MASK);
   if (reply.authoritative) flags |= dnsPacket.AUTHORITATIVE_ANSWER;
   if (query.flag_rd) flags |= dnsPacket.RECURSION_DESIRED;
   const additionals = [...reply.additionals];
@@ -49,12 +55,39 @@ export function responsePacket(query: DecodedPacket, reply: Reply): Packet {
  * client to ask again over TCP, as RFC 2181 9 and CoreDNS's Truncate do.
  */
 export function encodeWithin(packet: Packet, maxSize: number): Buffer {
-  const full = dnsPacket.encode(packet);
+  const full = encodeResponse(packet);
   if (full.length <= maxSize) return full;
   const opt = (packet.additionals ?? []).filter((a) => a.type === 'OPT');
   const truncated: Packet = { ...packet, flags: (packet.flags ?? 0) | dnsPacket.TRUNCATED_RESPONSE, additionals: opt, authorities: [], answers: [...(packet.answers ?? [])] };
   while (truncated.answers!.length && dnsPacket.encodingLength(truncated) > maxSize) truncated.answers!.pop();
-  return dnsPacket.encode(truncated);
+  return encodeResponse(truncated);
+}
+
+/**
+ * dns-packet's encoding, with each question's class as the query had it: dns-packet decodes a
+ * class it does not know as `UNKNOWN_<n>` but encodes that as 0, so the class is written back
+ * into the question section here (a response echoes the question as it was asked).
+ */
+function encodeResponse(packet: Packet): Buffer {
+  const buffer = dnsPacket.encode(packet);
+  let offset = 12;
+  for (const question of packet.questions ?? []) {
+    offset = skipName(buffer, offset) + 2;
+    const raw = /^UNKNOWN_(\d+)$/.exec(String(question.class ?? ''));
+    if (raw) buffer.writeUInt16BE(Number(raw[1]) & 0xffff, offset);
+    offset += 2;
+  }
+  return buffer;
+}
+
+/** The offset just after the encoded name at `offset` (its labels, or a compression pointer). */
+function skipName(buffer: Buffer, offset: number): number {
+  for (;;) {
+    const length = buffer[offset]!;
+    if (length === 0) return offset + 1;
+    if ((length & 0xc0) === 0xc0) return offset + 2;
+    offset += length + 1;
+  }
 }
 
 /** The question's name as a lower-case name without the trailing dot (names compare case-insensitively). */
