@@ -49,6 +49,7 @@ export class EndpointSliceCache {
       for (const endpoint of slice.endpoints ?? []) {
         const address = endpoint.addresses?.[0];
         if (!address) continue;
+        // As kube-proxy reads them (and the API defines them): nil ready and serving mean true, nil terminating false.
         const conditions = endpoint.conditions ?? {};
         const ready = conditions.ready !== false;
         const entry: SliceEndpoint = {
@@ -56,8 +57,8 @@ export class EndpointSliceCache {
           hostname: endpoint.hostname || undefined,
           nodeName: endpoint.nodeName || undefined,
           ready,
-          serving: conditions.serving ?? ready,
-          terminating: conditions.terminating ?? false,
+          serving: conditions.serving !== false,
+          terminating: conditions.terminating === true,
           ports: slice.ports ?? [],
         };
         const seen = byAddress.get(address);

@@ -10,7 +10,7 @@ export interface Endpoint {
   readonly nodeName: string | undefined;
   /** Ready to receive traffic (conditions.ready; nil means true). */
   readonly ready: boolean;
-  /** Serving, even if terminating (conditions.serving; nil means `ready`). */
+  /** Serving, even if terminating (conditions.serving; nil means true, as kube-proxy reads it). */
   readonly serving: boolean;
   /** Being deleted (conditions.terminating; nil means false). */
   readonly terminating: boolean;

@@ -52,6 +52,8 @@ interface DesiredFrontend {
  */
 export class Proxier {
   private readonly sockets = new Map<string, { kind: Frontend['kind']; socket: ProxySocket }>();
+  /** Sockets of frontends gone in a sync, no longer listening, whose connections have not all ended. */
+  private readonly draining = new Set<ProxySocket>();
   private readonly balancer: LoadBalancerRR;
   private readonly skippedProtocols = new Set<string>();
   private started = false;
@@ -71,6 +73,7 @@ export class Proxier {
           if (socket.waiting) waiting++;
           connections += socket.openConnections;
         }
+        for (const socket of this.draining) connections += socket.openConnections;
         return { listening, waiting, connections };
       },
     });
@@ -106,8 +109,11 @@ export class Proxier {
     for (const [key, { kind, socket }] of this.sockets) {
       const want = desired.get(key);
       if (want && want.kind === kind) continue;
+      // The frontend is gone (port, nodePort, IP or type changed, Service deleted): stop accepting,
+      // but leave its established connections alone, as kube-proxy leaves conntrack's TCP entries.
       this.sockets.delete(key);
-      void socket.close();
+      this.draining.add(socket);
+      void socket.stop().then(() => this.draining.delete(socket));
     }
     for (const [key, { kind, route }] of desired) {
       let entry = this.sockets.get(key);
@@ -148,12 +154,13 @@ export class Proxier {
     }));
   }
 
-  /** Closes every socket and the connections it spliced. */
+  /** Closes every socket and the connections it spliced, those of gone frontends too. */
   async close(): Promise<void> {
     this.closed = true;
-    const sockets = [...this.sockets.values()];
+    const sockets = [...[...this.sockets.values()].map(({ socket }) => socket), ...this.draining];
     this.sockets.clear();
-    await Promise.all(sockets.map(({ socket }) => socket.close()));
+    this.draining.clear();
+    await Promise.all(sockets.map((socket) => socket.close()));
   }
 
   private frontendsOf(servicePort: ServicePort, desired: Map<string, DesiredFrontend>): void {

@@ -40,12 +40,15 @@ const CONNECT_TIMEOUTS_MS = [250, 500, 1_000, 2_000];
  * connections and splices each to an endpoint chosen for it; when the endpoint refuses or does
  * not answer in time, the next one is tried. The socket is only open while the route has
  * endpoints, so a Service without endpoints refuses connections as iptables' REJECT rule does.
- * Connections already spliced live on when the route changes (as conntrack keeps them).
+ * Connections already spliced live on when the route changes, and when the frontend itself goes
+ * (`stop`): conntrack keeps a Service's established TCP flows whatever happens to the Service.
  */
 export class ProxySocket {
   private route: ProxyRoute = { servicePort: '', endpoints: [], stickyMaxAgeSeconds: undefined };
   private readonly claim: AddressClaim<net.Server>;
   private readonly connections = new Set<net.Socket>();
+  private stopping: Promise<void> | undefined;
+  private onDrained: (() => void) | undefined;
 
   constructor(private readonly options: ProxySocketOptions) {
     this.claim = new AddressClaim<net.Server>({
@@ -96,10 +99,26 @@ export class ProxySocket {
     this.claim.want(route.endpoints.length > 0);
   }
 
-  /** Stops listening and cuts the connections it spliced. */
+  /**
+   * Stops listening for good (the address is free at once, for another frontend to bind) and
+   * leaves the connections it spliced to end on their own, as a Service edited or deleted leaves
+   * its established flows. Resolves once the last of them has closed.
+   */
+  stop(): Promise<void> {
+    this.stopping ??= Promise.all([
+      this.claim.close(),
+      new Promise<void>((resolve) => {
+        if (this.connections.size === 0) resolve();
+        else this.onDrained = resolve;
+      }),
+    ]).then(() => undefined);
+    return this.stopping;
+  }
+
+  /** Stops listening and cuts the connections it spliced (kube-proxy itself going away). */
   async close(): Promise<void> {
     for (const socket of this.connections) socket.destroy();
-    await this.claim.close();
+    await Promise.all([this.claim.close(), this.stopping]);
   }
 
   private listen(): Promise<net.Server> {
@@ -164,13 +183,18 @@ export class ProxySocket {
    * Both directions, with back-pressure and half-close. An error on one side resets the other,
    * unless that side had already finished sending (its FIN came first): a server that closes
    * without reading our FIN answers it with a RST, and that must not cut off the response still
-   * on its way to the client (kubelab's busybox httpd does exactly this).
+   * on its way to the client (kubelab's busybox httpd does exactly this): the other side gets the
+   * rest and our FIN, and a reset only if it goes on sending (see `relay`).
    */
   private splice(client: net.Socket, upstream: net.Socket): void {
     this.track(upstream);
+    // A client may have sent its FIN already, while the endpoint was being connected ('end' has
+    // been emitted then: nothing had to be read first).
     const ended = new WeakSet<net.Socket>();
-    client.once('end', () => ended.add(client));
-    upstream.once('end', () => ended.add(upstream));
+    for (const side of [client, upstream]) {
+      if (side.readableEnded) ended.add(side);
+      else side.once('end', () => ended.add(side));
+    }
     const failed = (side: net.Socket, other: net.Socket) => () => {
       side.destroy();
       if (ended.has(side)) other.end();
@@ -187,7 +211,10 @@ export class ProxySocket {
 
   private track(socket: net.Socket): void {
     this.connections.add(socket);
-    socket.once('close', () => this.connections.delete(socket));
+    socket.once('close', () => {
+      this.connections.delete(socket);
+      if (this.connections.size === 0) this.onDrained?.();
+    });
   }
 }
 
@@ -195,13 +222,35 @@ export class ProxySocket {
  * One direction of a spliced connection: each chunk written on at once (fewer hops than a stream
  * pipe, which matters for small request/response traffic), reading paused while the other side
  * is full, and the end of one side's data passed on as a half-close.
+ *
+ * When `to` is gone (reset after its FIN; see `splice`) while `from` may still send, nothing
+ * `from` sends can be delivered. `from` gets what is still owed to it and our FIN, its data being
+ * read and dropped meanwhile so that neither side waits on the other; then its socket is closed,
+ * and the kernel answers whatever it sends after that with a reset, as the endpoint's own kernel
+ * would on a cluster. (Left paused, `from` would never see its peer's FIN, and with allowHalfOpen
+ * it would stay open for good. A reset of our own is no option: none can follow our FIN.)
  */
 function relay(from: net.Socket, to: net.Socket): void {
+  let orphaned = false;
+  const orphan = () => {
+    if (orphaned || from.destroyed) return;
+    orphaned = true;
+    from.resume();
+    if (!from.writableEnded) from.end();
+    if (from.writableFinished) from.destroy();
+    else from.once('finish', () => from.destroy());
+  };
   from.on('data', (chunk: Buffer) => {
+    if (orphaned) return;
+    if (to.destroyed) return orphan();
     if (!to.write(chunk) && !from.isPaused()) {
       from.pause();
       to.once('drain', () => from.resume());
     }
   });
-  from.on('end', () => to.end());
+  if (from.readableEnded) to.end();
+  else from.on('end', () => to.end());
+  to.once('close', () => {
+    if (!from.readableEnded) orphan();
+  });
 }
