@@ -39,13 +39,17 @@ export async function reconcileOldReplicaSets(sync: DeploymentSync, allRSs: Kube
   const newRSUnavailable = specReplicas(newRS) - statusReplicasOf([newRS], 'availableReplicas');
   const maxScaledDown = specReplicasOf(allRSs) - minAvailable - newRSUnavailable;
   if (maxScaledDown <= 0) return false;
-  const { cleaned, oldRSs: afterCleanup } = await cleanupUnhealthyReplicas(sync, oldRSs, maxScaledDown);
+  const cleanup = await cleanupUnhealthyReplicas(sync, oldRSs, maxScaledDown);
+  // A ReplicaSet whose status still counts more available pods than its new size (just scaled
+  // down): nothing more is scaled down in this sync, as the deployment controller gives up there.
+  if (!cleanup) return false;
+  const { cleaned, oldRSs: afterCleanup } = cleanup;
   const scaledDown = await scaleDownOldReplicaSetsForRollingUpdate(sync, [...afterCleanup, newRS], afterCleanup);
   return cleaned + scaledDown > 0;
 }
 
 /** cleanupUnhealthyReplicas: scales old ReplicaSets down by their unavailable pods, oldest first, up to `maxCleanupCount`. */
-async function cleanupUnhealthyReplicas(sync: DeploymentSync, oldRSs: KubeObject[], maxCleanupCount: number): Promise<{ cleaned: number; oldRSs: KubeObject[] }> {
+async function cleanupUnhealthyReplicas(sync: DeploymentSync, oldRSs: KubeObject[], maxCleanupCount: number): Promise<{ cleaned: number; oldRSs: KubeObject[] } | undefined> {
   const sorted = [...oldRSs].sort(byCreationTimestamp);
   let cleaned = 0;
   for (const [i, rs] of sorted.entries()) {
@@ -54,6 +58,8 @@ async function cleanupUnhealthyReplicas(sync: DeploymentSync, oldRSs: KubeObject
     const available = statusReplicasOf([rs], 'availableReplicas');
     if (replicas === 0 || replicas === available) continue;
     const count = Math.min(maxCleanupCount - cleaned, replicas - available);
+    // "got invalid request to scale down": a cleanup never scales a ReplicaSet up.
+    if (count < 0) return undefined;
     sorted[i] = (await sync.scaleReplicaSet(rs, replicas - count)).rs;
     cleaned += count;
   }
