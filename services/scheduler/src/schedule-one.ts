@@ -193,7 +193,12 @@ async function bindingCycle(sched: Scheduler, pInfo: QueuedPodInfo, assumedPod: 
   try {
     await sched.client.bind(namespace!, name!, host, { uid });
   } catch (error) {
-    sched.cache.forgetPod(assumedPod);
+    // (The bind may have gone through all the same, and the informer confirmed the pod already.)
+    try {
+      sched.cache.forgetPod(assumedPod);
+    } catch (forgetError) {
+      sched.log.error({ pod: `${namespace}/${name}`, err: (forgetError as Error).message }, 'scheduler cache ForgetPod failed');
+    }
     // The room the assumed pod held is free again.
     sched.queue.moveAllToActiveOrBackoffQueue(ClusterEvents.AssignedPodDelete, assumedPod, undefined);
     const status = Status.error(`running Bind plugin "DefaultBinder": ${(error as Error).message}`);
@@ -229,7 +234,12 @@ async function handleSchedulingFailure(sched: Scheduler, pInfo: QueuedPodInfo, s
   else if (cached.spec?.nodeName) sched.log.info({ pod: key, node: cached.spec.nodeName }, 'pod has been assigned to node; not adding it back to the queue');
   else {
     pInfo.podInfo = newPodInfo(cached);
-    sched.queue.addUnschedulableIfNotPresent(pInfo);
+    try {
+      sched.queue.addUnschedulableIfNotPresent(pInfo);
+    } catch (error) {
+      // A pod of that name was added again meanwhile (deleted and made again): it is queued already.
+      sched.log.error({ pod: key, err: (error as Error).message }, 'error moving pod to the unschedulable queue');
+    }
   }
   sched.queue.done(pod);
   sched.queue.nominator.addNominatedPod(pInfo.podInfo, nominatingInfo);

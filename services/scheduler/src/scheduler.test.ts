@@ -113,6 +113,40 @@ describe('Scheduler', () => {
   });
 });
 
+describe('Scheduler, a bind that fails after it went through', () => {
+  it('logs the cache error and goes on scheduling (it used to reject unhandled, which ends a Node process)', async () => {
+    const env = await start();
+    try {
+      for (const n of lab()) await env.client.create(Resources.nodes, n);
+      const bind = env.client.bind.bind(env.client);
+      let once = true;
+      // The binding is stored, the informer confirms the pod, and then the call fails (a timeout on the way back).
+      env.client.bind = (async (...args: Parameters<typeof bind>) => {
+        await bind(...args);
+        if (!once) return;
+        once = false;
+        await waitFor(() => env.scheduler.cache.podCount() === 1 && env.stored('web')?.spec?.nodeName, { what: 'the informer to confirm the pod' });
+        throw new Error('context deadline exceeded');
+      }) as typeof bind;
+      const rejections: unknown[] = [];
+      const onRejection = (reason: unknown) => rejections.push(reason);
+      process.on('unhandledRejection', onRejection);
+      try {
+        await env.client.create(Resources.pods, pod('web').obj());
+        await waitFor(() => env.events.some((e) => e.startsWith('Warning FailedScheduling web')), { what: 'the failure handled' });
+        await env.client.create(Resources.pods, pod('web2').obj());
+        await waitFor(() => env.stored('web2')?.spec?.nodeName, { what: 'the next pod bound' });
+        await new Promise((resolve) => setImmediate(resolve));
+        expect(rejections).toEqual([]);
+      } finally {
+        process.off('unhandledRejection', onRejection);
+      }
+    } finally {
+      await env.close();
+    }
+  });
+});
+
 describe('numFeasibleNodesToFind (percentageOfNodesToScore adaptive when 0)', () => {
   it.each([
     { nodes: 3, percentage: 0, want: 3 },

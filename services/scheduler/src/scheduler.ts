@@ -139,6 +139,9 @@ export class Scheduler {
   /** Keeps a binding under way known, so run() can wait for it. */
   trackBinding(binding: Promise<void>): void {
     this.bindings.add(binding);
-    void binding.finally(() => this.bindings.delete(binding));
+    // A binding cycle that fails unexpectedly is logged: it must not take the scheduler down.
+    binding
+      .catch((error: Error) => this.log.error({ err: error.message }, 'binding cycle failed'))
+      .finally(() => this.bindings.delete(binding));
   }
 }

@@ -49,9 +49,11 @@ export function resourceFromList(list: ResourceList | undefined): Resource {
 export function podRequests(pod: Pod, nonZero = false): Resource {
   const spec = (pod.spec ?? {}) as { containers?: Container[]; initContainers?: Container[]; overhead?: ResourceList };
   const requestsOf = (c: Container): Resource => {
-    const r = resourceFromList(c.resources?.requests ?? c.resources?.limits);
+    // A pod's requests default to its limits, resource by resource (SetDefaults_Pod), for pods
+    // the apiserver did not default.
+    const req = { ...c.resources?.limits, ...c.resources?.requests };
+    const r = resourceFromList(req);
     if (nonZero) {
-      const req = c.resources?.requests ?? {};
       if (req.cpu === undefined) r.milliCPU = DEFAULT_MILLI_CPU_REQUEST;
       if (req.memory === undefined) r.memory = DEFAULT_MEMORY_REQUEST;
     }
