@@ -126,9 +126,30 @@ describe.each([
     expect(ok(['patch', 'deployment', 'cart', '--type=merge', '-p', '{"spec":{"replicas":2}}'])).toBe('deployment.apps/cart patched\n');
     expect(ok(['patch', 'deployment', 'cart', '--type=json', '-p', '[{"op":"replace","path":"/spec/minReadySeconds","value":5}]'])).toBe('deployment.apps/cart patched\n');
     expect(ok(['patch', 'deployment', 'cart', '-p', '{"spec":{"template":{"spec":{"containers":[{"name":"hello","image":"blux2/hello-server:1.7"}]}}}}'])).toBe('deployment.apps/cart patched\n');
-    expect(ok(['get', 'deploy', 'cart', '-o', 'jsonpath={.spec.replicas} {.spec.minReadySeconds} {.spec.template.spec.containers[0].image} {.metadata.generation}'])).toBe('2 5 blux2/hello-server:1.7 5');
+    // Each change of the spec counts, and so does the annotation (a Deployment's annotations go to its ReplicaSets); the label does not.
+    expect(ok(['get', 'deploy', 'cart', '-o', 'jsonpath={.spec.replicas} {.spec.minReadySeconds} {.spec.template.spec.containers[0].image} {.metadata.generation}'])).toBe('2 5 blux2/hello-server:1.7 6');
     expect(ok(['patch', 'deployment', 'cart', '--type=merge', '-p', '{"spec":{"replicas":2}}'])).toBe('deployment.apps/cart patched (no change)\n');
     expect(ok(['set', 'image', 'deployment/cart', 'hello=blux2/hello-server:1.8'])).toBe('deployment.apps/cart image updated\n');
+  });
+
+  it('replace keeps the generation of an unchanged spec, defaults what the manifest leaves out, and keeps a Service\'s addresses', () => {
+    // Created, not applied: apply's last-applied annotation, which replace drops, would count (as on Kubernetes).
+    ok(['create', '-f', '-'], DEPLOYMENT('same', 2));
+    ok(['replace', '-f', '-'], DEPLOYMENT('same', 2));
+    expect(ok(['get', 'deploy', 'same', '-o', 'jsonpath={.metadata.generation}'])).toBe('1');
+    ok(['replace', '-f', '-'], DEPLOYMENT('same', 2).replace('  replicas: 2\n', ''));
+    expect(ok(['get', 'deploy', 'same', '-o', 'jsonpath={.spec.replicas} {.metadata.generation}'])).toBe('1 2');
+    // --validate=false (fieldValidation=Ignore): an unknown field is dropped, not stored.
+    ok(['replace', '--validate=false', '-f', '-'], DEPLOYMENT('same', 2).replace('  replicas: 2\n', '  replicas: 2\n  replicaz: 3\n'));
+    expect(ok(['get', 'deploy', 'same', '-o', 'json'])).not.toContain('replicaz');
+    ok(['apply', '-f', '-'], SERVICE('kept', 30444));
+    const before = ok(['get', 'svc', 'kept', '-o', 'jsonpath={.spec.clusterIP} {.spec.ports[0].nodePort}']);
+    ok(['replace', '-f', '-'], SERVICE('kept', 30444).replace('    nodePort: 30444\n', ''));
+    expect(ok(['get', 'svc', 'kept', '-o', 'jsonpath={.spec.clusterIP} {.spec.ports[0].nodePort}'])).toBe(before);
+    const moved = k(['patch', 'svc', 'kept', '-p', '{"spec":{"clusterIP":"127.96.0.200"}}']);
+    expect(moved.stderr).toBe('The Service "kept" is invalid: spec.clusterIPs[0]: Invalid value: []string{"127.96.0.200"}: may not change once set\n');
+    const huge = k(['apply', '-f', '-'], DEPLOYMENT('huge', 3000000000));
+    expect(huge.stderr).toBe('Error from server (BadRequest): error when creating "STDIN": Deployment in version "v1" cannot be handled as a Deployment: json: cannot unmarshal number 3000000000 into Go struct field DeploymentSpec.spec.replicas of type int32\n');
   });
 
   it('edit with a scripted EDITOR saves the change', () => {
@@ -377,6 +398,30 @@ ${env ? '        env:\n        - name: MODE\n          value: blue\n' : ''}`;
     expect(k(['get', 'deployment', 'gone']).stderr).toBe('Error from server (NotFound): deployments.apps "gone" not found\n');
     ok(['create', 'namespace', 'scratch']);
     expect(ok(['get', 'namespace', 'scratch', '-o', 'jsonpath={.status.phase}'])).toBe('Active');
+  });
+
+  it('a namespace deleted twice stays Terminating (no controller here) until replace --raw on its finalize subresource empties it', () => {
+    ok(['create', 'namespace', 'stuck']);
+    expect(ok(['delete', 'namespace', 'stuck', '--wait=false'])).toBe('namespace "stuck" deleted\n');
+    expect(ok(['delete', 'namespace', 'stuck', '--wait=false'])).toBe('namespace "stuck" deleted\n');
+    expect(ok(['get', 'namespace', 'stuck', '-o', 'jsonpath={.status.phase} {.spec.finalizers}'])).toBe('Terminating ["kubernetes"]');
+    const ns = JSON.parse(ok(['get', 'namespace', 'stuck', '-o', 'json'])) as { spec: { finalizers: string[] } };
+    ns.spec.finalizers = [];
+    ok(['replace', '--raw', '/api/v1/namespaces/stuck/finalize', '-f', '-'], JSON.stringify(ns));
+    expect(k(['get', 'namespace', 'stuck']).stderr).toBe('Error from server (NotFound): namespaces "stuck" not found\n');
+  });
+
+  it('replace --dry-run=server refuses a stale object as the real replace does, and writes nothing', () => {
+    ok(['create', 'configmap', 'versions', '--from-literal=a=1']);
+    const stale = ok(['get', 'configmap', 'versions', '-o', 'json']);
+    ok(['patch', 'configmap', 'versions', '-p', '{"data":{"a":"2"}}']);
+    const refused = k(['replace', '--dry-run=server', '-f', '-'], stale.replace('"a": "1"', '"a": "3"'));
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain('Error from server (Conflict): ');
+    expect(refused.stderr).toContain('Operation cannot be fulfilled on configmaps "versions": the object has been modified; please apply your changes to the latest version and try again');
+    const current = ok(['get', 'configmap', 'versions', '-o', 'json']);
+    expect(ok(['replace', '--dry-run=server', '-f', '-'], current.replace('"a": "2"', '"a": "3"'))).toBe('configmap/versions replaced (server dry run)\n');
+    expect(ok(['get', 'configmap', 'versions', '-o', 'jsonpath={.data.a}'])).toBe('2');
   });
 });
 

@@ -36,6 +36,8 @@ const roots = new WeakMap<ResourceType, Schema | undefined>();
  * versions that refer to it, and a `$ref` names the same definition in each.
  */
 const resolved = new WeakMap<Schema, Schema | undefined>();
+/** A definition's Go type name (io.k8s.api.apps.v1.DeploymentSpec → DeploymentSpec), for decoding errors. */
+const goNames = new WeakMap<Schema, string>();
 
 function resolve(schemas: Record<string, Schema>, schema: Schema | undefined): Schema | undefined {
   if (!schema) return undefined;
@@ -44,52 +46,90 @@ function resolve(schemas: Record<string, Schema>, schema: Schema | undefined): S
   for (let depth = 0; current && depth < 10; depth++) {
     const ref: string | undefined = (current['$ref'] as string | undefined) ?? ((current['allOf'] as Schema[] | undefined)?.[0]?.['$ref'] as string | undefined);
     if (!ref || current['properties']) break;
-    current = schemas[ref.replace('#/components/schemas/', '')];
+    const name: string = ref.replace('#/components/schemas/', '');
+    current = schemas[name];
+    if (current) goNames.set(current, name.slice(name.lastIndexOf('.') + 1));
   }
   resolved.set(schema, current);
   return current;
 }
 
+/** What a body's kind schema says about it. */
+export interface FieldReport {
+  /** The fields the schema does not declare, by their path (removed from the body when pruned). */
+  unknown: string[];
+  /**
+   * The first value Kubernetes' JSON decoding refuses, worded as Go's encoding/json words it:
+   * a number that is no integer in an integer field, or beyond int32 in an int32 one
+   * (`json: cannot unmarshal number 3000000000 into Go struct field DeploymentSpec.spec.replicas of type int32`).
+   */
+  decodeError?: string;
+}
+
+const INT32 = { min: -(2 ** 31), max: 2 ** 31 - 1 };
+
 /**
- * The fields of a request body its kind's schema does not declare, as Kubernetes names them
- * (`spec.replicaz`, `spec.template.spec.containers[0].imagez`). Patch directives (`$patch`,
- * `$setElementOrder/...`) are not fields. A kind without a schema has no unknown fields.
+ * Walks a request body with its kind's schema. The unknown fields are named as Kubernetes names
+ * them (`spec.replicaz`, `spec.template.spec.containers[0].imagez`); with `prune`, they are
+ * removed, as Kubernetes' decoding drops them (fieldValidation Warn and Ignore). Patch directives
+ * (`$patch`, `$setElementOrder/...`) are not fields. A kind without a schema has no unknown fields.
  */
-export function unknownFields(type: ResourceType, body: unknown): string[] {
+export function examineFields(type: ResourceType, body: unknown, options: { prune?: boolean } = {}): FieldReport {
   const schemas = schemasOf(type);
   let root = roots.get(type);
   if (!roots.has(type)) roots.set(type, (root = schemas[kindSchemaName(type.group, type.version, type.kind)]));
-  if (!root || !root['properties']) return [];
-  const found: string[] = [];
+  const report: FieldReport = { unknown: [] };
+  if (!root || !root['properties']) return report;
   // The path so far, one step per level; joined only for a field that is reported.
   const steps: (string | number)[] = [];
   const pathTo = (key: string) => [...steps, key].reduce<string>((path, step) => (typeof step === 'number' ? `${path}[${step}]` : path ? `${path}.${step}` : step), '');
-  const walk = (value: unknown, schema: Schema | undefined) => {
+  // Go's path has the field names only (no list indices).
+  const goPathTo = (key: string) => [...steps.filter((step): step is string => typeof step === 'string'), key].join('.');
+  const checkNumber = (value: unknown, schema: Schema | undefined, struct: string, key: string) => {
+    if (report.decodeError !== undefined || typeof value !== 'number' || !schema || schema['type'] !== 'integer') return;
+    const format = schema['format'] === 'int32' ? 'int32' : 'int64';
+    if (Number.isInteger(value) && (format === 'int64' || (value >= INT32.min && value <= INT32.max))) return;
+    report.decodeError = `json: cannot unmarshal number ${value} into Go struct field ${struct}.${goPathTo(key)} of type ${format}`;
+  };
+  const walk = (value: unknown, schema: Schema | undefined, name: string | undefined) => {
     const s = resolve(schemas, schema);
     if (!s || value === null || typeof value !== 'object' || s['x-kubernetes-preserve-unknown-fields']) return;
     if (Array.isArray(value)) {
       const items = s['items'] as Schema | undefined;
       for (let i = 0; i < value.length; i++) {
         steps.push(i);
-        walk(value[i], items);
+        walk(value[i], items, undefined);
         steps.pop();
       }
       return;
     }
     const properties = s['properties'] as Record<string, Schema> | undefined;
     const additional = s['additionalProperties'] as Schema | undefined;
-    for (const key in value as Record<string, unknown>) {
+    const struct = name ?? goNames.get(s) ?? '';
+    const object = value as Record<string, unknown>;
+    for (const key in object) {
       if (key.startsWith('$')) continue;
-      const child = (value as Record<string, unknown>)[key];
+      const child = object[key];
       const declared = properties && Object.hasOwn(properties, key) ? properties[key] : additional;
       if (declared) {
-        if (child === null || typeof child !== 'object') continue;
+        if (child === null || typeof child !== 'object') {
+          if (declared !== additional) checkNumber(child, resolve(schemas, declared), struct, key);
+          continue;
+        }
         steps.push(key);
-        walk(child, declared);
+        walk(child, declared, undefined);
         steps.pop();
-      } else if (properties) found.push(pathTo(key));
+      } else if (properties) {
+        report.unknown.push(pathTo(key));
+        if (options.prune) delete object[key];
+      }
     }
   };
-  walk(body, root);
-  return found;
+  walk(body, root, type.kind);
+  return report;
+}
+
+/** The fields of a request body its kind's schema does not declare (examineFields). */
+export function unknownFields(type: ResourceType, body: unknown): string[] {
+  return examineFields(type, body).unknown;
 }

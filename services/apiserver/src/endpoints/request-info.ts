@@ -48,8 +48,9 @@ export function parseRequestPath(pathname: string): RequestTarget {
   }
   if (!version) return { kind: 'unknown' };
   if (tail.length === 0) return { kind: 'discovery-version', group, version };
-  // /namespaces/{ns}/{resource}/... ; but /namespaces and /namespaces/{name}[/status|finalize] are the namespace resource itself.
-  if (tail[0] === 'namespaces' && tail.length >= 3) {
+  // /namespaces/{ns}/{resource}/... ; but /namespaces and /namespaces/{name}[/status|finalize] are the namespace resource itself
+  // (RequestInfoFactory's namespaceSubresources: "status" and "finalize" after a namespace are its subresources).
+  if (tail[0] === 'namespaces' && tail.length >= 3 && !NAMESPACE_SUBRESOURCES.has(tail[2]!)) {
     const [, namespace, resource, name, subresource, ...more] = tail;
     if (more.length > 0 && subresource !== 'proxy') return { kind: 'unknown' };
     return { kind: 'resource', request: { group, version, namespace, resource: resource!, name, subresource } };
@@ -58,3 +59,6 @@ export function parseRequestPath(pathname: string): RequestTarget {
   if (more.length > 0 && subresource !== 'proxy') return { kind: 'unknown' };
   return { kind: 'resource', request: { group, version, resource: resource!, name, subresource } };
 }
+
+/** What follows /namespaces/{name} as a subresource of the namespace rather than a resource in it. */
+const NAMESPACE_SUBRESOURCES: ReadonlySet<string> = new Set(['status', 'finalize']);

@@ -57,10 +57,11 @@ export class GenericRegistry {
    * decoded or built, and do not use again): a request body is not copied.
    */
   async create(type: ResourceType, namespace: string | undefined, body: KubeObject, options: WriteOptions = {}): Promise<KubeObject> {
-    const object = body;
+    // A JSON `null` decodes to an empty object of the endpoint's kind, as Kubernetes' decoder leaves it.
+    const object = body ?? ({} as KubeObject);
     // What the client asked for, before defaults and a drawn name change the object.
-    const requestedName = body.metadata?.name;
-    const generateNameBase = body.metadata?.generateName;
+    const requestedName = object.metadata?.name;
+    const generateNameBase = object.metadata?.generateName;
     this.checkTypeMeta(type, object);
     object.apiVersion = groupVersion(type);
     object.kind = type.kind;
@@ -85,7 +86,20 @@ export class GenericRegistry {
     if (errors.length) throw Errors.invalid(type, name, errors);
     // NamespaceLifecycle admission (it sees the name before a generateName is drawn).
     if (type.namespaced) await admitNamespaceLifecycle(this.store, type, namespace!, requestedName || generateNameBase || 'Unknown');
-    if (type.kind === 'Service') await this.serviceAllocator.allocate(object);
+    if (type.kind === 'Service') {
+      // The allocation and the write take one turn: a concurrent create sees this Service stored.
+      return this.serviceAllocator.exclusive(async () => {
+        await this.serviceAllocator.allocate(object);
+        return this.createStored(type, object, options, requestedName, generateNameBase);
+      });
+    }
+    return this.createStored(type, object, options, requestedName, generateNameBase);
+  }
+
+  /** The write of a create (none for a dry run), drawing a generated name again if it is taken. */
+  private async createStored(type: ResourceType, object: KubeObject, options: WriteOptions, requestedName: string | undefined, generateNameBase: string | undefined): Promise<KubeObject> {
+    const namespace = object.metadata.namespace;
+    const name = object.metadata.name!;
     if (options.dryRun) {
       await this.store.get(type, namespace, name).then(
         () => {
@@ -115,6 +129,14 @@ export class GenericRegistry {
    * pins the write to that version (409 Conflict if the object moved on).
    */
   async update(type: ResourceType, namespace: string | undefined, name: string, compute: (current: KubeObject) => KubeObject | Promise<KubeObject>, options: WriteOptions & { subresource?: WritableSubresource } = {}): Promise<KubeObject> {
+    // A Service's spec may need addresses (a new type) or release them: allocated in the same
+    // turn as the write, as on create.
+    const allocates = type.kind === 'Service' && !options.subresource;
+    if (allocates) return this.serviceAllocator.exclusive(() => this.updateStored(type, namespace, name, compute, options, true));
+    return this.updateStored(type, namespace, name, compute, options, false);
+  }
+
+  private async updateStored(type: ResourceType, namespace: string | undefined, name: string, compute: (current: KubeObject) => KubeObject | Promise<KubeObject>, options: WriteOptions & { subresource?: WritableSubresource }, allocates: boolean): Promise<KubeObject> {
     let result: KubeObject | undefined;
     const change = async (current: KubeObject): Promise<KubeObject> => {
       const proposed = await compute(structuredClone(current));
@@ -140,9 +162,12 @@ export class GenericRegistry {
       } else {
         next = { ...proposed, apiVersion: groupVersion(type), kind: type.kind, metadata: { ...proposed.metadata, name, ...(type.namespaced ? { namespace } : {}) } };
         carrySystemMeta(next, current);
+        // The strategy defaults the new object as a create does, keeps what the client may not
+        // change, and counts a new generation if the kind has one.
         type.strategy.prepareForUpdate?.(next, current);
         const errors = [...validateObjectMeta(next, type.kind, false), ...(type.strategy.validate?.(next) ?? []), ...(type.strategy.validateUpdate?.(next, current) ?? [])];
         if (errors.length) throw Errors.invalid(type, name, errors);
+        if (allocates) await this.serviceAllocator.allocate(next, current);
       }
       if (!next.metadata.resourceVersion) next.metadata.resourceVersion = undefined;
       result = next;
@@ -168,26 +193,28 @@ export class GenericRegistry {
       throw Errors.badRequest(`propagationPolicy: Unsupported value: "${options.propagationPolicy}": supported values: "Foreground", "Background", "Orphan"`);
     }
     const current = await this.store.get(type, namespace, name);
-    if (options.preconditions?.uid && options.preconditions.uid !== current.metadata.uid) {
-      throw Errors.conflict(type, name, `Precondition failed: UID in precondition: ${options.preconditions.uid}, UID in object meta: ${current.metadata.uid}`);
-    }
+    checkDeletePreconditions(type, current, options.preconditions);
     const grace = this.gracePeriod(type, current, options);
     const finalizers = [...(current.metadata.finalizers ?? [])];
     if (options.propagationPolicy === 'Foreground' && !finalizers.includes('foregroundDeletion')) finalizers.push('foregroundDeletion');
     if (options.propagationPolicy === 'Orphan' && !finalizers.includes('orphan')) finalizers.push('orphan');
-    if (type === namespaces && !current.metadata.deletionTimestamp) {
+    if (type === namespaces) {
       // A namespace first turns Terminating; the namespace controller empties it and removes the finalizer.
-      return { object: await this.markDeleting(type, namespace, name, 0, finalizers, options, (ns) => (ns.status = { ...ns.status, phase: 'Terminating' })), finished: false };
+      if (!current.metadata.deletionTimestamp) {
+        return { object: await this.markDeleting(type, namespace, name, 0, finalizers, options, (ns) => (ns.status = { ...ns.status, phase: 'Terminating' })), finished: false };
+      }
+      // Asked again while the controller is at it: nothing to do yet (Kubernetes' namespace REST.Delete).
+      if (((current.spec?.finalizers as string[] | undefined)?.length ?? 0) > 0) return { object: current, finished: false };
     }
     if (finalizers.length > 0 || grace > 0) {
       if (current.metadata.deletionTimestamp && finalizers.length > 0 && grace === 0) return { object: current, finished: false };
       return { object: await this.markDeleting(type, namespace, name, grace, finalizers, options), finished: false };
     }
     if (options.dryRun) return { object: current, finished: true };
-    return { object: await this.store.delete(type, namespace, name, options.preconditions?.resourceVersion), finished: true };
+    return { object: await this.store.delete(type, namespace, name, options.preconditions), finished: true };
   }
 
-  /** Sets deletionTimestamp (now + grace) and the finalizers; an earlier, shorter deadline stays. */
+  /** Sets deletionTimestamp (now + grace) and the finalizers, if the object still meets the preconditions; an earlier, shorter deadline stays. */
   private async markDeleting(type: ResourceType, namespace: string | undefined, name: string, grace: number, finalizers: string[], options: DeleteOptions, also?: (o: KubeObject) => void): Promise<KubeObject> {
     const deadline = new Date(this.clock.now().getTime() + grace * 1000);
     const change = (object: KubeObject): KubeObject => {
@@ -203,7 +230,7 @@ export class GenericRegistry {
       return object;
     };
     if (options.dryRun) return change(await this.store.get(type, namespace, name));
-    const updated = await this.store.update(type, namespace, name, change);
+    const updated = await this.store.update(type, namespace, name, change, { preconditions: options.preconditions });
     return this.finishDeletionIfDone(type, updated);
   }
 
@@ -214,7 +241,7 @@ export class GenericRegistry {
     // A namespace also waits for its spec.finalizers (the namespace controller's "kubernetes").
     if (type === namespaces && ((object.spec?.finalizers as string[] | undefined)?.length ?? 0) > 0) return object;
     try {
-      return await this.store.delete(type, meta.namespace, meta.name!, meta.resourceVersion);
+      return await this.store.delete(type, meta.namespace, meta.name!, { resourceVersion: meta.resourceVersion });
     } catch (error) {
       if (error instanceof ApiError && (error.status.code === 404 || error.status.code === 409)) return object;
       throw error;
@@ -247,6 +274,30 @@ export class GenericRegistry {
       throw Errors.badRequest(`the API version in the data (${object.apiVersion}) does not match the expected API version (${expected})`);
     }
     if (object.kind && object.kind !== type.kind) throw Errors.badRequest(`the kind in the data (${object.kind}) does not match the expected kind (${type.kind})`);
+  }
+}
+
+/**
+ * DeleteOptions' preconditions against the object as read, before anything is written, in
+ * Kubernetes' words: its namespace REST's for a namespace, rest.BeforeDelete's (which names the
+ * kind) for everything else. The write itself checks them again (the storage's words).
+ */
+function checkDeletePreconditions(type: ResourceType, current: KubeObject, preconditions: DeleteOptions['preconditions']): void {
+  const { uid, resourceVersion } = preconditions ?? {};
+  const meta = current.metadata;
+  if (type === namespaces) {
+    if (uid && uid !== meta.uid) throw Errors.conflict(type, meta.name!, `Precondition failed: UID in precondition: ${uid}, UID in object meta: ${meta.uid ?? ''}`);
+    if (resourceVersion && resourceVersion !== meta.resourceVersion) {
+      throw Errors.conflict(type, meta.name!, `Precondition failed: ResourceVersion in precondition: ${resourceVersion}, ResourceVersion in object meta: ${meta.resourceVersion ?? ''}`);
+    }
+    return;
+  }
+  const kind = { group: type.group, resource: type.kind };
+  if (uid && uid !== meta.uid) {
+    throw Errors.conflict(kind, meta.name!, `the UID in the precondition (${uid}) does not match the UID in record (${meta.uid ?? ''}). The object might have been deleted and then recreated`);
+  }
+  if (resourceVersion && resourceVersion !== meta.resourceVersion) {
+    throw Errors.conflict(kind, meta.name!, `the ResourceVersion in the precondition (${resourceVersion}) does not match the ResourceVersion in record (${meta.resourceVersion ?? ''}). The object might have been modified`);
   }
 }
 

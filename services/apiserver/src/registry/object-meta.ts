@@ -63,12 +63,14 @@ function validateManagedFields(entries: unknown, path: FieldPath): FieldErrorLis
   return errors;
 }
 
-/** What the system sets on a new object, whatever the client sent (Kubernetes' BeforeCreate). */
+/**
+ * What the system sets on a new object, whatever the client sent (Kubernetes' BeforeCreate).
+ * metadata.generation is the strategy's: the kinds that have one start it at 1 (startGeneration).
+ */
 export function fillSystemMeta(object: KubeObject, now: Date): void {
   const meta = object.metadata;
   meta.uid = randomUUID();
   meta.creationTimestamp = timestamp(now);
-  meta.generation = 1;
   delete meta.resourceVersion;
   delete meta.deletionTimestamp;
   delete meta.deletionGracePeriodSeconds;
@@ -76,12 +78,17 @@ export function fillSystemMeta(object: KubeObject, now: Date): void {
   delete meta.managedFields;
 }
 
-/** On update: what the client may not change is taken from the stored object; generation counts spec changes. */
+/**
+ * On update: what the client may not change is taken from the stored object, generation too
+ * (BeforeUpdate: "requests cannot update generation"); a strategy that counts changes then bumps
+ * it (bumpGeneration), after the new object has its defaults.
+ */
 export function carrySystemMeta(object: KubeObject, old: KubeObject): void {
   const meta = object.metadata;
   meta.uid = old.metadata.uid;
   meta.creationTimestamp = old.metadata.creationTimestamp;
-  meta.generation = old.metadata.generation ?? 1;
+  if (old.metadata.generation !== undefined) meta.generation = old.metadata.generation;
+  else delete meta.generation;
   if (old.metadata.deletionTimestamp) meta.deletionTimestamp = old.metadata.deletionTimestamp;
   else delete meta.deletionTimestamp;
   if (old.metadata.deletionGracePeriodSeconds !== undefined) meta.deletionGracePeriodSeconds = old.metadata.deletionGracePeriodSeconds;
@@ -92,11 +99,47 @@ export function carrySystemMeta(object: KubeObject, old: KubeObject): void {
   } else if (Array.isArray(meta.managedFields) && meta.managedFields.every((entry) => entry && typeof entry === 'object' && Object.keys(entry).length === 0)) {
     delete meta.managedFields;
   }
-  if (JSON.stringify(specOf(object)) !== JSON.stringify(specOf(old))) meta.generation = (old.metadata.generation ?? 1) + 1;
 }
 
-/** Everything but metadata and status: what generation counts changes of. */
-function specOf(object: KubeObject): unknown {
-  const { metadata: _m, status: _s, ...rest } = object;
-  return rest;
+/** A new object of a kind that counts its changes (Deployments, ReplicaSets, ...): generation 1. */
+export function startGeneration(object: KubeObject): void {
+  object.metadata.generation = 1;
+}
+
+/** An update that changed what the kind counts: one generation more than the stored object's. */
+export function bumpGeneration(object: KubeObject, old: KubeObject, changed: boolean): void {
+  if (changed) object.metadata.generation = (old.metadata.generation ?? 0) + 1;
+}
+
+/**
+ * Kubernetes' apiequality.Semantic.DeepEqual, on objects as JSON: what the decoded Go structs
+ * cannot tell apart is equal. Key order does not matter; a null, an empty list and an empty map
+ * are the same as an absent field (nil, and Semantic takes empty slices and maps for nil). An
+ * empty object is taken for absent too, which Go tells apart only for a pointer to a struct
+ * (`securityContext: {}`): a difference that changes nothing a controller does.
+ */
+export function semanticallyEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (isEmpty(a) && isEmpty(b)) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const other = b as unknown[];
+    return a.length === other.length && a.every((item, i) => semanticallyEqual(item, other[i]));
+  }
+  const left = a as Record<string, unknown>;
+  const right = b as Record<string, unknown>;
+  for (const key in left) if (!semanticallyEqual(left[key], right[key])) return false;
+  for (const key in right) if (!(key in left) && !isEmpty(right[key])) return false;
+  return true;
+}
+
+function isEmpty(value: unknown): boolean {
+  if (value === undefined || value === null) return true;
+  if (Array.isArray(value)) return value.length === 0;
+  if (typeof value === 'object') {
+    for (const key in value) if (!isEmpty((value as Record<string, unknown>)[key])) return false;
+    return true;
+  }
+  return false;
 }

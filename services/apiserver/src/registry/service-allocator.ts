@@ -4,6 +4,13 @@ import type { ObjectStore } from '../storage/object-store';
 import { services } from './resources/services';
 import type { KubeObject } from './types';
 
+interface ServiceSpec {
+  type?: string;
+  clusterIP?: string;
+  clusterIPs?: string[];
+  ports?: Array<{ nodePort?: number }>;
+}
+
 /** The lab's node port range, Kubernetes' default. */
 export const NODE_PORT_RANGE = { min: 30000, max: 32767 };
 
@@ -73,10 +80,12 @@ function formatIPv4(n: number): string {
 }
 
 /**
- * Allocates ClusterIPs (from --service-cluster-ip-range) and NodePorts (30000-32767) for new
- * Services, and refuses ones already taken or out of range with Kubernetes' messages. One
- * apiserver allocates; a promise chain makes concurrent creates take turns, so two Services never
- * get the same address.
+ * Allocates ClusterIPs (from --service-cluster-ip-range) and NodePorts (30000-32767) for Services
+ * being created or updated, and refuses ones already taken or out of range with Kubernetes'
+ * messages. What is taken is what the stored Services have, so a deleted Service, or one whose
+ * update dropped its node ports, has released them. One apiserver allocates: an allocation and
+ * the write that stores it run in one turn (`exclusive`), so two Services never get the same
+ * address.
  */
 export class ServiceAllocator {
   private turn: Promise<unknown> = Promise.resolve();
@@ -89,34 +98,48 @@ export class ServiceAllocator {
     this.range = new ServiceIPRange(serviceClusterIPRange);
   }
 
-  allocate(service: KubeObject): Promise<void> {
-    const next = this.turn.then(() => this.allocateNow(service));
+  /** Runs `work` (an allocation, then the write that stores it) once no other is running. */
+  exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.turn.then(work);
     this.turn = next.catch(() => undefined);
     return next;
   }
 
-  private async allocateNow(service: KubeObject): Promise<void> {
-    const spec = service.spec as { type?: string; clusterIP?: string; clusterIPs?: string[]; ports?: Array<{ nodePort?: number }> };
+  /**
+   * Fills in the ClusterIP and node ports `service` needs and does not have, and checks the ones
+   * it asks for. On update, `old` is the stored Service: what it already has is its own. Call it
+   * within `exclusive`, with the write that stores the result.
+   */
+  async allocate(service: KubeObject, old?: KubeObject): Promise<void> {
+    const spec = service.spec as ServiceSpec;
+    const before = old?.spec as ServiceSpec | undefined;
     const { items } = await this.store.list(services, undefined);
-    const usedIPs = new Set(items.map((s) => (s.spec as { clusterIP?: string }).clusterIP));
-    const usedPorts = new Set(items.flatMap((s) => ((s.spec as { ports?: Array<{ nodePort?: number }> }).ports ?? []).map((p) => p.nodePort)));
+    const self = (s: KubeObject) => old !== undefined && s.metadata.namespace === service.metadata.namespace && s.metadata.name === service.metadata.name;
+    const others = items.filter((s) => !self(s));
+    const usedIPs = new Set(others.map((s) => (s.spec as ServiceSpec).clusterIP));
+    const usedPorts = new Set(others.flatMap((s) => ((s.spec as ServiceSpec).ports ?? []).map((p) => p.nodePort)));
     const errors: FieldErrorList = [];
     if (spec.type !== 'ExternalName' && spec.clusterIP !== 'None') {
-      if (spec.clusterIP) {
+      if (!spec.clusterIP) {
+        spec.clusterIP = this.freeIP(usedIPs);
+        spec.clusterIPs = [spec.clusterIP];
+      } else if (before?.type === 'ExternalName' || spec.clusterIP !== before?.clusterIP) {
+        // A new address (validation has refused a change of one the Service had).
         const fail = (why: string) => errors.push(new FieldError('FieldValueInvalid', 'spec.clusterIPs', OMIT_VALUE, `[]string{"${spec.clusterIP}"}: failed to allocate IP ${spec.clusterIP}: ${why}`));
         if (!this.range.contains(spec.clusterIP)) fail(`the provided IP (${spec.clusterIP}) is not in the valid range. The range of valid IPs is ${this.range.cidr}`);
         else if (usedIPs.has(spec.clusterIP)) fail('provided IP is already allocated');
-      } else {
-        spec.clusterIP = this.freeIP(usedIPs);
+        spec.clusterIPs = [spec.clusterIP];
       }
-      spec.clusterIPs = [spec.clusterIP];
     } else if (spec.clusterIP === 'None') {
       spec.clusterIPs = ['None'];
     }
     if (spec.type === 'NodePort' || spec.type === 'LoadBalancer') {
+      const own = new Set(before?.type === 'NodePort' || before?.type === 'LoadBalancer' ? (before.ports ?? []).map((p) => p.nodePort) : []);
       (spec.ports ?? []).forEach((port, i) => {
         if (port.nodePort) {
-          if (port.nodePort < NODE_PORT_RANGE.min || port.nodePort > NODE_PORT_RANGE.max) {
+          if (own.has(port.nodePort)) {
+            // The Service's own port, kept.
+          } else if (port.nodePort < NODE_PORT_RANGE.min || port.nodePort > NODE_PORT_RANGE.max) {
             errors.push(invalid(FieldPath.of('spec', 'ports').index(i).child('nodePort'), port.nodePort, `provided port is not in the valid range. The range of valid ports is ${NODE_PORT_RANGE.min}-${NODE_PORT_RANGE.max}`));
           } else if (usedPorts.has(port.nodePort)) {
             errors.push(invalid(FieldPath.of('spec', 'ports').index(i).child('nodePort'), port.nodePort, 'provided port is already allocated'));

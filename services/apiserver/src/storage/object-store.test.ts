@@ -138,4 +138,29 @@ describe('ObjectStore.update and delete on the watch cache (GuaranteedUpdate)', 
     const cached = store.getCached(configMaps, 'default', 'settings');
     await expect(cached).resolves.toMatchObject({ data: { a: '1' } });
   });
+
+  it('checks a delete’s preconditions against the store, in Kubernetes’ storage words', async () => {
+    const { etcd, store } = await storeWithCachedConfigMap();
+    const old = (await store.get(configMaps, 'default', 'settings')).metadata.resourceVersion!;
+    const newer = etcd.put(KEY, { kind: 'ConfigMap', apiVersion: 'v1', metadata: { name: 'settings', namespace: 'default' }, data: { a: 'newer' } });
+    await expect(store.delete(configMaps, 'default', 'settings', { resourceVersion: old })).rejects.toMatchObject({
+      status: {
+        code: 409,
+        reason: 'Conflict',
+        message: `Operation cannot be fulfilled on configmaps "settings": StorageError: invalid object, Code: 4, Key: ${KEY}, ResourceVersion: 0, AdditionalErrorMsg: Precondition failed: ResourceVersion in precondition: ${old}, ResourceVersion in object meta: ${newer.mod_revision}`,
+      },
+    });
+    // Not yet in the cache, but in the store: the precondition holds.
+    await expect(store.delete(configMaps, 'default', 'settings', { resourceVersion: newer.mod_revision })).resolves.toMatchObject({ data: { a: 'newer' } });
+  });
+
+  it('checks an update’s preconditions (a delete that only marks the object), reading the store before a 409', async () => {
+    const { etcd, store } = await storeWithCachedConfigMap();
+    const newer = etcd.put(KEY, { kind: 'ConfigMap', apiVersion: 'v1', metadata: { name: 'settings', namespace: 'default', uid: 'u-1' }, data: { a: 'newer' } });
+    await expect(store.update(configMaps, 'default', 'settings', withData({ b: '2' }), { preconditions: { uid: 'u-2' } })).rejects.toMatchObject({
+      status: { code: 409, message: `Operation cannot be fulfilled on configmaps "settings": StorageError: invalid object, Code: 4, Key: ${KEY}, ResourceVersion: 0, AdditionalErrorMsg: Precondition failed: UID in precondition: u-2, UID in object meta: u-1` },
+    });
+    const updated = await store.update(configMaps, 'default', 'settings', withData({ b: '2' }), { preconditions: { uid: 'u-1', resourceVersion: newer.mod_revision } });
+    expect((updated as unknown as { data: object }).data).toEqual({ a: 'newer', b: '2' });
+  });
 });

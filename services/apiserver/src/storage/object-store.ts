@@ -20,6 +20,12 @@ export interface ObjectEvent {
   previous?: KubeObject;
 }
 
+/** What a write requires of the object it changes (DeleteOptions' preconditions; Kubernetes' storage.Preconditions). */
+export interface Preconditions {
+  uid?: string;
+  resourceVersion?: string;
+}
+
 export interface WatchHandlers {
   event(event: ObjectEvent, revision: number): void;
   /** The resourceVersion is gone from the store (compacted): the API's 410 Expired. */
@@ -152,12 +158,20 @@ export class ObjectStore {
    * resourceVersion (then the race is the caller's 409 Conflict). A cached object may be a moment
    * behind: before it turns into a 409 or a no-op, the object is read from the store again.
    */
-  async update(type: ResourceType, namespace: string | undefined, name: string, change: (current: KubeObject) => KubeObject | Promise<KubeObject>): Promise<KubeObject> {
+  async update(type: ResourceType, namespace: string | undefined, name: string, change: (current: KubeObject) => KubeObject | Promise<KubeObject>, options: { preconditions?: Preconditions } = {}): Promise<KubeObject> {
     const key = this.key(type, namespace, name);
     let state = this.cachedState(type, key);
     for (let attempt = 0; ; attempt++) {
       state ??= await this.readState(type, key, name);
       const current = state.object;
+      const unmet = options.preconditions && preconditionFailure(type, key, name, current, options.preconditions);
+      if (unmet) {
+        if (!state.fresh) {
+          state = undefined;
+          continue;
+        }
+        throw unmet;
+      }
       // A deep copy for `change` to edit; the JSON round trip is V8's fastest for plain objects.
       const next = await change(JSON.parse(serialized(current)) as KubeObject);
       const pinned = next.metadata.resourceVersion;
@@ -182,24 +196,28 @@ export class ObjectStore {
     }
   }
 
-  /** Deletes the object if it is still at `resourceVersion` (or whatever it is, without one). Returns it as it was. */
-  async delete(type: ResourceType, namespace: string | undefined, name: string, resourceVersion?: string): Promise<KubeObject> {
+  /**
+   * Deletes the object if it meets `preconditions` (its uid, its resourceVersion), whatever it is
+   * without them; 409 in Kubernetes' storage words if not. Returns it as it was.
+   */
+  async delete(type: ResourceType, namespace: string | undefined, name: string, preconditions: Preconditions = {}): Promise<KubeObject> {
     const key = this.key(type, namespace, name);
     let state = this.cachedState(type, key);
     for (;;) {
       state ??= await this.readState(type, key, name);
-      if (resourceVersion && resourceVersion !== state.object.metadata.resourceVersion) {
+      const unmet = preconditionFailure(type, key, name, state.object, preconditions);
+      if (unmet) {
         if (!state.fresh) {
           state = undefined;
           continue;
         }
-        throw Errors.conflict(type, name, 'the object has been modified; please apply your changes to the latest version and try again');
+        throw unmet;
       }
       const result = await this.etcd.delete(key, state.modRevision);
       // The watch cache's objects are shared and never changed: the caller gets its own copy.
       if (result.succeeded) return state.fresh ? state.object : structuredClone(state.object);
       if (!result.current) throw Errors.notFound(type, name);
-      if (resourceVersion) throw Errors.conflict(type, name);
+      // Someone wrote in between: check the preconditions again on what is there now.
       state = { object: decode(type, result.current), modRevision: Number(result.current.mod_revision), fresh: true };
     }
   }
@@ -276,6 +294,21 @@ export class ObjectStore {
     });
   }
 
+}
+
+/**
+ * The 409 of a precondition the object does not meet, worded as Kubernetes' storage layer words it
+ * (storage.Preconditions.Check, a StorageError "invalid object" that the registry reports as a
+ * Conflict); undefined if it meets them.
+ */
+function preconditionFailure(type: ResourceType, key: string, name: string, object: KubeObject, preconditions: Preconditions): Error | undefined {
+  let failed: string | undefined;
+  if (preconditions.uid && preconditions.uid !== object.metadata.uid) {
+    failed = `Precondition failed: UID in precondition: ${preconditions.uid}, UID in object meta: ${object.metadata.uid ?? ''}`;
+  } else if (preconditions.resourceVersion && preconditions.resourceVersion !== object.metadata.resourceVersion) {
+    failed = `Precondition failed: ResourceVersion in precondition: ${preconditions.resourceVersion}, ResourceVersion in object meta: ${object.metadata.resourceVersion ?? ''}`;
+  }
+  return failed === undefined ? undefined : Errors.conflict(type, name, `StorageError: invalid object, Code: 4, Key: ${key}, ResourceVersion: 0, AdditionalErrorMsg: ${failed}`);
 }
 
 /**

@@ -21,7 +21,8 @@ export class WatchCache {
   private readonly objects = new Map<string, KubeObject>();
   /** Recent events in revision order; the oldest drop off past `capacity`. */
   private readonly window: Array<{ revision: number; event: ObjectEvent }> = [];
-  private readonly watchers = new Set<{ namespace?: string; handlers: CacheWatchHandlers }>();
+  /** Each watcher with the revision it started from: it never hears of anything at or below it. */
+  private readonly watchers = new Set<{ namespace?: string; from: number; handlers: CacheWatchHandlers }>();
   private readonly waiting: Array<{ revision: number; resolve: () => void }> = [];
   private revision = 0;
   /** Events at or below this revision are no longer in the window. */
@@ -53,7 +54,11 @@ export class WatchCache {
     return { items, resourceVersion: String(this.revision) };
   }
 
-  /** Events after `fromRevision`, from the window and then live. */
+  /**
+   * Events after `fromRevision`, from the window and then live. A watcher may start ahead of the
+   * cache (from a list read from the store, as a list with a limit is): as Kubernetes' cacheWatcher,
+   * it is sent only what is newer than its revision, not the events the cache has yet to catch up on.
+   */
   async watch(namespace: string | undefined, fromRevision: number, handlers: CacheWatchHandlers): Promise<{ cancel(): void }> {
     await this.ready;
     if (fromRevision < this.oldest) {
@@ -63,7 +68,7 @@ export class WatchCache {
     for (const { revision, event } of this.window) {
       if (revision > fromRevision && (!namespace || event.object.metadata.namespace === namespace)) handlers.event(event, revision);
     }
-    const watcher = { namespace, handlers };
+    const watcher = { namespace, from: fromRevision, handlers };
     this.watchers.add(watcher);
     return { cancel: () => this.watchers.delete(watcher) };
   }
@@ -140,6 +145,8 @@ export class WatchCache {
     }
     for (const e of message.events) {
       const key = e.kv.key.toString();
+      // Each event's own revision: one message may carry several (a store catching a watch up).
+      const revision = Number(e.kv.mod_revision) || message.revision;
       let event: ObjectEvent;
       if (e.type === 'DELETE') {
         if (!e.prev_kv) continue;
@@ -154,9 +161,9 @@ export class WatchCache {
         event = previous ? { type: 'MODIFIED', object, previous } : { type: 'ADDED', object };
         this.objects.set(key, object);
       }
-      this.window.push({ revision: message.revision, event });
+      this.window.push({ revision, event });
       for (const w of this.watchers) {
-        if (!w.namespace || event.object.metadata.namespace === w.namespace) w.handlers.event(event, message.revision);
+        if (revision > w.from && (!w.namespace || event.object.metadata.namespace === w.namespace)) w.handlers.event(event, revision);
       }
     }
     while (this.window.length > this.capacity) this.oldest = this.window.shift()!.revision;

@@ -1,7 +1,7 @@
 import { formatLabelSelector } from '@kubelab/apimachinery';
 import { age, ageColumn, column, containersAndImages, formatLabelMap, nameColumn } from '../printing';
-import type { ResourceType } from '../types';
-import { defaultPodTemplate, keepStatus, validateWorkload } from './workloads';
+import type { KubeObject, ResourceType } from '../types';
+import { createWorkload, defaultPodTemplate, updateWorkload, validateWorkload } from './workloads';
 
 type Status = { desiredNumberScheduled?: number; currentNumberScheduled?: number; numberReady?: number; updatedNumberScheduled?: number; numberAvailable?: number };
 
@@ -16,14 +16,8 @@ export const daemonsets: ResourceType = {
   namespaced: true,
   subresources: ['status'],
   strategy: {
-    prepareForCreate(ds) {
-      const spec = (ds.spec ??= {}) as Record<string, unknown>;
-      spec.revisionHistoryLimit ??= 10;
-      spec.updateStrategy ??= { type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } };
-      defaultPodTemplate(ds);
-      ds.status = { currentNumberScheduled: 0, desiredNumberScheduled: 0, numberMisscheduled: 0, numberReady: 0 };
-    },
-    prepareForUpdate: keepStatus,
+    prepareForCreate: (ds) => createWorkload(ds, defaultDaemonSet, { currentNumberScheduled: 0, desiredNumberScheduled: 0, numberMisscheduled: 0, numberReady: 0 }),
+    prepareForUpdate: (ds, old) => updateWorkload(ds, old, defaultDaemonSet),
     validate: (ds) => validateWorkload({ ...ds, spec: { ...ds.spec, replicas: undefined } }, 'DaemonSet'),
   },
   printer: {
@@ -48,3 +42,17 @@ export const daemonsets: ResourceType = {
     },
   },
 };
+
+/** SetDefaults_DaemonSet, on create and on every update. */
+function defaultDaemonSet(ds: KubeObject): void {
+  const spec = (ds.spec ??= {}) as Record<string, unknown>;
+  spec.revisionHistoryLimit ??= 10;
+  const strategy = ((spec.updateStrategy as Record<string, unknown> | undefined) ??= {});
+  strategy.type ||= 'RollingUpdate';
+  if (strategy.type === 'RollingUpdate') {
+    const rolling = ((strategy.rollingUpdate as Record<string, unknown> | undefined) ??= {});
+    rolling.maxUnavailable ??= 1;
+    rolling.maxSurge ??= 0;
+  }
+  defaultPodTemplate(ds);
+}

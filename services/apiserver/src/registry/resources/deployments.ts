@@ -1,7 +1,8 @@
 import { formatLabelSelector } from '@kubelab/apimachinery';
 import { age, ageColumn, column, containersAndImages, nameColumn } from '../printing';
-import type { ResourceType } from '../types';
-import { defaultPodTemplate, keepStatus, validateWorkload } from './workloads';
+import { semanticallyEqual } from '../object-meta';
+import type { KubeObject, ResourceType } from '../types';
+import { createWorkload, defaultPodTemplate, updateWorkload, validateWorkload } from './workloads';
 
 type Status = { replicas?: number; readyReplicas?: number; updatedReplicas?: number; availableReplicas?: number };
 
@@ -16,19 +17,9 @@ export const deployments: ResourceType = {
   namespaced: true,
   subresources: ['status', 'scale'],
   strategy: {
-    prepareForCreate(d) {
-      const spec = (d.spec ??= {}) as Record<string, unknown>;
-      spec.replicas ??= 1;
-      spec.revisionHistoryLimit ??= 10;
-      spec.progressDeadlineSeconds ??= 600;
-      defaultStrategy(spec);
-      defaultPodTemplate(d);
-      d.status = {};
-    },
-    prepareForUpdate(d, old) {
-      keepStatus(d, old);
-      defaultStrategy((d.spec ??= {}) as Record<string, unknown>);
-    },
+    prepareForCreate: (d) => createWorkload(d, defaultDeployment, {}),
+    // Annotations count too: the Deployment controller copies them to its ReplicaSets.
+    prepareForUpdate: (d, old) => updateWorkload(d, old, defaultDeployment, () => !semanticallyEqual(countedAnnotations(d), countedAnnotations(old))),
     validate: (object) => validateWorkload(object, 'ReplicaSet'),
   },
   printer: {
@@ -49,6 +40,31 @@ export const deployments: ResourceType = {
     },
   },
 };
+
+/**
+ * The annotations whose change is a new generation: all but the revision. Kubernetes' Deployment
+ * controller writes that one through the status subresource, which counts nothing; kubelab's
+ * writes it through the object (controllers/deployment/deployment-sync.ts), and a new Deployment
+ * would otherwise be at generation 2 once its first ReplicaSet exists.
+ */
+function countedAnnotations(d: KubeObject): Record<string, string> | undefined {
+  const annotations = d.metadata.annotations;
+  if (!annotations || !(REVISION_ANNOTATION in annotations)) return annotations;
+  const { [REVISION_ANNOTATION]: _revision, ...rest } = annotations;
+  return rest;
+}
+
+const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
+
+/** SetDefaults_Deployment, on create and on every update. */
+function defaultDeployment(d: KubeObject): void {
+  const spec = (d.spec ??= {}) as Record<string, unknown>;
+  spec.replicas ??= 1;
+  spec.revisionHistoryLimit ??= 10;
+  spec.progressDeadlineSeconds ??= 600;
+  defaultStrategy(spec);
+  defaultPodTemplate(d);
+}
 
 /** SetDefaults_Deployment: `strategy: {}` (what `kubectl create deployment` sends) is a RollingUpdate of 25% / 25%. */
 function defaultStrategy(spec: Record<string, unknown>): void {

@@ -1,4 +1,5 @@
 import { age, ageColumn, column, nameColumn } from '../printing';
+import { bumpGeneration, semanticallyEqual, startGeneration } from '../object-meta';
 import type { KubeObject, ResourceType } from '../types';
 
 function formatPorts(slice: KubeObject): string {
@@ -21,7 +22,15 @@ export const endpointslices: ResourceType = {
   resource: 'endpointslices',
   singular: 'endpointslice',
   namespaced: true,
-  strategy: {},
+  strategy: {
+    prepareForCreate: startGeneration,
+    // A change of anything but the metadata, or of the labels, is a new generation.
+    prepareForUpdate(slice, old) {
+      const { metadata: newMeta, ...next } = slice;
+      const { metadata: oldMeta, ...previous } = old;
+      bumpGeneration(slice, old, !semanticallyEqual(next, previous) || !semanticallyEqual(newMeta.labels, oldMeta.labels));
+    },
+  },
   printer: {
     columns: [
       nameColumn,

@@ -178,7 +178,8 @@ describe('autoscaling/v1 strategy', () => {
     const old: KubeObject = { metadata: { name: 'x', annotations: { [CONDITIONS_ANNOTATION]: '[{"type":"AbleToScale"}]' } }, status: { currentReplicas: 3, desiredReplicas: 3 } };
     const next: KubeObject = { metadata: { name: 'x' }, spec: { maxReplicas: 4 }, status: { currentReplicas: 0, desiredReplicas: 0 } };
     horizontalpodautoscalersV1.strategy.prepareForUpdate!(next, old);
-    expect(next).toEqual({ metadata: { name: 'x', annotations: { [CONDITIONS_ANNOTATION]: '[{"type":"AbleToScale"}]' } }, spec: { maxReplicas: 4 }, status: { currentReplicas: 3, desiredReplicas: 3 } });
+    // Defaulted as on create (Kubernetes defaults every object it decodes).
+    expect(next).toEqual({ metadata: { name: 'x', annotations: { [CONDITIONS_ANNOTATION]: '[{"type":"AbleToScale"}]' } }, spec: { maxReplicas: 4, minReplicas: 1 }, status: { currentReplicas: 3, desiredReplicas: 3 } });
   });
 
   it('prints the same columns as autoscaling/v2', () => {

@@ -211,6 +211,7 @@ export const horizontalpodautoscalersV1: ResourceType = {
       carryStatusAnnotations(hpa, undefined);
     },
     prepareForUpdate(hpa, old) {
+      ((hpa.spec ??= {}) as Json).minReplicas ??= 1;
       hpa.status = old.status;
       carryStatusAnnotations(hpa, old);
     },

@@ -58,12 +58,11 @@ export const horizontalpodautoscalers: ResourceType = {
   subresources: ['status'],
   strategy: {
     prepareForCreate(hpa) {
-      const spec = (hpa.spec ??= {}) as Record<string, unknown>;
-      spec.minReplicas ??= 1;
-      spec.metrics ??= [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } } }];
+      defaultHPA(hpa);
       hpa.status = { currentReplicas: 0, desiredReplicas: 0 };
     },
     prepareForUpdate(hpa, old) {
+      defaultHPA(hpa);
       hpa.status = old.status;
     },
   },
@@ -83,3 +82,10 @@ export const horizontalpodautoscalers: ResourceType = {
     },
   },
 };
+
+/** SetDefaults_HorizontalPodAutoscaler (autoscaling/v2), on create and on every update. */
+function defaultHPA(hpa: KubeObject): void {
+  const spec = (hpa.spec ??= {}) as Record<string, unknown>;
+  spec.minReplicas ??= 1;
+  if (!(spec.metrics as unknown[] | undefined)?.length) spec.metrics = [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } } }];
+}

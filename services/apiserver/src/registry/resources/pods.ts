@@ -115,7 +115,9 @@ export const pods: ResourceType = {
     prepareForUpdate(pod, old) {
       pod.status = old.status;
       // Kubernetes defaults every object it decodes, so a replaced pod spec gets its defaults again.
-      defaultPodSpec((pod.spec ??= {}) as Record<string, unknown>);
+      const spec = (pod.spec ??= {}) as Record<string, unknown>;
+      defaultPodSpec(spec);
+      spec.enableServiceLinks ??= true;
     },
     validate: validatePod,
     selectableFields: (pod) => ({

@@ -10,7 +10,11 @@ export const priorityclasses: ResourceType = {
   shortNames: ['pc'],
   namespaced: false,
   strategy: {
+    // SetDefaults_PriorityClass, on create and on every update.
     prepareForCreate(pc) {
+      pc.preemptionPolicy ??= 'PreemptLowerPriority';
+    },
+    prepareForUpdate(pc) {
       pc.preemptionPolicy ??= 'PreemptLowerPriority';
     },
   },

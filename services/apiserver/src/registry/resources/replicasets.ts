@@ -1,7 +1,7 @@
 import { formatLabelSelector } from '@kubelab/apimachinery';
 import { age, ageColumn, column, containersAndImages, nameColumn } from '../printing';
-import type { ResourceType } from '../types';
-import { defaultPodTemplate, keepStatus, validateWorkload } from './workloads';
+import type { KubeObject, ResourceType } from '../types';
+import { createWorkload, defaultPodTemplate, updateWorkload, validateWorkload } from './workloads';
 
 export const replicasets: ResourceType = {
   group: 'apps',
@@ -14,13 +14,8 @@ export const replicasets: ResourceType = {
   namespaced: true,
   subresources: ['status', 'scale'],
   strategy: {
-    prepareForCreate(rs) {
-      const spec = (rs.spec ??= {}) as Record<string, unknown>;
-      spec.replicas ??= 1;
-      defaultPodTemplate(rs);
-      rs.status = { replicas: 0 };
-    },
-    prepareForUpdate: keepStatus,
+    prepareForCreate: (rs) => createWorkload(rs, defaultReplicaSet, { replicas: 0 }),
+    prepareForUpdate: (rs, old) => updateWorkload(rs, old, defaultReplicaSet),
     validate: (object) => validateWorkload(object, 'ReplicaSet'),
   },
   printer: {
@@ -41,3 +36,10 @@ export const replicasets: ResourceType = {
     },
   },
 };
+
+/** SetDefaults_ReplicaSet, on create and on every update. */
+function defaultReplicaSet(rs: KubeObject): void {
+  const spec = (rs.spec ??= {}) as Record<string, unknown>;
+  spec.replicas ??= 1;
+  defaultPodTemplate(rs);
+}

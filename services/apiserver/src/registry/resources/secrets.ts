@@ -1,5 +1,19 @@
 import { age, ageColumn, column, nameColumn } from '../printing';
-import type { ResourceType } from '../types';
+import type { KubeObject, ResourceType } from '../types';
+
+/**
+ * What Kubernetes does to every Secret it decodes, on create and update: the type defaults to
+ * Opaque, and stringData (write-only) is merged into data, base64-encoded.
+ */
+function decodeSecret(secret: KubeObject): void {
+  secret.type ??= 'Opaque';
+  const stringData = secret.stringData as Record<string, string> | undefined;
+  if (stringData) {
+    const data = (secret.data ??= {}) as Record<string, string>;
+    for (const [k, v] of Object.entries(stringData)) data[k] = Buffer.from(v).toString('base64');
+  }
+  delete secret.stringData;
+}
 
 export const secrets: ResourceType = {
   group: '',
@@ -9,16 +23,8 @@ export const secrets: ResourceType = {
   singular: 'secret',
   namespaced: true,
   strategy: {
-    prepareForCreate(secret) {
-      secret.type ??= 'Opaque';
-      // stringData is write-only: merged into data (base64) on the way in.
-      const stringData = secret.stringData as Record<string, string> | undefined;
-      if (stringData) {
-        const data = (secret.data ??= {}) as Record<string, string>;
-        for (const [k, v] of Object.entries(stringData)) data[k] = Buffer.from(v).toString('base64');
-        delete secret.stringData;
-      }
-    },
+    prepareForCreate: decodeSecret,
+    prepareForUpdate: decodeSecret,
     selectableFields: (secret) => ({ type: String(secret.type ?? '') }),
   },
   printer: {

@@ -1,6 +1,6 @@
 import { age, ageColumn, column, containersAndImages, nameColumn } from '../printing';
-import type { ResourceType } from '../types';
-import { defaultPodTemplate, keepStatus, validateWorkload } from './workloads';
+import type { KubeObject, ResourceType } from '../types';
+import { createWorkload, defaultPodTemplate, updateWorkload, validateWorkload } from './workloads';
 
 export const statefulsets: ResourceType = {
   group: 'apps',
@@ -13,16 +13,8 @@ export const statefulsets: ResourceType = {
   namespaced: true,
   subresources: ['status', 'scale'],
   strategy: {
-    prepareForCreate(sts) {
-      const spec = (sts.spec ??= {}) as Record<string, unknown>;
-      spec.replicas ??= 1;
-      spec.podManagementPolicy ??= 'OrderedReady';
-      spec.revisionHistoryLimit ??= 10;
-      spec.updateStrategy ??= { type: 'RollingUpdate', rollingUpdate: { partition: 0 } };
-      defaultPodTemplate(sts);
-      sts.status = { replicas: 0, availableReplicas: 0 };
-    },
-    prepareForUpdate: keepStatus,
+    prepareForCreate: (sts) => createWorkload(sts, defaultStatefulSet, { replicas: 0, availableReplicas: 0 }),
+    prepareForUpdate: (sts, old) => updateWorkload(sts, old, defaultStatefulSet),
     validate: (object) => validateWorkload(object, 'StatefulSet'),
   },
   printer: {
@@ -39,3 +31,20 @@ export const statefulsets: ResourceType = {
     },
   },
 };
+
+/** SetDefaults_StatefulSet, on create and on every update. */
+function defaultStatefulSet(sts: KubeObject): void {
+  const spec = (sts.spec ??= {}) as Record<string, unknown>;
+  spec.replicas ??= 1;
+  spec.podManagementPolicy ||= 'OrderedReady';
+  spec.revisionHistoryLimit ??= 10;
+  const strategy = ((spec.updateStrategy as Record<string, unknown> | undefined) ??= {});
+  if (!strategy.type) {
+    strategy.type = 'RollingUpdate';
+    strategy.rollingUpdate ??= {};
+  }
+  if (strategy.type === 'RollingUpdate' && strategy.rollingUpdate && typeof strategy.rollingUpdate === 'object') {
+    (strategy.rollingUpdate as Record<string, unknown>).partition ??= 0;
+  }
+  defaultPodTemplate(sts);
+}

@@ -2,7 +2,11 @@ import { FieldError, FieldPath, forbidden, invalid, notSupported, OMIT_VALUE, re
 import { defaultPodSpec } from './pod-spec';
 import { validatePodSpec } from './pod-validation';
 import type { FieldErrorList } from '../../errors';
+import { bumpGeneration, semanticallyEqual, startGeneration } from '../object-meta';
 import type { KubeObject } from '../types';
+
+/** The largest value of an int32 field (Go's math.MaxInt32). */
+export const MAX_INT32 = 2147483647;
 
 /** What every workload with a pod template shares: defaults, the status split, validation. */
 export function defaultPodTemplate(object: KubeObject): void {
@@ -21,8 +25,13 @@ export function validateWorkload(object: KubeObject, controller: 'ReplicaSet' | 
   const errors: FieldErrorList = [];
   const spec = object.spec as { replicas?: unknown; selector?: { matchLabels?: Record<string, string> }; template?: { metadata?: { labels?: Record<string, string> }; spec?: Record<string, unknown> } } | undefined;
   const path = FieldPath.of('spec');
-  if (spec?.replicas !== undefined && (!Number.isInteger(spec.replicas) || (spec.replicas as number) < 0)) {
-    errors.push(invalid(path.child('replicas'), spec.replicas, 'must be greater than or equal to 0'));
+  const replicas = spec?.replicas;
+  if (replicas !== undefined && (!Number.isInteger(replicas) || (replicas as number) < 0)) {
+    errors.push(invalid(path.child('replicas'), replicas, 'must be greater than or equal to 0'));
+  } else if (typeof replicas === 'number' && replicas > MAX_INT32) {
+    // An HTTP body is refused while it is decoded (field-validation.ts); this is for what reaches
+    // the registry otherwise: a patched object, a scale.
+    errors.push(invalid(path.child('replicas'), replicas, `must be between 0 and ${MAX_INT32}, inclusive`));
   }
   const selector = spec?.selector;
   if (!selector) errors.push(required(path.child('selector')));
@@ -41,13 +50,23 @@ export function validateWorkload(object: KubeObject, controller: 'ReplicaSet' | 
   return errors;
 }
 
+/** On create: the kind's defaults, the controller's empty status, and generation 1. */
+export function createWorkload(object: KubeObject, defaults: (object: KubeObject) => void, status: Record<string, unknown>): void {
+  defaults(object);
+  object.status = status;
+  startGeneration(object);
+}
+
 /**
- * On update: the status belongs to the controller, so a main-resource update keeps the old one;
- * the template gets its defaults as on create (an edit may add a container).
+ * On update: the same defaults as on create (Kubernetes defaults every object it decodes, so a
+ * manifest without `replicas` gets 1 again); the status belongs to the controller, so a
+ * main-resource update keeps the old one; and a change of the spec, after defaults and as Go
+ * compares it, is a new generation (`alsoCounts`: what else the kind counts).
  */
-export function keepStatus(object: KubeObject, old: KubeObject): void {
+export function updateWorkload(object: KubeObject, old: KubeObject, defaults: (object: KubeObject) => void, alsoCounts?: (object: KubeObject, old: KubeObject) => boolean): void {
+  defaults(object);
   object.status = old.status;
-  defaultPodTemplate(object);
+  bumpGeneration(object, old, !semanticallyEqual(object.spec, old.spec) || Boolean(alsoCounts?.(object, old)));
 }
 
 /** A label map as Go's %#v prints it, which is how Kubernetes quotes it in this message. */
