@@ -33,6 +33,19 @@ describe('pod spec defaults', () => {
     expect(c.lifecycle).toEqual({ postStart: { httpGet: { port: 8080, path: '/', scheme: 'HTTP' } }, preStop: { sleep: { seconds: 5 } } });
   });
 
+  it('a Pod\'s missing requests are its limits, resource by resource (SetDefaults_Pod); a template\'s are not', () => {
+    const pod = { metadata: { name: 'p' }, spec: { containers: [container({ resources: { requests: { cpu: '250m' }, limits: { cpu: '1', memory: '512Mi' } } })] } } as KubeObject;
+    pods.strategy.prepareForCreate!(pod);
+    expect((pod.spec!.containers as Array<{ resources: unknown }>)[0]!.resources).toEqual({ requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '1', memory: '512Mi' } });
+    expect(pod.status?.qosClass).toBe('Burstable');
+    const guaranteed = { metadata: { name: 'g' }, spec: { containers: [container({ resources: { limits: { cpu: '1', memory: '64Mi' } } })] } } as KubeObject;
+    pods.strategy.prepareForCreate!(guaranteed);
+    expect(guaranteed.status?.qosClass).toBe('Guaranteed');
+    const deployment = { metadata: { name: 'd' }, spec: { template: { spec: { containers: [container({ resources: { limits: { memory: '64Mi' } } })] } } } } as KubeObject;
+    defaultPodTemplate(deployment);
+    expect(((deployment.spec!.template as { spec: { containers: Array<{ resources: unknown }> } }).spec.containers[0]!.resources)).toEqual({ limits: { memory: '64Mi' } });
+  });
+
   it('leaves a container without probes without them', () => {
     const c = (defaulted({ containers: [container()] }).containers as Array<Record<string, unknown>>)[0]!;
     expect(c).not.toHaveProperty('livenessProbe');

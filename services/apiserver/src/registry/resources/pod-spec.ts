@@ -20,6 +20,20 @@ export function defaultPodSpec(spec: Record<string, unknown>): void {
   }
 }
 
+/**
+ * SetDefaults_Pod's part for resources: a container's missing request is its limit, resource by
+ * resource (`limits: {memory: 512Mi}` alone requests 512Mi). A Pod's only, not a template's:
+ * `kubectl describe pod` then shows the requests the scheduler and the kubelet count.
+ */
+export function defaultRequestsFromLimits(spec: Record<string, unknown>): void {
+  for (const c of [...((spec.initContainers as Array<Record<string, unknown>>) ?? []), ...((spec.containers as Array<Record<string, unknown>>) ?? [])]) {
+    const resources = c?.resources as Resources | undefined;
+    if (!resources?.limits || typeof resources.limits !== 'object') continue;
+    const requests = (resources.requests ??= {});
+    for (const [name, value] of Object.entries(resources.limits)) requests[name] ??= value;
+  }
+}
+
 /** SetDefaults_Container (and its probes, ports, hooks and fieldRefs), for every kind of container. */
 export function defaultContainer(c: Record<string, unknown>): void {
   c.imagePullPolicy ||= String(c.image ?? '').endsWith(':latest') || !String(c.image ?? '').includes(':') ? 'Always' : 'IfNotPresent';

@@ -1,4 +1,4 @@
-import { defaultPodSpec } from './pod-spec';
+import { defaultPodSpec, defaultRequestsFromLimits } from './pod-spec';
 import { FieldPath } from '@kubelab/apimachinery';
 import { validatePodSpec } from './pod-validation';
 import type { FieldErrorList } from '../../errors';
@@ -106,6 +106,7 @@ export const pods: ResourceType = {
     prepareForCreate(pod) {
       const spec = (pod.spec ??= {}) as Record<string, unknown>;
       defaultPodSpec(spec);
+      defaultRequestsFromLimits(spec);
       // What the ServiceAccount admission plugin adds (Priority and DefaultTolerationSeconds: registry/admission).
       spec.enableServiceLinks ??= true;
       spec.serviceAccountName ??= 'default';
@@ -117,6 +118,7 @@ export const pods: ResourceType = {
       // Kubernetes defaults every object it decodes, so a replaced pod spec gets its defaults again.
       const spec = (pod.spec ??= {}) as Record<string, unknown>;
       defaultPodSpec(spec);
+      defaultRequestsFromLimits(spec);
       spec.enableServiceLinks ??= true;
     },
     validate: validatePod,
