@@ -19,6 +19,8 @@ const NOTE_LENGTH_LIMIT = 1024;
 /** A failed attempt clears a nomination preemption made before (clearNominatedNode). */
 const CLEAR_NOMINATED_NODE: NominatingInfo = { mode: 'Override', nominatedNodeName: '' };
 
+const NO_NODES_AVAILABLE = 'no nodes available to schedule pods';
+
 type CycleOutcome = { host: string; assumedPod: Pod } | { status: Status; fitError?: FitError; nominatingInfo?: NominatingInfo };
 
 /**
@@ -56,6 +58,8 @@ function skipPodSchedule(sched: Scheduler, pod: Pod): boolean {
 
 async function schedulingCycle(sched: Scheduler, state: CycleState, pod: Pod): Promise<CycleOutcome> {
   sched.cache.updateSnapshot(sched.snapshot);
+  // ErrNoNodesAvailable: unschedulable (the pod waits for a node), not a scheduler error.
+  if (sched.snapshot.numNodes() === 0) return { status: Status.unresolvable(NO_NODES_AVAILABLE), nominatingInfo: CLEAR_NOMINATED_NODE };
   const result = schedulePod(sched, state, pod);
   if (result instanceof FitError) {
     let nominatingInfo: NominatingInfo | undefined;
@@ -78,7 +82,6 @@ async function schedulingCycle(sched: Scheduler, state: CycleState, pod: Pod): P
 /** The node for the pod (schedulePod), or why there is none. */
 function schedulePod(sched: Scheduler, state: CycleState, pod: Pod): string | FitError {
   const numAllNodes = sched.snapshot.numNodes();
-  if (numAllNodes === 0) throw new Error('no nodes available to schedule pods');
   const { feasibleNodes, diagnosis } = findNodesThatFitPod(sched, state, pod);
   if (!feasibleNodes.length) return new FitError(pod, numAllNodes, diagnosis);
   // One node: nothing to compare.

@@ -96,6 +96,18 @@ describe('Scheduler', () => {
     expect({ other: env.stored('other')!.spec!.nodeName, deleting: env.stored('deleting')!.spec!.nodeName, binds: env.server.calls.Bind }).toEqual({ other: undefined, deleting: undefined, binds: 1 });
   });
 
+  it('with no node at all the pod is Unschedulable ("no nodes available to schedule pods"), and is placed once a node comes', async () => {
+    env = await start();
+    await env.client.create(Resources.pods, pod('web').obj());
+    await waitFor(() => env!.stored('web')?.status?.conditions, { what: 'the condition' });
+    expect(env.events).toEqual(['Warning FailedScheduling web: no nodes available to schedule pods']);
+    expect((env.stored('web')!.status!.conditions as Array<{ reason: string; message: string }>)[0]).toMatchObject({ reason: 'Unschedulable', message: 'no nodes available to schedule pods' });
+    // No plugin rejected it: it is retried after its back-off (and finds the node then).
+    await env.client.create(Resources.nodes, node('worker').obj());
+    env.clock.step(1_000);
+    await waitFor(() => env!.stored('web')?.spec?.nodeName === 'worker', { what: 'web bound once a node exists' });
+  });
+
   it('a failed binding un-assumes the pod and retries it after its back-off', async () => {
     env = await start();
     for (const n of lab()) await env.client.create(Resources.nodes, n);
