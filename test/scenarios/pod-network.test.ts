@@ -285,6 +285,12 @@ describe('pod network: Services, DNS, NodePorts and host ports, streams, kubelet
 
     const echoed = kubectl(cluster.kubeconfig, ['exec', '-i', 'client', '--', 'sh', '-c', 'cat'], { input: 'line one\nline two\n' });
     expect(echoed).toEqual({ status: 0, stdout: 'line one\nline two\n', stderr: '' });
+    // A command the container does not have fails once the streams are up, wrapped by the kubelet and the apiserver's translator.
+    const missing = k('exec', 'client', '--', 'nosuchcmd');
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toMatch(
+      /^error: Internal error occurred: Internal error occurred: error executing command in container: failed to exec in container: failed to start exec "[0-9a-f]{64}": OCI runtime exec failed: exec failed: unable to start container process: exec: "nosuchcmd": executable file not found in \$PATH: unknown\n$/,
+    );
 
     // exec -it needs a terminal: util-linux script gives kubectl one; what is typed goes to an interactive sh.
     const typed = spawnSync('script', ['-qec', 'kubectl exec -it client -- sh', '/dev/null'], {

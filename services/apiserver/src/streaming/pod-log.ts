@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { ApiError, FieldPath, forbidden, invalid, type FieldError } from '@kubelab/apimachinery';
+import { ApiError, failureStatus, FieldPath, forbidden, invalid, type FieldError, type Status } from '@kubelab/apimachinery';
 import type { ContainerLogsRequest } from '@kubelab/proto';
 import { Errors } from '../errors';
 import { sendError } from '../endpoints/http-io';
@@ -42,18 +42,25 @@ export function podLogOptions(q: URLSearchParams, name: string): PodLogOptions {
  * streamed as text/plain while it comes (chunked, each chunk flushed), until the kubelet's
  * stream ends or the client goes away. A pod not yet on a node has an empty log, as in
  * Kubernetes; the kubelet's own errors (`container "x" in pod "y" is waiting to start: ...`)
- * are relayed as it answered them; an unreachable kubelet is the 500 Kubernetes answers
+ * are relayed as it answered them (a pod it does not run: `the server could not find the
+ * requested resource ( pods/log x)`); an unreachable kubelet is the 500 Kubernetes answers
  * (`Get "https://<ip>:10250/containerLogs/...": dial tcp <ip>:10250: connect: connection refused`).
+ * A kubelet error once the log is open ends the body with its text, which kubectl prints.
  */
 export async function servePodLog(ctx: StreamingContext, namespace: string, name: string, q: URLSearchParams, res: ServerResponse): Promise<void> {
+  // Watched from the start: a client that hangs up while the pod and node are looked up gets no kubelet call.
+  let hungUp = false;
+  res.once('close', () => (hungUp = true));
   const options = podLogOptions(q, name);
   const location = await podLocation(ctx.registry, namespace, name, options.container);
+  if (hungUp) return;
   if (!location.nodeName) {
     res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': 0, 'Cache-Control': 'no-cache, private' });
     res.end();
     return;
   }
   const endpoint = await ctx.kubelets.endpointFor(location.nodeName);
+  if (hungUp) return;
   const request: ContainerLogsRequest = {
     namespace,
     pod: name,
@@ -109,16 +116,33 @@ export async function servePodLog(ctx: StreamingContext, namespace: string, name
     call.on('error', (error: Error) => {
       failed = true;
       if (res.destroyed || (error as Partial<{ code: number }>).code === 1 /* CANCELLED: we cancelled */) return resolve();
+      const status = kubeletStatus(error);
       if (open) {
-        // Headers are out: all we can do is cut the stream short, as a proxy would.
-        res.destroy();
+        if (status?.message !== undefined) {
+          // The kubelet failed after its 200: its error's text ends the body, as it writes it there.
+          res.end(status.message);
+        } else {
+          // The kubelet went away mid-stream: all a proxy can do is cut the body short.
+          res.destroy();
+        }
         return resolve();
       }
-      const status = kubeletStatus(error);
       const dial = dialErrorText(error, endpoint);
-      sendError(res, status ? new ApiError(status) : backendError(dial ? `Get ${JSON.stringify(kubeletUrl())}: ${dial}` : error.message));
+      sendError(res, status ? kubeletLogError(status, name) : backendError(dial ? `Get ${JSON.stringify(kubeletUrl())}: ${dial}` : error.message));
       ctx.log.debug({ pod: `${namespace}/${name}`, err: status?.message ?? dial ?? error.message }, 'pod log failed');
       resolve();
     });
   });
+}
+
+/**
+ * A kubelet's refusal as the apiserver's pods/log response checker turns it into an API error
+ * (GenericHttpResponseChecker): a 404 (`pod "x" does not exist`) becomes `the server could not
+ * find the requested resource ( pods/log x)`; the other refusals are relayed.
+ */
+export function kubeletLogError(status: Status, name: string): ApiError {
+  if (status.code === 404) {
+    return new ApiError(failureStatus(404, 'NotFound', `the server could not find the requested resource ( pods/log ${name})`, { name, group: '', kind: 'pods/log' }));
+  }
+  return new ApiError(status);
 }

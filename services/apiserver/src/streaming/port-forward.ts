@@ -73,10 +73,27 @@ export function servePortForward(session: SpdySession, client: KubeletClient, po
       dataStream.end();
       errorStream.end(message);
     };
+    // The session outlives this connection: its listener goes when the connection does.
+    const sessionClosed = () => {
+      if (!done) call.cancel();
+    };
+    session.on('close', sessionClosed);
+    dataStream.once('close', () => session.off('close', sessionClosed));
     call.write({ start: { namespace: pod.namespace, pod: pod.name, port } });
     call.on('data', (response: PortForwardResponse) => {
-      if (response.message === 'data') dataStream.write(response.data);
-      else if (response.message === 'closeWrite') dataStream.end();
+      if (response.message === 'data') {
+        // kubectl is behind: stop reading the kubelet (gRPC flow control then stops the pod's side).
+        if (!dataStream.write(response.data) && !call.isPaused()) {
+          call.pause();
+          const caughtUp = () => {
+            dataStream.off('drain', caughtUp);
+            dataStream.off('close', caughtUp);
+            call.resume();
+          };
+          dataStream.once('drain', caughtUp);
+          dataStream.once('close', caughtUp);
+        }
+      } else if (response.message === 'closeWrite') dataStream.end();
     });
     call.on('end', () => finish());
     call.on('error', (error: Error) => {
@@ -89,7 +106,18 @@ export function servePortForward(session: SpdySession, client: KubeletClient, po
       finish((error as { code?: number }).code === 1 ? undefined : message);
     });
     dataStream.on('data', (data: Buffer) => {
-      if (!done) call.write({ data });
+      if (done) return;
+      // The kubelet is behind (the pod reads slowly): stop reading kubectl's stream.
+      if (!call.write({ data }) && !dataStream.isPaused()) {
+        dataStream.pause();
+        const caughtUp = () => {
+          call.off('drain', caughtUp);
+          call.off('status', caughtUp);
+          dataStream.resume();
+        };
+        call.once('drain', caughtUp);
+        call.once('status', caughtUp);
+      }
     });
     dataStream.on('end', () => {
       if (!done) call.write({ closeWrite: {} });
@@ -98,9 +126,6 @@ export function servePortForward(session: SpdySession, client: KubeletClient, po
     dataStream.on('close', () => {
       if (!done) call.cancel();
       else call.end();
-    });
-    session.on('close', () => {
-      if (!done) call.cancel();
     });
   }
 }

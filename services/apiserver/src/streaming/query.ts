@@ -1,17 +1,17 @@
 import { Errors } from '../errors';
 
 /**
- * Query parameters read as Kubernetes' parameter codec reads them (strconv.ParseBool,
- * strconv.ParseInt): a malformed value is a 400 with Go's wording.
+ * A boolean query parameter as Kubernetes' parameter codec reads it
+ * (runtime.Convert_Slice_string_To_bool): absent is false, and so are "false" (any case) and
+ * "0"; any other value, the empty one included (`?follow`), is true.
  */
 export function queryBool(q: URLSearchParams, name: string): boolean {
   const value = q.get(name);
-  if (value === null || value === '') return false;
-  if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(value)) return true;
-  if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(value)) return false;
-  throw Errors.badRequest(`strconv.ParseBool: parsing ${JSON.stringify(value)}: invalid syntax`);
+  if (value === null) return false;
+  return value !== '0' && value.toLowerCase() !== 'false';
 }
 
+/** An integer query parameter (strconv.ParseInt): a malformed value is a 400 with Go's wording. */
 export function queryInt(q: URLSearchParams, name: string): number | undefined {
   const value = q.get(name);
   if (value === null || value === '') return undefined;

@@ -51,9 +51,23 @@ export function serveRemoteCommandSpdy(session: SpdySession, protocol: string, c
     const stdout = streams.get('stdout');
     const stderr = streams.get('stderr');
     const errorStream = streams.get('error')!;
-    const running = new RemoteCommandProxy(client, target, {
-      stdout: (data) => stdout?.write(data),
-      stderr: (data) => stderr?.write(data),
+    // Output waits at the kubelet while kubectl is behind on stdout or stderr.
+    let behind = 0;
+    const send = (stream: SpdyStream | undefined, data: Buffer) => {
+      if (!stream || stream.write(data)) return;
+      if (behind++ === 0) running.pause();
+      const caughtUp = () => {
+        stream.off('drain', caughtUp);
+        stream.off('close', caughtUp);
+        if (--behind === 0) running.resume();
+      };
+      stream.once('drain', caughtUp);
+      stream.once('close', caughtUp);
+    };
+    const running: RemoteCommandProxy = new RemoteCommandProxy(client, target, {
+      proxied: true,
+      stdout: (data) => send(stdout, data),
+      stderr: (data) => send(stderr, data),
       finish(status) {
         for (const type of ['stdin', 'stdout', 'stderr', 'resize']) streams.get(type)?.end();
         const failed = (status as { status?: string }).status !== 'Success';
@@ -63,7 +77,13 @@ export function serveRemoteCommandSpdy(session: SpdySession, protocol: string, c
       },
     }, log);
     const stdin = streams.get('stdin');
-    stdin?.on('data', (data: Buffer) => running.stdin(data));
+    stdin?.on('data', (data: Buffer) => {
+      // The kubelet is behind: the stream buffers, then the connection stops being read.
+      if (!running.stdin(data) && !stdin.isPaused()) {
+        stdin.pause();
+        running.onDrain(() => stdin.resume());
+      }
+    });
     stdin?.on('end', () => running.closeStdin());
     const resize = streams.get('resize');
     let pending = '';

@@ -50,8 +50,13 @@ export function serveRemoteCommandWebSocket(ws: WebSocket, protocol: ChannelProt
       if (decoded.closeChannel === Channel.stdin) proxy.closeStdin();
       return;
     }
-    if (decoded.channel === Channel.stdin) proxy.stdin(decoded.data);
-    else if (decoded.channel === Channel.resize) {
+    if (decoded.channel === Channel.stdin) {
+      // The kubelet is behind (a slow reader in the container): stop reading kubectl until it catches up.
+      if (!proxy.stdin(decoded.data) && !ws.isPaused) {
+        ws.pause();
+        proxy.onDrain(() => ws.resume());
+      }
+    } else if (decoded.channel === Channel.resize) {
       for (const size of parseTerminalSizes(decoded.data)) proxy.resize(size);
     }
   });

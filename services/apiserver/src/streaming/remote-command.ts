@@ -58,6 +58,13 @@ export interface RemoteCommandSink {
   stderr(data: Buffer): void;
   /** The last word: a metav1.Status for the error channel; then the connection closes. */
   finish(status: object): void;
+  /**
+   * true for SPDY clients: Kubernetes proxies those to the kubelet as they are, so a Status the
+   * kubelet writes once the command runs reaches them unchanged. WebSocket clients go through
+   * the apiserver's stream translator, which reads the kubelet's Status as an error and wraps
+   * it in an InternalError of its own (`Internal error occurred: Internal error occurred: ...`).
+   */
+  proxied?: boolean;
 }
 
 /**
@@ -87,8 +94,22 @@ export class RemoteCommandProxy {
     this.call.on('error', (error: Error) => this.fail(error));
   }
 
-  stdin(data: Buffer): void {
-    if (!this.finished && this.target.stdin && data.length > 0) this.call.write({ stdin: data });
+  /** Sends stdin on; false when the kubelet is behind: wait for onDrain before sending more. */
+  stdin(data: Buffer): boolean {
+    if (this.finished || !this.target.stdin || data.length === 0) return true;
+    return this.call.write({ stdin: data });
+  }
+
+  /** Once the kubelet has taken what stdin() queued (or the session is over). */
+  onDrain(listener: () => void): void {
+    if (this.finished) return listener();
+    const done = () => {
+      this.call.off('drain', done);
+      this.call.off('status', done);
+      listener();
+    };
+    this.call.once('drain', done);
+    this.call.once('status', done);
   }
 
   closeStdin(): void {
@@ -143,6 +164,11 @@ export class RemoteCommandProxy {
     else if (status && !this.started) message = `unable to upgrade connection: ${status.message ?? ''}`;
     else message = status?.message ?? error.message;
     this.log.debug({ kind: this.target.kind, pod: `${this.target.namespace}/${this.target.pod}`, err: message }, 'remote command failed');
+    if (status && this.started && this.sink.proxied) {
+      // The kubelet's own Status, from its error stream (ServeExec's `error executing command in container: ...`).
+      const { kind: _kind, apiVersion: _apiVersion, ...relayed } = status;
+      return this.finish(relayed);
+    }
     this.finish(internalErrorStatus(message));
   }
 

@@ -60,7 +60,12 @@ export function acceptWebSocket(server: WebSocketServer, req: IncomingMessage, s
  */
 export function acceptSpdy(socket: Duplex, head: Buffer, protocol: string): SpdySession {
   socket.write(`HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: ${protocol}\r\n\r\n`);
-  const session = new SpdySession({ write: (bytes) => socket.write(bytes), end: () => socket.end() });
+  const session = new SpdySession({
+    write: (bytes, sent) => void socket.write(bytes, () => sent()),
+    end: () => socket.end(),
+    pause: () => socket.pause(),
+    resume: () => socket.resume(),
+  });
   socket.on('data', (chunk: Buffer) => session.feed(chunk));
   socket.on('close', () => session.transportClosed());
   socket.on('error', () => socket.destroy());
@@ -74,10 +79,13 @@ export function acceptSpdy(socket: Duplex, head: Buffer, protocol: string): Spdy
  */
 export function spdyOverWebSocket(ws: WebSocket): SpdySession {
   const transport: SpdyTransport = {
-    write: (bytes) => {
-      if (ws.readyState === ws.OPEN) ws.send(bytes, { binary: true });
+    write: (bytes, sent) => {
+      if (ws.readyState === ws.OPEN) ws.send(bytes, { binary: true }, () => sent());
+      else sent();
     },
     end: () => ws.close(1000),
+    pause: () => ws.pause(),
+    resume: () => ws.resume(),
   };
   const session = new SpdySession(transport);
   ws.on('message', (data: Buffer) => session.feed(data));

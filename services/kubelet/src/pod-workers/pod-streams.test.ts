@@ -40,12 +40,49 @@ describe('PodStreams', () => {
     await e.createPod('two', { containers: [{ name: 'web', image: 'nginx' }, { name: 'side', image: 'busybox:1.36.1' }], initContainers: [{ name: 'setup', image: 'busybox:1.36.1' }] });
     await e.until('running', () => e.status('web-1').phase === 'Running');
     const s = e.workers.streams;
-    expect(await failure(s.logs('default', 'nope', 'web', {}, signal))).toEqual({ code: 404, reason: 'NotFound', message: 'pods "nope" not found' });
+    // The kubelet's own 404s (not an API object's NotFound): the apiserver words them for kubectl.
+    expect(await failure(s.logs('default', 'nope', 'web', {}, signal))).toEqual({ code: 404, reason: 'NotFound', message: 'pod "nope" does not exist' });
     expect(await failure(s.logs('other', 'web-1', 'web', {}, signal))).toMatchObject({ code: 404 });
     expect(await failure(s.logs('default', 'web-1', 'nope', {}, signal))).toEqual({ code: 400, reason: 'BadRequest', message: 'container nope is not valid for pod web-1' });
     expect((await failure(s.logs('default', 'two', '', {}, signal))).message).toBe('a container name must be specified for pod two, choose one of: [web side] or one of the init containers: [setup]');
     expect((await failure(s.logs('default', 'web-1', 'web', { previous: true }, signal))).message).toBe('previous terminated container "web" in pod "web-1" not found');
-    expect((await failure(s.exec('default', 'nope', 'web', ['ls'], { stdin: false, tty: false }))).message).toBe('pods "nope" not found');
+    expect(await failure(s.exec('default', 'nope', 'web', ['ls'], { stdin: false, tty: false }))).toEqual({ code: 404, reason: 'NotFound', message: 'pod does not exist' });
+    expect(await failure(s.attach('default', 'nope', 'web', { stdin: false, tty: false }))).toEqual({ code: 404, reason: 'NotFound', message: 'pod does not exist' });
+    expect(await failure(s.portForward('default', 'nope', 80))).toEqual({ code: 404, reason: 'NotFound', message: 'pod does not exist' });
+  });
+
+  it('exec: a command that cannot start fails in its session (after the upgrade); a container the runtime has not running, before', async () => {
+    env = await podWorkersEnv();
+    const e = env;
+    await e.createPod('web-1', { containers: [{ name: 'web', image: 'nginx' }] });
+    await e.until('running', () => e.status('web-1').phase === 'Running');
+    const id = e.container('web-1', 'web').id;
+    const oci = `failed to exec in container: failed to start exec "${'e'.repeat(64)}": OCI runtime exec failed: exec failed: unable to start container process: exec: "nosuchcmd": executable file not found in $PATH: unknown`;
+    e.runtime.exec = () => {
+      throw new Error(oci);
+    };
+    const session = await e.workers.streams.exec('default', 'web-1', 'web', ['nosuchcmd'], { stdin: true, tty: false });
+    expect(await read(session.stdout)).toBe('');
+    await expect(session.exit).rejects.toThrow(oci);
+    // The runtime says the container is no longer running (the pod worker has not caught up yet).
+    const known = e.runtime.getContainer(id)!;
+    e.runtime.getContainer = () => ({ ...known, state: 'exited' });
+    e.runtime.exec = () => {
+      throw new Error('failed to exec in container: container is in CONTAINER_EXITED state');
+    };
+    await expect(e.workers.streams.exec('default', 'web-1', 'web', ['ls'], { stdin: false, tty: false })).rejects.toThrow('failed to exec in container: container is in CONTAINER_EXITED state');
+  });
+
+  it('logs of a container the runtime no longer has: the log opens, then says why it cannot be read', async () => {
+    env = await podWorkersEnv();
+    const e = env;
+    await e.createPod('web-1', { containers: [{ name: 'web', image: 'nginx' }] });
+    await e.until('running', () => e.status('web-1').phase === 'Running');
+    const id = e.container('web-1', 'web').id;
+    // Removed by the runtime (the pod worker has not caught up yet).
+    e.runtime.getContainer = () => undefined;
+    const log = await e.workers.streams.logs('default', 'web-1', 'web', {}, signal);
+    await expect(read(log)).rejects.toThrow(`unable to retrieve container logs for ${id}`);
   });
 
   it('reads the current log, and --previous the one before a restart; with one container the name may be left out', async () => {

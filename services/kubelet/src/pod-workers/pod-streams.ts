@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as net from 'node:net';
-import { ApiError, failureStatus, newBadRequest, newNotFound } from '@kubelab/apimachinery';
+import { Readable } from 'node:stream';
+import { ApiError, failureStatus, newBadRequest } from '@kubelab/apimachinery';
 import type { ContainerRuntime, LogOptions, StreamSession } from '../runtime/types';
 import type { ApiContainerStatus, PodStatus } from '../status/api-types';
 import { isTerminalPhase } from '../status/phase';
@@ -20,23 +21,39 @@ const badRequest = (message: string) => new ApiError(newBadRequest(message));
 /**
  * Logs, exec, attach and port-forward by pod and container name (what the kubelet API serves),
  * over what the pod workers know: the current container of a name, or its previous termination.
- * Errors are Kubernetes' own, as ApiError: `pods "x" not found`, `container x is not valid for
- * pod y`, `container "c" in pod "p" is waiting to start: ContainerCreating`, `previous terminated
- * container "c" in pod "p" not found`, `container not found ("c")`.
+ * Errors are Kubernetes' own, as ApiError: 404 `pod "x" does not exist` (logs) or `pod does not
+ * exist`, `container x is not valid for pod y`, `container "c" in pod "p" is waiting to start:
+ * ContainerCreating`, `previous terminated container "c" in pod "p" not found`, `container not
+ * found ("c")`.
  */
 export class KubeletPodStreams implements PodStreams {
   constructor(private readonly options: PodStreamsOptions) {}
 
   async logs(namespace: string, pod: string, container: string, options: LogOptions & { previous?: boolean }, signal: AbortSignal): Promise<AsyncIterable<Buffer>> {
-    const { status, name } = this.resolve(namespace, pod, container);
+    const { status, name } = this.resolve(namespace, pod, container, `pod ${JSON.stringify(pod)} does not exist`);
     const id = logContainerID(status.statuses.find((s) => s.name === name), name, pod, Boolean(options.previous));
     const { previous: _previous, ...logOptions } = options;
+    // The kubelet asks the runtime for the container's log path once the log is open (200 sent):
+    // a container the runtime no longer has fails then, in the log's body.
+    if (!this.options.runtime.getContainer(id)) return failingLog(new Error(`unable to retrieve container logs for ${id}`));
     return this.options.runtime.readLogs(id, logOptions, signal);
   }
 
+  /**
+   * A container the runtime does not have running is refused before any stream is set up (CRI's
+   * Exec); a command that cannot start fails once the streams are up (containerd's exec runs
+   * after the upgrade): its session ends with the runtime's error, no exit code.
+   */
   async exec(namespace: string, pod: string, container: string, command: string[], options: { stdin: boolean; tty: boolean }): Promise<StreamSession> {
     const id = this.running(namespace, pod, container, 'exec into');
-    return this.options.runtime.exec(id, command, options);
+    const runtime = this.options.runtime;
+    const running = runtime.getContainer(id)?.state === 'running';
+    try {
+      return runtime.exec(id, command, options);
+    } catch (error) {
+      if (!running) throw error;
+      return failedSession(error instanceof Error ? error : new Error(String(error)));
+    }
   }
 
   async attach(namespace: string, pod: string, container: string, options: { stdin: boolean; tty: boolean }): Promise<StreamSession> {
@@ -70,15 +87,16 @@ export class KubeletPodStreams implements PodStreams {
     });
   }
 
-  private record(namespace: string, pod: string): PodRecord {
+  /** The pod; a pod this kubelet does not run is the kubelet's 404 (its text, not an API Status's). */
+  private record(namespace: string, pod: string, missing = 'pod does not exist'): PodRecord {
     const record = this.options.findPod(namespace, pod);
-    if (!record) throw new ApiError(newNotFound({ resource: 'pods' }, pod));
+    if (!record) throw new ApiError(failureStatus(404, 'NotFound', missing));
     return record;
   }
 
   /** The pod, the container name (defaulted when the pod has one), and the pod's container statuses. */
-  private resolve(namespace: string, pod: string, container: string): { record: PodRecord; name: string; status: { phase?: string; statuses: ApiContainerStatus[] } } {
-    const record = this.record(namespace, pod);
+  private resolve(namespace: string, pod: string, container: string, missing?: string): { record: PodRecord; name: string; status: { phase?: string; statuses: ApiContainerStatus[] } } {
+    const record = this.record(namespace, pod, missing);
     const spec = record.spec;
     let name = container;
     if (!name) {
@@ -137,4 +155,19 @@ export function logContainerID(s: ApiContainerStatus | undefined, container: str
 /** A stable uuid-shaped name for the pod's "network namespace", as CNI names them (cni-<uuid>). */
 function netnsId(sandbox: string): string {
   return `${sandbox.slice(0, 8)}-${sandbox.slice(8, 12)}-${sandbox.slice(12, 16)}-${sandbox.slice(16, 20)}-${sandbox.slice(20, 32)}`;
+}
+
+/** The session of a command that could not start: no output, and `exit` fails with the reason. */
+export function failedSession(error: Error): StreamSession {
+  const exit = Promise.reject(error);
+  // Read by whoever relays the session; not an unhandled rejection meanwhile.
+  exit.catch(() => {});
+  return { stdout: Readable.from([]), exit, close: () => {} };
+}
+
+/** A log that fails when read. */
+function failingLog(error: Error): AsyncIterable<Buffer> {
+  return {
+    [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(error) }),
+  };
 }

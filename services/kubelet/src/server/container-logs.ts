@@ -8,7 +8,10 @@ import type { PodStreams } from './types';
 /**
  * Kubelet.ContainerLogs (the kubelet's /containerLogs): the chunks PodStreams reads, written as
  * the client takes them (a slow kubectl slows the read, it does not fill memory), until the log
- * ends or the caller goes away.
+ * ends or the caller goes away. A failure before the log is open is the call's error (a Status);
+ * one while reading it comes as the last chunk, its text, and the call ends normally: the
+ * kubelet has answered 200 by then and writes the error into the body (`unable to retrieve
+ * container logs for <id>`), which kubectl prints.
  */
 export function containerLogsHandler(streams: PodStreams, log: Logger): grpc.handleServerStreamingCall<ContainerLogsRequest, LogChunk> {
   return (call) => {
@@ -33,9 +36,15 @@ async function serve(streams: PodStreams, call: grpc.ServerWritableStream<Contai
   const chunks = await streams.logs(r.namespace, r.pod, r.container, options, signal);
   // An empty first chunk says the log is open: the apiserver answers 200 before any output.
   call.write({ data: Buffer.alloc(0) });
-  for await (const chunk of chunks) {
+  try {
+    for await (const chunk of chunks) {
+      if (signal.aborted) return;
+      if (!call.write({ data: chunk })) await drained(call, signal);
+    }
+  } catch (error) {
     if (signal.aborted) return;
-    if (!call.write({ data: chunk })) await drained(call, signal);
+    // As go-restful's WriteError once the body has begun: the error's text, no newline.
+    call.write({ data: Buffer.from(error instanceof Error ? error.message : String(error)) });
   }
   if (!signal.aborted) call.end();
 }

@@ -1,12 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import * as http from 'node:http';
 import * as net from 'node:net';
-import { PassThrough, type Readable } from 'node:stream';
+import { PassThrough, Writable, type Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiError, newBadRequest, newNotFound } from '@kubelab/apimachinery';
+import { ApiError, failureStatus, newBadRequest } from '@kubelab/apimachinery';
 import { isConflict, ObjectsClient, Resources, type KubeObject } from '@kubelab/client';
 import { createLogger, waitFor } from '@kubelab/component-base';
 import { freePort, startKubelabApiserver, startKubelabStore, type ApiserverProcess, type ServerProcess } from '@kubelab/testkit';
+import { failedSession } from '../pod-workers/pod-streams';
 import type { LogOptions, StreamSession } from '../runtime/types';
 import { startKubeletServer } from './kubelet-server';
 import type { PodStreams } from './types';
@@ -27,6 +29,7 @@ const DEAD_NODE_IP = `127.${X}.${Y}.3`;
 const NODE = `streams-${X}-${Y}`;
 const DEAD_NODE = `dead-${X}-${Y}`;
 
+
 interface LogLine {
   time: Date;
   text: string;
@@ -35,12 +38,41 @@ interface LogLine {
 /** RFC3339Nano as the kubelet stamps lines (`2024-05-01T10:00:00.123000000Z`). */
 const rfc3339Nano = (time: Date) => time.toISOString().replace(/\.(\d{3})Z$/, '.$1000000Z');
 
+/** The kubelet's answer for a pod it does not run (its 404s: `pod "x" does not exist` for logs). */
+const podDoesNotExist = (message: string) => new ApiError(failureStatus(404, 'NotFound', message));
+
+/**
+ * A container's stdin that takes `chunkBytes` per timer tick (a program that reads slowly), and
+ * remembers the most the kubelet ever had waiting for it.
+ */
+class SlowReader extends Writable {
+  read = 0;
+  maxBuffered = 0;
+  constructor(private readonly chunkBytes: number) {
+    super({ highWaterMark: 64 * 1024 });
+  }
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: () => void): void {
+    this.maxBuffered = Math.max(this.maxBuffered, this.writableLength);
+    const take = (rest: number) => {
+      this.read += Math.min(rest, this.chunkBytes);
+      if (rest <= this.chunkBytes) return void setTimeout(callback, 1);
+      setTimeout(() => take(rest - this.chunkBytes), 1);
+    };
+    take(chunk.length);
+  }
+}
+
 /**
  * PodStreams backed by real processes: exec spawns the command, attach joins a pod's main
- * process, port-forward dials the pod's IP. Logs come from lines the test writes.
+ * process, port-forward dials the pod's IP. Logs come from lines the test writes. Pods it has
+ * no IP for are pods this kubelet does not run.
  */
 class ProcessPodStreams implements PodStreams {
   readonly logLines = new Map<string, LogLine[]>();
+  /** Logs whose reading fails after their lines, with this error. */
+  readonly failingLogs = new Map<string, string>();
+  /** exec `slow-reader`: its stdin. */
+  readonly slowReaders: SlowReader[] = [];
   /** Log readers still open (a follow ends when the caller goes away). */
   openReaders = 0;
   private readonly logWaiters = new Set<() => void>();
@@ -50,6 +82,8 @@ class ProcessPodStreams implements PodStreams {
   readonly mainProcesses = new Map<string, ChildProcess>();
   readonly podIPs = new Map<string, string>();
   readonly children = new Set<ChildProcess>();
+  /** The kubelet's connections to pods' ports, as port-forward opened them. */
+  readonly forwards: net.Socket[] = [];
 
   writeLog(key: string, text: string): void {
     const lines = this.logLines.get(key) ?? [];
@@ -65,12 +99,14 @@ class ProcessPodStreams implements PodStreams {
 
   async logs(namespace: string, pod: string, container: string, options: LogOptions & { previous?: boolean }, signal: AbortSignal): Promise<AsyncIterable<Buffer>> {
     const key = `${namespace}/${pod}/${container}`;
+    if (!this.podIPs.has(`${namespace}/${pod}`)) throw podDoesNotExist(`pod ${JSON.stringify(pod)} does not exist`);
     if (options.previous) throw new ApiError(newBadRequest(`previous terminated container "${container}" in pod "${pod}" not found`));
     if (!this.logLines.has(key)) throw new ApiError(newBadRequest(`container "${container}" in pod "${pod}" is waiting to start: ContainerCreating`));
     const format = (line: LogLine) => Buffer.from(`${options.timestamps ? `${rfc3339Nano(line.time)} ` : ''}${line.text}\n`);
     const waiters = this.logWaiters;
     const ended = this.endedLogs;
     const all = this.logLines.get(key)!;
+    const failure = this.failingLogs.get(key);
     const self = this;
     return (async function* () {
       self.openReaders++;
@@ -84,6 +120,7 @@ class ProcessPodStreams implements PodStreams {
       let next = options.tailLines !== undefined ? Math.max(0, all.length - options.tailLines) : 0;
       for (;;) {
         while (next < all.length) yield format(all[next++]!);
+        if (failure) throw new Error(failure);
         if (!options.follow || ended.has(key) || signal.aborted) return;
         await new Promise<void>((resolve) => {
           const wake = () => {
@@ -98,9 +135,19 @@ class ProcessPodStreams implements PodStreams {
   }
 
   async exec(namespace: string, pod: string, container: string, command: string[], options: { stdin: boolean; tty: boolean }): Promise<StreamSession> {
-    if (!this.podIPs.has(`${namespace}/${pod}`)) throw new ApiError(newNotFound({ group: '', resource: 'pods' }, pod));
+    if (!this.podIPs.has(`${namespace}/${pod}`)) throw podDoesNotExist('pod does not exist');
     if (container !== 'a' && container !== 'shell') throw new ApiError(newBadRequest(`container not found ("${container}")`));
+    if (command[0] === 'slow-reader') return this.slowReader();
     const child = spawn(command[0]!, command.slice(1), { stdio: 'pipe' });
+    // A command that cannot start fails as containerd's exec does, once the streams are up.
+    const started = await new Promise<boolean>((resolve) => {
+      child.once('spawn', () => resolve(true));
+      child.once('error', () => resolve(false));
+    });
+    if (!started) {
+      const execId = randomBytes(32).toString('hex');
+      return failedSession(new Error(`failed to exec in container: failed to start exec "${execId}": OCI runtime exec failed: exec failed: unable to start container process: exec: "${command[0]}": executable file not found in $PATH: unknown`));
+    }
     this.children.add(child);
     child.on('exit', () => this.children.delete(child));
     const record = { command, stdin: options.stdin, tty: options.tty, sizes: [] as Array<{ width: number; height: number }>, child };
@@ -120,6 +167,16 @@ class ProcessPodStreams implements PodStreams {
     };
   }
 
+  /** A program that reads its stdin slowly to the end, then exits. */
+  private slowReader(): StreamSession {
+    const stdin = new SlowReader(64 * 1024);
+    this.slowReaders.push(stdin);
+    const stdout = new PassThrough();
+    const exit = new Promise<number>((resolve) => stdin.on('finish', () => resolve(0)));
+    void exit.then(() => stdout.end());
+    return { stdin, stdout, stderr: new PassThrough().end() as PassThrough, exit, close: () => stdin.destroy() };
+  }
+
   async attach(namespace: string, pod: string, container: string, options: { stdin: boolean; tty: boolean }): Promise<StreamSession> {
     const main = this.mainProcesses.get(`${namespace}/${pod}`);
     if (!main || main.exitCode !== null) throw new ApiError(newBadRequest(`container ${container} is not running`));
@@ -135,10 +192,13 @@ class ProcessPodStreams implements PodStreams {
 
   async portForward(namespace: string, pod: string, port: number): Promise<net.Socket> {
     const ip = this.podIPs.get(`${namespace}/${pod}`);
-    if (!ip) throw new ApiError(newNotFound({ group: '', resource: 'pods' }, pod));
+    if (!ip) throw podDoesNotExist('pod does not exist');
     return new Promise((resolve, reject) => {
       const socket = net.connect({ host: ip, port });
-      socket.once('connect', () => resolve(socket));
+      socket.once('connect', () => {
+        this.forwards.push(socket);
+        resolve(socket);
+      });
       socket.once('error', (error: NodeJS.ErrnoException) => reject(new Error(error.code === 'ECONNREFUSED' ? `dial tcp ${ip}:${port}: connect: connection refused` : error.message)));
     });
   }
@@ -354,6 +414,51 @@ describe('kubectl logs, exec, attach and port-forward through the apiserver to t
     expect(streams.execs.at(-1)).toMatchObject({ command: ['cat'], stdin: true, tty: false });
   });
 
+  for (const [protocol, env] of [
+    ['WebSocket', {}],
+    ['SPDY', { KUBECTL_REMOTE_COMMAND_WEBSOCKETS: 'false' }],
+  ] as const) {
+    it(`kubectl exec -i (${protocol}) into a program that reads slowly: 50 MiB go through, never piling up in the apiserver or the kubelet`, async () => {
+      const total = 50 * 1024 * 1024;
+      const before = streams.slowReaders.length;
+      const run = start(['exec', '-i', 'web', '-c', 'a', '--', 'slow-reader'], { env, timeoutMs: 120_000 });
+      const stdin = run.child.stdin!;
+      stdin.on('error', () => undefined);
+      const chunk = Buffer.alloc(64 * 1024, 'x');
+      // What kubectl has taken from its stdin but the program has not read yet: every hop's buffers together.
+      let written = 0;
+      let maxInFlight = 0;
+      while (written < total && run.child.exitCode === null) {
+        const more = stdin.write(chunk);
+        written += chunk.length;
+        maxInFlight = Math.max(maxInFlight, written - stdin.writableLength - (streams.slowReaders[before]?.read ?? 0));
+        if (!more) await new Promise((resolve) => stdin.once('drain', resolve));
+      }
+      stdin.end();
+      const result = await run.done;
+      const reader = streams.slowReaders[before]!;
+      expect(result).toMatchObject({ status: 0, stderr: '' });
+      expect(reader.read).toBe(total);
+      // The kubelet writes no faster than the program reads (its pipe's buffer and one message), and
+      // the apiserver no faster than the kubelet takes: what is in flight is the connections' buffers.
+      expect(reader.maxBuffered).toBeLessThan(1024 * 1024);
+      // (Without backpressure at some hop, what is in flight is most of the transfer.)
+      expect(maxInFlight).toBeLessThan(total / 2);
+    });
+  }
+
+  it('kubectl exec of a command that cannot start fails after the upgrade, in Kubernetes\' words', async () => {
+    const oci = 'failed to exec in container: failed to start exec "[0-9a-f]{64}": OCI runtime exec failed: exec failed: unable to start container process: exec: "nosuchcmd": executable file not found in \\$PATH: unknown';
+    // kubectl's WebSocket goes through the apiserver's stream translator, which wraps the kubelet's error once more.
+    const websocket = await kubectl(['exec', 'web', '-c', 'a', '--', 'nosuchcmd', 'arg']);
+    expect(websocket).toMatchObject({ status: 1, stdout: '' });
+    expect(websocket.stderr).toMatch(new RegExp(`^error: Internal error occurred: Internal error occurred: error executing command in container: ${oci}\n$`));
+    // SPDY is proxied to the kubelet: its Status as it wrote it.
+    const spdy = await kubectl(['exec', 'web', '-c', 'a', '--', 'nosuchcmd', 'arg'], { env: { KUBECTL_REMOTE_COMMAND_WEBSOCKETS: 'false' } });
+    expect(spdy).toMatchObject({ status: 1, stdout: '' });
+    expect(spdy.stderr).toMatch(new RegExp(`^error: Internal error occurred: error executing command in container: ${oci}\n$`));
+  });
+
   it('kubectl exec falls back to SPDY when WebSockets are off', async () => {
     const env = { KUBECTL_REMOTE_COMMAND_WEBSOCKETS: 'false' };
     const result = await kubectl(['exec', 'web', '-c', 'a', '--', 'sh', '-c', 'echo spdy-out; echo spdy-err >&2; exit 4'], { env });
@@ -446,6 +551,85 @@ describe('kubectl logs, exec, attach and port-forward through the apiserver to t
     });
   }
 
+  it('kubectl port-forward to a slow reader: 64 MiB from the pod go through, never piling up on the way', async () => {
+    const total = 64 * 1024 * 1024;
+    const pod = net.createServer(async (socket) => {
+      socket.on('error', () => undefined);
+      const chunk = Buffer.alloc(64 * 1024, 'y');
+      for (let at = 0; at < total && !socket.destroyed; at += chunk.length) {
+        if (!socket.write(chunk)) await new Promise((resolve) => socket.once('drain', resolve));
+      }
+      socket.end();
+    });
+    const before = streams.forwards.length;
+    await new Promise<void>((resolve) => pod.listen(8081, POD_IP, resolve));
+    try {
+      const localPort = await freePort();
+      const forward = start(['port-forward', 'pod/web', `${localPort}:8081`], { timeoutMs: 120_000 });
+      await waitFor(() => forward.stdout.includes('Forwarding from'), { timeoutMs: 15_000, what: 'kubectl to listen' });
+      let received = 0;
+      let maxInFlight = 0;
+      const client = net.connect({ host: '127.0.0.1', port: localPort });
+      client.on('data', (data: Buffer) => {
+        received += data.length;
+        // What the kubelet has read from the pod but the client has not yet: the kubelet's, the apiserver's and kubectl's share.
+        maxInFlight = Math.max(maxInFlight, (streams.forwards[before]?.bytesRead ?? 0) - received);
+        // A reader that takes its time with each chunk.
+        client.pause();
+        setTimeout(() => client.resume(), 3);
+      });
+      await waitFor(() => received === total, { timeoutMs: 100_000, what: 'the whole download' });
+      client.destroy();
+      forward.kill();
+      // What is in flight is the connections' buffers (the kernel's, kubectl's), not the download.
+      expect(maxInFlight).toBeLessThan(total / 2);
+    } finally {
+      await new Promise((resolve) => pod.close(resolve));
+    }
+  });
+
+  it('kubectl port-forward to a pod that reads slowly: 64 MiB up go through, never piling up on the way', async () => {
+    const total = 64 * 1024 * 1024;
+    let podRead = 0;
+    const pod = net.createServer((socket) => {
+      socket.on('error', () => undefined);
+      socket.on('data', (data: Buffer) => {
+        podRead += data.length;
+        // A server that takes its time with each chunk.
+        socket.pause();
+        setTimeout(() => socket.resume(), 3);
+      });
+      socket.on('end', () => socket.end(`got ${podRead}`));
+    });
+    await new Promise<void>((resolve) => pod.listen(8082, POD_IP, resolve));
+    try {
+      const localPort = await freePort();
+      const forward = start(['port-forward', 'pod/web', `${localPort}:8082`], { timeoutMs: 120_000 });
+      await waitFor(() => forward.stdout.includes('Forwarding from'), { timeoutMs: 15_000, what: 'kubectl to listen' });
+      const client = net.connect({ host: '127.0.0.1', port: localPort });
+      client.on('error', () => undefined);
+      let answer = '';
+      client.on('data', (data: Buffer) => (answer += data.toString()));
+      await new Promise((resolve) => client.once('connect', resolve));
+      const chunk = Buffer.alloc(64 * 1024, 'z');
+      // What the client's socket has taken but the pod has not read yet: every hop's buffers together.
+      let written = 0;
+      let maxInFlight = 0;
+      while (written < total && !client.destroyed) {
+        const more = client.write(chunk);
+        written += chunk.length;
+        maxInFlight = Math.max(maxInFlight, written - client.writableLength - podRead);
+        if (!more) await new Promise((resolve) => client.once('drain', resolve));
+      }
+      client.end();
+      await waitFor(() => answer === `got ${total}`, { timeoutMs: 100_000, what: 'the pod to read the whole upload' });
+      forward.kill();
+      expect(maxInFlight).toBeLessThan(total / 2);
+    } finally {
+      await new Promise((resolve) => pod.close(resolve));
+    }
+  });
+
   it('kubectl port-forward to a port nobody listens on reports the kubelet\'s error', async () => {
     const localPort = await freePort();
     const forward = start(['port-forward', 'pod/web', `${localPort}:9`]);
@@ -471,6 +655,25 @@ describe('kubectl logs, exec, attach and port-forward through the apiserver to t
     expect([missing.status, ((await missing.json()) as { message: string }).message]).toEqual([503, 'no service port 81 found for service "web"']);
     const down = await fetch(`${apiserver.url}/api/v1/namespaces/default/pods/ghost:80/proxy/`);
     expect([down.status, await down.json()]).toEqual([503, expect.objectContaining({ reason: 'ServiceUnavailable', message: `error trying to reach service: dial tcp 127.${X}.${Y}.11:80: connect: connection refused` })]);
+  });
+
+  it('kubectl logs: a log that fails while it is read ends with the kubelet\'s error in its text, and kubectl exits 0', async () => {
+    streams.podIPs.set('default/flaky', `127.${X}.${Y}.15`);
+    streams.writeLog('default/flaky/c', 'one');
+    streams.writeLog('default/flaky/c', 'two');
+    const gone = `unable to retrieve container logs for kubelab://${'ab'.repeat(32)}`;
+    streams.failingLogs.set('default/flaky/c', gone);
+    await createPod('flaky', { nodeName: NODE, containers: [{ name: 'c', image: 'busybox' }] }, runningStatus(['c'], `127.${X}.${Y}.15`));
+    expect(await kubectl(['logs', 'flaky'])).toEqual({ status: 0, stdout: `one\ntwo\n${gone}`, stderr: '' });
+    expect(await kubectl(['logs', '-f', 'flaky'])).toEqual({ status: 0, stdout: `one\ntwo\n${gone}`, stderr: '' });
+  });
+
+  it('a pod its kubelet does not run: the kubelet\'s 404, as the apiserver words it for logs and exec', async () => {
+    await createPod('stray', { nodeName: NODE, containers: [{ name: 'c', image: 'busybox' }] }, runningStatus(['c'], `127.${X}.${Y}.16`));
+    expect(await kubectl(['logs', 'stray'])).toEqual({ status: 1, stdout: '', stderr: 'Error from server (NotFound): the server could not find the requested resource ( pods/log stray)\n' });
+    const res = await fetch(`${apiserver.url}/api/v1/namespaces/default/pods/stray/log`);
+    expect([res.status, await res.json()]).toEqual([404, expect.objectContaining({ reason: 'NotFound', details: { name: 'stray', group: '', kind: 'pods/log' } })]);
+    expect(await kubectl(['exec', 'stray', '--', 'ls'])).toEqual({ status: 1, stdout: '', stderr: 'error: Internal error occurred: unable to upgrade connection: pod does not exist\n' });
   });
 
   it('says what Kubernetes says when the pod is missing, unscheduled, or its kubelet unreachable', async () => {

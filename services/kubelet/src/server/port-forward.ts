@@ -8,8 +8,9 @@ import type { PodStreams } from './types';
 
 /**
  * Kubelet.PortForward (the kubelet's /portForward, one call per forwarded connection): a TCP
- * connection to the pod's port, bytes copied both ways with half-closes kept. A failure is
- * worded as the kubelet words it: `error forwarding port 8080 to pod <pod>, uid : <why>`.
+ * connection to the pod's port, bytes copied both ways with half-closes kept, each way no faster
+ * than its reader takes them. A failure is worded as the kubelet words it: `error forwarding
+ * port 8080 to pod <pod>, uid : <why>`.
  */
 export function portForwardHandler(streams: PodStreams, log: Logger): grpc.handleBidiStreamingCall<PortForwardRequest, PortForwardResponse> {
   return (call) => {
@@ -35,9 +36,23 @@ export function portForwardHandler(streams: PodStreams, log: Logger): grpc.handl
       socket?.end();
       call.end();
     };
+    let podBehind = false;
     const apply = (request: PortForwardRequest, to: Socket) => {
-      if (request.message === 'data') to.write(request.data);
-      else if (request.message === 'closeWrite') {
+      if (request.message === 'data') {
+        // The pod reads slowly: stop reading the caller (gRPC flow control slows it) until it catches up.
+        if (!to.write(request.data) && !podBehind) {
+          podBehind = true;
+          call.pause();
+          const caughtUp = () => {
+            to.off('drain', caughtUp);
+            to.off('close', caughtUp);
+            podBehind = false;
+            call.resume();
+          };
+          to.once('drain', caughtUp);
+          to.once('close', caughtUp);
+        }
+      } else if (request.message === 'closeWrite') {
         localDone = true;
         to.end();
         finishIfDone();
@@ -49,10 +64,13 @@ export function portForwardHandler(streams: PodStreams, log: Logger): grpc.handl
       if (!start) {
         if (request.message !== 'start') return fail(new ApiError(newBadRequest('the first message must name the pod and port')));
         start = request.start;
+        // Bytes wait in the call (not in memory here) while the pod's port is being dialled.
+        call.pause();
         streams.portForward(start.namespace, start.pod, start.port).then(
           (connected) => {
             if (finished || call.cancelled) return connected.destroy();
             socket = connected;
+            call.resume();
             call.write({ connected: {} });
             connected.on('data', (chunk: Buffer) => {
               if (!call.write({ data: chunk })) {

@@ -1,7 +1,7 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { Readable } from 'node:stream';
 import type { Logger } from '@kubelab/component-base';
-import { ApiError, newBadRequest } from '@kubelab/apimachinery';
+import { ApiError, newBadRequest, newInternalError } from '@kubelab/apimachinery';
 import type { StreamRequest, StreamResponse, StreamStart } from '@kubelab/proto';
 import type { StreamSession } from '../runtime/types';
 import { toServiceError } from './status';
@@ -13,7 +13,11 @@ type Call = grpc.ServerDuplexStream<StreamRequest, StreamResponse>;
  * Kubelet.Exec and Kubelet.Attach (the kubelet's /exec and /attach): the first message says what
  * to run; once PodStreams has a session the kubelet answers `started`, then relays stdin and
  * resizes in, stdout and stderr out, and last the exit code. A caller that goes away ends the
- * session (an exec'd process is killed, an attach detaches).
+ * session (an exec'd process is killed, an attach detaches). A refusal before the session (no
+ * such container, not running) is the call's error, as the kubelet refuses the upgrade; a
+ * session that fails once started (a command that cannot start) ends with the InternalError
+ * Kubernetes' streaming server writes: `error executing command in container: <why>`.
+ * Stdin is written as fast as the process reads it: the call is not read while it is behind.
  */
 export function remoteCommandHandler(kind: 'exec' | 'attach', streams: PodStreams, log: Logger): grpc.handleBidiStreamingCall<StreamRequest, StreamResponse> {
   return (call) => {
@@ -29,11 +33,27 @@ export function remoteCommandHandler(kind: 'exec' | 'attach', streams: PodStream
       log.debug({ kind, pod: start ? `${start.namespace}/${start.pod}` : undefined, err: (error as Error).message }, 'remote command refused');
       call.emit('error', toServiceError(error));
     };
+    let stdinBehind = false;
     const apply = (request: StreamRequest, current: StreamSession) => {
       switch (request.message) {
-        case 'stdin':
-          current.stdin?.write(request.stdin);
+        case 'stdin': {
+          const stdin = current.stdin;
+          if (!stdin || stdin.destroyed || stdin.writableEnded) break;
+          // The process reads slowly: stop reading the caller (gRPC flow control slows it) until it catches up.
+          if (!stdin.write(request.stdin) && !stdinBehind) {
+            stdinBehind = true;
+            call.pause();
+            const caughtUp = () => {
+              stdin.off('drain', caughtUp);
+              stdin.off('close', caughtUp);
+              stdinBehind = false;
+              call.resume();
+            };
+            stdin.once('drain', caughtUp);
+            stdin.once('close', caughtUp);
+          }
           break;
+        }
         case 'resize':
           current.resize?.({ width: request.resize.width, height: request.resize.height });
           break;
@@ -50,10 +70,13 @@ export function remoteCommandHandler(kind: 'exec' | 'attach', streams: PodStream
       if (!start) {
         if (request.message !== 'start') return fail(new ApiError(newBadRequest('the first message must say what to run')));
         start = request.start;
+        // Input waits in the call (not in memory here) while the session is being set up.
+        call.pause();
         open(kind, streams, start).then(
           (opened) => {
             if (finished || call.cancelled) return opened.close();
             session = opened;
+            call.resume();
             // A process that exits while stdin is still written to must not take the kubelet down.
             opened.stdin?.on('error', () => {});
             call.write({ started: {} });
@@ -66,7 +89,10 @@ export function remoteCommandHandler(kind: 'exec' | 'attach', streams: PodStream
                 call.write({ exit: { code: kind === 'attach' ? 0 : code } });
                 call.end();
               },
-              (error: unknown) => fail(error),
+              (error: unknown) => {
+                const what = kind === 'exec' ? 'error executing command in container' : 'error attaching to container';
+                fail(new ApiError(newInternalError(`${what}: ${error instanceof Error ? error.message : String(error)}`)));
+              },
             );
           },
           (error: unknown) => fail(error),

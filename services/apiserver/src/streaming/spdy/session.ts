@@ -20,9 +20,13 @@ import {
 
 /** Where a session's bytes go: a TCP socket (plain SPDY) or a WebSocket carrying SPDY (kubectl's tunnel). */
 export interface SpdyTransport {
-  write(bytes: Buffer): void;
+  /** Sends bytes; `sent` is called once the connection has taken them (written to the socket), or has failed. */
+  write(bytes: Buffer, sent: () => void): void;
   /** Ends the connection once everything written has been sent. */
   end(): void;
+  /** Stops reading from the peer while a stream's reader is behind (TCP then slows the peer). */
+  pause?(): void;
+  resume?(): void;
 }
 
 /** The largest DATA frame a session sends (writes are split into frames of this size). */
@@ -32,6 +36,10 @@ const MAX_DATA_FRAME = 64 * 1024;
  * One SPDY stream as a Node Duplex: what the peer sends is read, what is written goes out as
  * DATA frames, end() sends FIN (a half-close). A RST_STREAM from the peer, or the connection
  * going away, destroys it (a 'close' without error).
+ *
+ * Both directions keep Node's backpressure: a write completes only once the connection has
+ * taken its frames (so write() returns false while the peer is slow to read), and data nobody
+ * reads beyond the stream's buffer makes the session stop reading the connection until it is read.
  */
 export class SpdyStream extends Duplex {
   /** The SYN_STREAM's headers, lowercase names, first value of each. */
@@ -57,13 +65,16 @@ export class SpdyStream extends Duplex {
     this.destroy();
   }
 
-  override _read(): void {}
+  override _read(): void {
+    this.session.readerCaughtUp(this);
+  }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
-    if (!this.localFinished) {
-      for (let at = 0; at < chunk.length; at += MAX_DATA_FRAME) this.session.sendFrame(encodeData(this.id, chunk.subarray(at, at + MAX_DATA_FRAME)));
+    if (this.localFinished || chunk.length === 0) return callback();
+    for (let at = 0; at < chunk.length; at += MAX_DATA_FRAME) {
+      const last = at + MAX_DATA_FRAME >= chunk.length;
+      this.session.sendFrame(encodeData(this.id, chunk.subarray(at, at + MAX_DATA_FRAME)), last ? () => callback() : undefined);
     }
-    callback();
   }
 
   override _final(callback: (error?: Error | null) => void): void {
@@ -77,13 +88,15 @@ export class SpdyStream extends Duplex {
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     this.session.forget(this.id);
+    this.session.readerCaughtUp(this);
     callback(error);
   }
 
   /** @internal DATA (or FIN) from the peer. */
   receive(data: Buffer, fin: boolean): void {
     if (this.remoteFinished || this.destroyed) return;
-    if (data.length > 0) this.push(data);
+    // Beyond the stream's buffer: the connection waits until this stream is read (_read).
+    if (data.length > 0 && !this.push(data)) this.session.readerBehind(this);
     if (fin) {
       this.remoteFinished = true;
       this.push(null);
@@ -96,12 +109,17 @@ export class SpdyStream extends Duplex {
   }
 }
 
+const noop = () => {};
+
 /**
  * The server side of a SPDY/3.1 connection, as the kubelet (and the apiserver, for kubectl) runs
  * it: the client opens streams (SYN_STREAM), the session answers each with SYN_REPLY and hands
  * it out as a 'stream' event; PINGs are answered; GOAWAY and a closed transport end everything.
- * Flow control is not enforced: Kubernetes' own SPDY library (spdystream) sends no
- * WINDOW_UPDATEs, so windows are ignored both ways, as it ignores them.
+ * SPDY flow control is not enforced: Kubernetes' own SPDY library (spdystream) sends no
+ * WINDOW_UPDATEs, so windows are ignored both ways, as it ignores them. Backpressure comes from
+ * the connection instead: a stream whose reader is behind stops the session reading the
+ * connection (as a blocked spdystream stream stalls its connection), and writes wait for the
+ * connection to take their frames.
  *
  * Events: 'stream' (SpdyStream), 'close' (), 'error' (a broken frame: GOAWAY was sent).
  */
@@ -120,6 +138,8 @@ export class SpdySession extends EventEmitter {
   private outbound: Promise<void> = Promise.resolve();
   private lastStreamId = 0;
   private closed = false;
+  /** Streams whose reader is behind: while there is one, the transport is not read. */
+  private readonly behind = new Set<SpdyStream>();
 
   constructor(private readonly transport: SpdyTransport) {
     super();
@@ -151,6 +171,7 @@ export class SpdySession extends EventEmitter {
     this.closed = true;
     for (const stream of [...this.streams.values()]) stream.destroy();
     this.streams.clear();
+    this.behind.clear();
     this.inflate.close();
     this.deflate.close();
     this.emit('close');
@@ -163,15 +184,32 @@ export class SpdySession extends EventEmitter {
     this.outbound = this.outbound.then(() => this.transport.end());
   }
 
-  /** @internal Queues a frame. */
-  sendFrame(frame: Buffer | (() => Promise<Buffer>)): void {
-    if (this.closed) return;
+  /** @internal Queues a frame; `sent` once the transport has taken it (at once if the session is closed). */
+  sendFrame(frame: Buffer | (() => Promise<Buffer>), sent?: () => void): void {
+    if (this.closed) return sent?.();
     this.outbound = this.outbound
       .then(async () => {
         const bytes = typeof frame === 'function' ? await frame() : frame;
-        if (!this.closed) this.transport.write(bytes);
+        if (this.closed) return sent?.();
+        this.transport.write(bytes, sent ?? noop);
       })
-      .catch((error: unknown) => this.fail(error));
+      .catch((error: unknown) => {
+        sent?.();
+        this.fail(error);
+      });
+  }
+
+  /** @internal A stream's reader has more than the stream buffers: stop reading the connection. */
+  readerBehind(stream: SpdyStream): void {
+    if (this.closed || this.behind.has(stream)) return;
+    this.behind.add(stream);
+    if (this.behind.size === 1) this.transport.pause?.();
+  }
+
+  /** @internal The stream wants more (or is gone): read the connection again once no stream is behind. */
+  readerCaughtUp(stream: SpdyStream): void {
+    if (!this.behind.delete(stream) || this.closed) return;
+    if (this.behind.size === 0) this.transport.resume?.();
   }
 
   /** @internal A stream that is done on both sides (or destroyed). */

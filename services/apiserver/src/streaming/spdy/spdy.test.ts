@@ -108,9 +108,16 @@ class TestClient {
   readonly compress = new HeaderCompression('compress');
   readonly decompress = new HeaderCompression('decompress');
   ended = false;
+  /** Whether the session has the transport reading (pause / resume). */
+  reading = true;
+  /** A slow connection: writes wait here until flushed. */
+  slow = false;
+  private readonly unsent: Array<() => void> = [];
   private pending = Buffer.alloc(0);
   readonly session = new SpdySession({
-    write: (bytes) => {
+    write: (bytes, sent) => {
+      if (this.slow) this.unsent.push(sent);
+      else sent();
       this.pending = Buffer.concat([this.pending, bytes]);
       for (let read = readFrame(this.pending); read; read = readFrame(this.pending)) {
         this.received.push(read.frame);
@@ -120,7 +127,18 @@ class TestClient {
     end: () => {
       this.ended = true;
     },
+    pause: () => {
+      this.reading = false;
+    },
+    resume: () => {
+      this.reading = true;
+    },
   });
+
+  /** The connection takes everything written so far. */
+  flush(): void {
+    for (const sent of this.unsent.splice(0)) sent();
+  }
   readonly streams: SpdyStream[] = [];
 
   constructor() {
@@ -171,6 +189,49 @@ describe('SPDY server session', () => {
       { type: 'DATA', streamId: 1, flags: 0, data: Buffer.from('answer') },
       { type: 'DATA', streamId: 1, flags: FLAG_FIN, data: Buffer.alloc(0) },
     ]);
+  });
+
+  it('a write completes once the connection has taken it: a slow peer makes write() say wait', async () => {
+    const client = new TestClient();
+    client.slow = true;
+    client.session.feed(await client.open(1, { streamtype: ['data'] }));
+    const stream = await client.until(() => client.streams[0]);
+    let drained = false;
+    stream.on('drain', () => (drained = true));
+    expect(stream.write(Buffer.alloc(256 * 1024))).toBe(false);
+    expect(stream.write(Buffer.alloc(256 * 1024))).toBe(false);
+    // The first write's four frames are out, not yet taken; the second waits in the stream, not in the session.
+    await client.until(() => client.received.filter((f) => f.type === 'DATA').length === 4 || undefined);
+    expect(stream.writableLength).toBe(512 * 1024);
+    client.flush();
+    await client.until(() => client.received.filter((f) => f.type === 'DATA').length === 8 || undefined);
+    expect(stream.writableLength).toBe(256 * 1024);
+    expect(drained).toBe(false);
+    client.flush();
+    await client.until(() => drained || undefined);
+    expect(stream.writableLength).toBe(0);
+  });
+
+  it('stops reading the connection while a stream\'s reader is behind, and reads again when it catches up', async () => {
+    const client = new TestClient();
+    client.session.feed(await client.open(1, { streamtype: ['stdin'] }));
+    const stream = await client.until(() => client.streams[0]);
+    client.session.feed(encodeData(1, Buffer.alloc(8 * 1024)));
+    await client.until(() => stream.readableLength === 8 * 1024 || undefined);
+    expect(client.reading).toBe(true);
+    client.session.feed(encodeData(1, Buffer.alloc(64 * 1024)));
+    await client.until(() => !client.reading || undefined);
+    let read = 0;
+    stream.on('data', (chunk: Buffer) => (read += chunk.length));
+    await client.until(() => client.reading || undefined);
+    expect(read).toBe(72 * 1024);
+    // A stream that goes away while behind does not keep the connection waiting.
+    client.session.feed(await client.open(3, { streamtype: ['stdin'] }));
+    const other = await client.until(() => client.streams[1]);
+    client.session.feed(encodeData(3, Buffer.alloc(64 * 1024)));
+    await client.until(() => !client.reading || undefined);
+    other.destroy();
+    expect(client.reading).toBe(true);
   });
 
   it('echoes the client\'s pings, closes a stream on RST_STREAM, refuses even stream ids', async () => {
