@@ -22,6 +22,19 @@ describe('ItemBackoff', () => {
     expect(b.get('c')).toBe(10_000);
   });
 
+  it('counts the quiet time from the restart (when next() ran), not from the crash before it', () => {
+    const clock = new FakeClock(0);
+    const b = new ItemBackoff(10_000, 40_000, clock);
+    for (let i = 0; i < 3; i++) b.next('c', clock.now());
+    expect(b.get('c')).toBe(40_000);
+    // A crash at 0, the restart 40 s later at the cap, then 60 s of running (less than twice the cap).
+    const crash = clock.now();
+    clock.step(40_000);
+    b.next('c', crash);
+    clock.step(60_000);
+    expect(b.isInBackOffSince('c', clock.now())).toBe(true);
+  });
+
   it('since-update counts from the last next()', () => {
     const clock = new FakeClock(1_000);
     const b = new ItemBackoff(100, 1_000, clock);

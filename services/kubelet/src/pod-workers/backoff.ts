@@ -25,15 +25,20 @@ export class ItemBackoff {
     return this.entries.get(key)?.backoffMs ?? 0;
   }
 
-  /** Records an event at `eventMs` and moves the item's back-off on (initial, or doubled). */
+  /**
+   * Records an event at `eventMs` and moves the item's back-off on (initial, or doubled). The
+   * entry is stamped with now, not the event (Backoff.Next): a container that crashes is
+   * restarted at now, so "quiet for twice the cap" means running that long since its restart.
+   */
   next(key: string, eventMs = this.clock.now()): void {
     const entry = this.entries.get(key);
+    const now = this.clock.now();
     if (!entry || this.hasExpired(eventMs, entry.lastUpdate)) {
-      this.entries.set(key, { backoffMs: this.initialMs, lastUpdate: eventMs });
+      this.entries.set(key, { backoffMs: this.initialMs, lastUpdate: now });
       return;
     }
     entry.backoffMs = Math.min(entry.backoffMs * 2, this.maxMs);
-    entry.lastUpdate = eventMs;
+    entry.lastUpdate = now;
   }
 
   /** Whether `now` is still within the item's back-off counted from `eventMs` (IsInBackOffSince). */

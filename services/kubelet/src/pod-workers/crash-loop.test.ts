@@ -1,4 +1,5 @@
 import { podStatusColumns } from '../../../apiserver/src/registry/resources/pods';
+import { Resources } from '@kubelab/client';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PodStatus } from '../status/api-types';
 import { podWorkersEnv, type PodWorkersEnv } from './testing/harness';
@@ -59,6 +60,22 @@ describe('CrashLoopBackOff', () => {
     const backOff = [...e.server.objects.values()].find((o) => o.reason === 'BackOff')!;
     expect(backOff.count).toBe(4);
     expect(backOff.involvedObject).toMatchObject({ kind: 'Pod', name: 'crash', fieldPath: 'spec.containers{web}' });
+  });
+
+  it('a container whose spec changed (kubectl set image) starts without the old one\'s back-off', async () => {
+    env = await podWorkersEnv({ crashLoopBackOff: { initialMs: 10_000, maxMs: 40_000 } });
+    const e = env;
+    await e.createPod('fixed', { containers: [{ name: 'web', image: 'nginx' }] });
+    await e.until('running', () => web('fixed', e)?.state.running);
+    const crash = () => e.runtime.exit(e.container('fixed', 'web').id, 1);
+    crash();
+    await e.until('restart 1', () => web('fixed', e)?.restartCount === 1 && web('fixed', e)?.state.running);
+    crash();
+    await e.until('CrashLoopBackOff', () => web('fixed', e)?.state.waiting?.reason === 'CrashLoopBackOff');
+    const pod = structuredClone(e.pod('fixed')!);
+    (pod.spec as { containers: Array<{ image: string }> }).containers[0]!.image = 'redis:6.0';
+    e.server.write(Resources.pods, 'MODIFIED', pod);
+    await e.until('started at once with the new image', () => web('fixed', e)?.restartCount === 2 && web('fixed', e)?.state.running);
   });
 
   it('an OOMKilled container shows Terminated OOMKilled 137, then runs again with it as lastState', async () => {

@@ -185,14 +185,15 @@ export class PodSyncer {
         return undefined;
       }
       const finishedAt = (current.finishedAt ?? current.createdAt).getTime();
-      if (record.crashBackoff.isInBackOffSince(container.name, finishedAt)) {
-        const backoff = record.crashBackoff.get(container.name);
+      const key = crashBackoffKey(container);
+      if (record.crashBackoff.isInBackOffSince(key, finishedAt)) {
+        const backoff = record.crashBackoff.get(key);
         const pod = podDesc(record.pod);
         recorder.event(podRef(record.pod), 'Warning', 'BackOff', `Back-off restarting failed container ${container.name} in pod ${pod}`, containerFieldPath(kind, container.name));
         record.waiting.set(container.name, { reason: 'CrashLoopBackOff', message: `back-off ${goDuration(backoff)} restarting failed container=${container.name} pod=${pod}` });
         return finishedAt + backoff;
       }
-      record.crashBackoff.next(container.name, finishedAt);
+      record.crashBackoff.next(key, finishedAt);
     }
     const outcome = await this.options.starter.start(record, container, kind, current ? current.attempt + 1 : 0, sandbox);
     if (outcome.started && container.lifecycle?.postStart) await this.postStart(record, container, kind, outcome.started.id);
@@ -274,7 +275,9 @@ export class PodSyncer {
       const restart = (record.spec.restartPolicy ?? 'Always') !== 'Never' || (found.kind === 'init' && isSidecar(found.container));
       const what = request.probe === 'Liveness' ? 'liveness' : 'startup';
       const probe = request.probe === 'Liveness' ? found.container.livenessProbe : found.container.startupProbe;
-      kills.push({ name, id: request.containerId, message: `Container ${name} failed ${what} probe${restart ? ', will be restarted' : ''}`, grace: probe?.terminationGracePeriodSeconds });
+      // A sidecar (restartable init container) is worded as computeInitContainerActions words it.
+      const message = found.kind === 'init' ? `Init container ${name} failed ${what} probe` : `Container ${name} failed ${what} probe${restart ? ', will be restarted' : ''}`;
+      kills.push({ name, id: request.containerId, message, grace: probe?.terminationGracePeriodSeconds });
     }
     for (const c of [...(record.spec.initContainers ?? []), ...record.spec.containers]) {
       const current = record.history(this.options.runtime, c.name)[0];
@@ -411,4 +414,12 @@ export class PodSyncer {
 /** The container a lifecycle hook of the pod runs for. */
 function hookTarget(record: PodRecord, container: Container, containerId: string): HookTarget {
   return { pod: record.pod, container, containerId, podIP: record.ip ?? '' };
+}
+
+/**
+ * A container's crash back-off is its own and its spec's (GetStableKey hashes the container): a
+ * container changed by `kubectl set image` starts without the old one's back-off.
+ */
+function crashBackoffKey(container: Container): string {
+  return `${container.name}/${JSON.stringify(container)}`;
 }
