@@ -44,7 +44,7 @@ describe('kubelab up / status / down', () => {
   let subnet: string;
   const releases: Array<() => void> = [];
   let natsAgain: ChildProcess | undefined;
-  const pids = () => (JSON.parse(fs.readFileSync(path.join(dir, 'lab.json'), 'utf8')) as { processes: Array<{ name: string; pid: number }> }).processes;
+  const pids = () => (JSON.parse(fs.readFileSync(path.join(dir, 'lab.json'), 'utf8')) as { processes: Array<{ name: string; pid: number; startTime?: number; bootId?: string }> }).processes;
 
   afterAll(() => {
     kubelab('down', '--dir', dir);
@@ -79,6 +79,12 @@ describe('kubelab up / status / down', () => {
     expect(processes.map((p) => p.name)).toEqual([...CONTROL_PLANE, ...NODE_PROCESSES]);
     expect(new Set(processes.map((p) => p.pid)).size).toBe(11);
     for (const p of processes) expect(alive(p.pid)).toBe(true);
+    // Each process as it started: its start time (field 22 of /proc/<pid>/stat) and this boot, so that a pid reused after a reboot is not taken for it.
+    const bootId = fs.readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+    for (const p of processes) {
+      const stat = fs.readFileSync(`/proc/${p.pid}/stat`, 'utf8');
+      expect({ startTime: p.startTime, bootId: p.bootId }).toEqual({ startTime: Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]), bootId });
+    }
     for (const p of processes) expect(fs.existsSync(path.join(dir, 'logs', `${p.name}.log`))).toBe(true);
     expect(fs.readFileSync(path.join(dir, 'logs', 'store.log'), 'utf8')).toContain('store ready');
     // The kubelets' state (containers, pod logs) is on the tmpfs, behind data/kubelet.
@@ -120,6 +126,20 @@ describe('kubelab up / status / down', () => {
     expect(second.stderr).toContain(`cannot start the lab:\n  node IP 127.${x}.0.2 (kubelab-control-plane) is in use`);
     expect(second.stderr).toContain('start this one with `--subnet 127.X.0.0/16`');
     expect(await listening('127.0.0.1', other.base)).toBe(false);
+  });
+
+  it("refuses to start a second lab on this one's control-plane ports, naming each, before starting anything", async () => {
+    const network = await reserveLabSubnet();
+    releases.push(network.release);
+    const secondDir = tempDir('lab-second-ports');
+    const second = kubelab('up', '--dir', secondDir, '--base-port', String(base), '--subnet', network.subnet);
+    expect(second.status).toBe(1);
+    const names = ['NATS', 'NATS monitoring', 'store', 'store metrics', 'apiserver', 'apiserver gRPC', 'scheduler', 'controller-manager'];
+    expect(second.stderr).toBe(
+      `cannot start the lab:\n${names.map((name, i) => `  port 127.0.0.1:${base + i} (${name}) is in use; another lab may use these ports: start this one with \`--base-port N\` (it takes N to N+7)\n`).join('')}`,
+    );
+    expect(fs.existsSync(path.join(secondDir, 'lab.json'))).toBe(false);
+    expect(await listening(`127.${network.x}.0.2`, 10250)).toBe(false);
   });
 
   it('writes a kubeconfig that the real kubectl uses to reach the apiserver, whose objects the store holds', () => {

@@ -10,10 +10,10 @@ import { readState, removeState, type LabState } from './state';
  */
 export async function stopLab(state: Pick<LabState, 'processes' | 'nodes'>, say: (line: string) => void): Promise<void> {
   const nodeProcesses = state.processes.filter((p) => p.node !== undefined);
-  const outcomes = await Promise.all(nodeProcesses.map(async (p) => `${p.name} (pid ${p.pid}): ${await terminate(p.pid)}`));
+  const outcomes = await Promise.all(nodeProcesses.map(async (p) => `${p.name} (pid ${p.pid}): ${await terminate(p)}`));
   outcomes.reverse().forEach(say);
   for (const p of state.processes.filter((p) => p.node === undefined).reverse()) {
-    say(`${p.name} (pid ${p.pid}): ${await terminate(p.pid)}`);
+    say(`${p.name} (pid ${p.pid}): ${await terminate(p)}`);
   }
   await stopPodContainers(state.nodes ?? [], say);
 }

@@ -1,4 +1,5 @@
 import * as net from 'node:net';
+import type { LabLayout, LabPorts } from './layout';
 import { NODE_PORTS } from './process-table';
 import type { NetworkPlan } from './network';
 import type { Topology } from './topology';
@@ -12,13 +13,37 @@ function inUse(ip: string, port: number): Promise<boolean> {
   });
 }
 
+/** The control plane's ports as people know them (`layout.ts`). */
+const PORT_NAMES: Record<keyof LabPorts, string> = {
+  nats: 'NATS',
+  natsMonitor: 'NATS monitoring',
+  store: 'store',
+  storeMetrics: 'store metrics',
+  apiserver: 'apiserver',
+  apiserverGrpc: 'apiserver gRPC',
+  scheduler: 'scheduler',
+  controllerManager: 'controller-manager',
+};
+
+/** Where Debian's nats-server package runs its own server (a systemd service, enabled at install). */
+const DEBIAN_NATS_PORT = 4222;
+
 /**
- * Before starting anything: the lab's addresses must be its own. A node IP whose kubelet or kube-proxy
- * port is taken, or a kube-dns address already served, means another lab uses these ranges; a taken host
- * port would fail the kube-proxy that publishes it. Returns the problems, one line each.
+ * Before starting anything: the lab's addresses must be its own. A control-plane port on 127.0.0.1
+ * already served (another lab, or another server: Debian's nats-server service takes 4222) would
+ * fail the process that needs it while the other one answers its health checks. A node IP whose
+ * kubelet or kube-proxy port is taken, or a kube-dns address already served, means another lab uses
+ * these ranges; a taken host port would fail the kube-proxy that publishes it. Returns the
+ * problems, one line each.
  */
-export async function preflight(topology: Topology, network: NetworkPlan): Promise<string[]> {
+export async function preflight(topology: Topology, network: NetworkPlan, layout: LabLayout): Promise<string[]> {
   const problems: string[] = [];
+  const otherPorts = 'another lab may use these ports: start this one with `--base-port N` (it takes N to N+7)';
+  for (const [name, port] of Object.entries(layout.ports) as Array<[keyof LabPorts, number]>) {
+    if (!(await inUse('127.0.0.1', port))) continue;
+    const debian = port === DEBIAN_NATS_PORT ? "; Debian's nats-server service may hold it: stop it with `sudo systemctl disable --now nats-server`" : '';
+    problems.push(`port 127.0.0.1:${port} (${PORT_NAMES[name]}) is in use; ${otherPorts}${debian}`);
+  }
   const elsewhere = 'another lab may use these addresses: start this one with `--subnet 127.X.0.0/16` or other networking ranges in --config';
   for (const node of network.nodes) {
     for (const port of [NODE_PORTS.kubelet, NODE_PORTS.kubeletHealthz, NODE_PORTS.kubeProxyHealthz]) {

@@ -2,7 +2,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { components } from '../components';
 import { down } from './down';
 import { printKubeconfigPath } from './kubeconfig';
-import { DEFAULT_LAB_DIR } from './layout';
+import { DEFAULT_LAB_DIR, labLayout } from './layout';
 import { status } from './status';
 import { up } from './up';
 
@@ -21,8 +21,8 @@ export function labProgram(): Command {
     .description('start a lab: NATS, the control plane, and a kubelet and a kube-proxy per node, each its own process; returns when all are healthy and every node is Ready')
     .addOption(new Option('--profile <profile>', 'time profile: Kubernetes timings, or shortened for tests').choices(['default', 'fast']).default('default'))
     .addOption(dirOption())
-    .addOption(new Option('--base-port <port>', 'use consecutive ports from here instead of the well-known ones (to run labs side by side)').argParser(port))
-    .option('--timeout <seconds>', 'how long each process may take to become healthy', port, 30)
+    .addOption(new Option('--base-port <port>', `use consecutive ports from here instead of the well-known ones (to run labs side by side): N to N+${LAB_PORT_COUNT - 1}`).argParser(basePort))
+    .option('--timeout <seconds>', 'how long each process may take to become healthy, and the nodes to become Ready (seconds, may be fractional)', seconds, 30)
     .option('--nats-server <path>', 'the nats-server executable (a name on PATH or a path)', 'nats-server')
     .option('--config <file>', "the lab's topology as a kind cluster config (kind.x-k8s.io/v1alpha4); default: a control-plane node and two workers")
     .option('--subnet <cidr>', 'take every address of this lab from one /16 of 127.0.0.0/8, e.g. 127.150.0.0/16 (to run labs side by side)')
@@ -54,8 +54,21 @@ export function labProgram(): Command {
   return program;
 }
 
-function port(value: string): number {
+/** How many consecutive ports a lab takes from --base-port. */
+const LAB_PORT_COUNT = Object.keys(labLayout('.', 1).ports).length;
+
+export function basePort(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new InvalidArgumentError('expected a number from 1 to 65535');
+  const last = 65535 - (LAB_PORT_COUNT - 1);
+  if (value.trim() === '' || !Number.isInteger(n) || n < 1 || n > last) {
+    throw new InvalidArgumentError(`expected a port from 1 to ${last}: the lab takes ${LAB_PORT_COUNT} consecutive ports from it (N to N+${LAB_PORT_COUNT - 1}), and the last is 65535`);
+  }
+  return n;
+}
+
+/** A duration in seconds: positive, fractions allowed (the waits poll a deadline, so there is no timer limit). */
+export function seconds(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a number of seconds greater than 0, e.g. 30 or 0.5');
   return n;
 }

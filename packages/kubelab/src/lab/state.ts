@@ -19,7 +19,8 @@ export interface LabState {
   dir: string;
   profile: string;
   startedAt: string;
-  processes: Array<{ name: string; pid: number; address: string; healthUrl: string; logFile: string; node?: string }>;
+  /** Each process: its pid with, since they are recorded, its start time and boot (processes.ts `ProcessIdentity`). */
+  processes: Array<{ name: string; pid: number; startTime?: number; bootId?: string; address: string; healthUrl: string; logFile: string; node?: string }>;
   /** The cluster name (kind's `name`), the nodes and the network (labs started before nodes existed have none). */
   cluster?: string;
   nodes?: NodeState[];

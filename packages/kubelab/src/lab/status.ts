@@ -13,7 +13,7 @@ export interface ProcessStatus {
 export async function probe(state: LabState): Promise<ProcessStatus[]> {
   return Promise.all(
     state.processes.map(async (p) => {
-      const running = isAlive(p.pid);
+      const running = isAlive(p);
       return { name: p.name, pid: p.pid, address: p.address, running, healthy: running && (await isHealthy(p.healthUrl)) };
     }),
   );

@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import { GiveUp, waitFor } from '@kubelab/component-base';
+import { GiveUp } from '@kubelab/component-base';
 import { stopLab } from './down';
 import { writeKubeconfig } from './kubeconfig';
 import { DEFAULT_LAB_DIR, labLayout, paths } from './layout';
@@ -7,7 +7,7 @@ import { placeKubeletState } from './kubelet-state';
 import { labSubnetNetworking, planNetwork, type NetworkPlan } from './network';
 import { waitForNodesReady } from './nodes-ready';
 import { preflight } from './preflight';
-import { findExecutable, isAlive, isHealthy, spawnDetached, tail } from './processes';
+import { findExecutable, isAlive, spawnDetached, tail, waitUntilHealthy, type ProcessIdentity } from './processes';
 import { kubeletRootDir, processTable, type ProcessSpec } from './process-table';
 import { profileNamed } from './profiles';
 import { readState, writeState, type LabState, type NodeState } from './state';
@@ -45,7 +45,7 @@ export async function up(options: UpOptions): Promise<number> {
   const layout = labLayout(options.dir, options.basePort);
   const running = readState(layout.dir);
   if (running) {
-    const alive = running.processes.filter((p) => isAlive(p.pid));
+    const alive = running.processes.filter((p) => isAlive(p));
     if (alive.length > 0) {
       const whole = alive.length === running.processes.length;
       process.stdout.write(
@@ -71,7 +71,7 @@ export async function up(options: UpOptions): Promise<number> {
     process.stderr.write(NATS_MISSING(options.natsServer));
     return 1;
   }
-  const problems = await preflight(topology, network);
+  const problems = await preflight(topology, network, layout);
   if (problems.length > 0) {
     process.stderr.write(`cannot start the lab:\n${problems.map((p) => `  ${p}\n`).join('')}`);
     return 1;
@@ -102,20 +102,13 @@ export async function up(options: UpOptions): Promise<number> {
   // The kubelets read them at start: the control plane and kube-proxy as static pods in kube-system.
   writeStaticPodManifests(layout.dir, table, topology);
   const apiserverUrl = table.find((p) => p.name === 'apiserver')!.address;
-  const start = (spec: ProcessSpec): number => {
-    const pid = spawnDetached(spec.command, spec.args, spec.logFile);
-    state.processes.push({ name: spec.name, pid, address: spec.address, healthUrl: spec.healthUrl, logFile: spec.logFile, ...(spec.node ? { node: spec.node } : {}) });
+  const start = (spec: ProcessSpec): ProcessIdentity => {
+    const identity = spawnDetached(spec.command, spec.args, spec.logFile);
+    state.processes.push({ name: spec.name, ...identity, address: spec.address, healthUrl: spec.healthUrl, logFile: spec.logFile, ...(spec.node ? { node: spec.node } : {}) });
     writeState(state);
-    return pid;
+    return identity;
   };
-  const healthy = (spec: ProcessSpec, pid: number) =>
-    waitFor(
-      async () => {
-        if (!isAlive(pid)) throw new GiveUp('it exited');
-        return isHealthy(spec.healthUrl);
-      },
-      { timeoutMs: options.timeoutMs, intervalMs: 100, what: `${spec.name} to become healthy at ${spec.healthUrl}` },
-    );
+  const healthy = (spec: ProcessSpec, p: ProcessIdentity) => waitUntilHealthy(p, spec.healthUrl, options.timeoutMs, `${spec.name} to become healthy at ${spec.healthUrl}`);
   let current: ProcessSpec | undefined;
   try {
     for (const spec of table.filter((p) => !p.node)) {
@@ -124,17 +117,17 @@ export async function up(options: UpOptions): Promise<number> {
     }
     current = undefined;
     // The nodes do not depend on each other: their processes start together.
-    const nodeProcesses = table.filter((p) => p.node).map((spec) => ({ spec, pid: start(spec) }));
+    const nodeProcesses = table.filter((p) => p.node).map((spec) => ({ spec, proc: start(spec) }));
     await Promise.all(
-      nodeProcesses.map(({ spec, pid }) =>
-        healthy(spec, pid).catch((error: Error) => {
+      nodeProcesses.map(({ spec, proc }) =>
+        healthy(spec, proc).catch((error: Error) => {
           current ??= spec;
           throw error;
         }),
       ),
     );
     const stillRunning = () => {
-      const dead = nodeProcesses.find(({ pid }) => !isAlive(pid));
+      const dead = nodeProcesses.find(({ proc }) => !isAlive(proc));
       if (dead) {
         current = dead.spec;
         throw new GiveUp(`${dead.spec.name} exited`);
@@ -153,8 +146,21 @@ export async function up(options: UpOptions): Promise<number> {
   process.stdout.write(`lab "${topology.name}" is up in ${layout.dir} (profile ${profile.name})\n`);
   process.stdout.write(formatStatus(await probe(state)));
   process.stdout.write(`\n${formatNodes(state)}`);
-  const dirFlag = layout.dir === DEFAULT_LAB_DIR ? '' : ` --dir ${layout.dir}`;
-  process.stdout.write(`kubectl: export KUBECONFIG=${kubeconfig}   (or: KUBECONFIG=$(kubelab kubeconfig${dirFlag}) kubectl get nodes)\n`);
-  process.stdout.write(`logs: ${paths.logs(layout.dir)}\nstop it with: kubelab down${dirFlag}\n`);
+  process.stdout.write(nextSteps(layout.dir, kubeconfig));
   return 0;
+}
+
+/** What to type next, once the lab is up: the paths shell-quoted where they need it ("/tmp/a b"). */
+export function nextSteps(dir: string, kubeconfig: string): string {
+  const dirFlag = dir === DEFAULT_LAB_DIR ? '' : ` --dir ${shellQuote(dir)}`;
+  return (
+    `kubectl: export KUBECONFIG=${shellQuote(kubeconfig)}   (or: KUBECONFIG=$(kubelab kubeconfig${dirFlag}) kubectl get nodes)\n` +
+    `logs: ${paths.logs(dir)}\nstop it with: kubelab down${dirFlag}\n`
+  );
+}
+
+/** `word` as one word for a POSIX shell: as it is if nothing in it is special, else in single quotes. */
+export function shellQuote(word: string): string {
+  if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(word)) return word;
+  return `'${word.replace(/'/g, `'\\''`)}'`;
 }
