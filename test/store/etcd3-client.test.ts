@@ -1,5 +1,5 @@
 import { noop } from 'cockatiel';
-import { CompareResult, CompareTarget, Etcd3, EtcdLeaseInvalidError, type IKeyValue, type IRequestOp, type WatchBuilder, type Watcher } from 'etcd3';
+import { CompareResult, CompareTarget, Etcd3, EtcdLeaseInvalidError, type ICompare, type IKeyValue, type IRequestOp, type WatchBuilder, type Watcher } from 'etcd3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '@kubelab/component-base';
 import { startEtcd, startKubelabStore, type ServerProcess } from '@kubelab/testkit';
@@ -142,6 +142,10 @@ describe('the etcd3 client against the kubelab store and real etcd 3.4', () => {
 
     // Reads at a past revision see the value as it was.
     expect(await ok('get kv/a at the first revision', (c) => c.get('kv/a').revision(start + 1).string())).toBe('one');
+    // The header still carries the current revision, not the one read at.
+    const past = await ok('get kv/a at the first revision, raw', (c) => c.get('kv/a').revision(start + 1).exec());
+    expect(Number(past.header.revision)).toBe(start + 3);
+    expect(Number(past.kvs[0]!.mod_revision)).toBe(start + 1);
     expect(await ok('get kv/a before it existed', (c) => c.get('kv/a').revision(start).string())).toBeNull();
 
     // Every byte value survives, in the value and in the key.
@@ -363,6 +367,14 @@ describe('the etcd3 client against the kubelab store and real etcd 3.4', () => {
 
     const readOnly = await ok('a read-only txn', (c) => c.if('tx/a', 'Value', '==', '3').then(c.get('tx/a')).commit());
     expect(Number(readOnly.header.revision)).toBe(start + 5);
+    // A range at a past revision inside a txn: read there, answered with the txn's revision.
+    const pastInTxn = await ok('a txn reading a past revision', (c) => c.if('tx/a', 'Version', '>', 0).then(c.get('tx/a').revision(start + 1)).commit());
+    expect(pastInTxn.responses[0]!.response_range.kvs.map(text)).toEqual([{ key: 'tx/a', value: '1' }]);
+    expect(Number(pastInTxn.responses[0]!.response_range.header.revision)).toBe(start + 5);
+    const pastAfterPut = await ok('a txn putting, then reading a past revision', (c) =>
+      c.if('tx/a', 'Version', '>', 0).then(c.put('tx/a').value('4'), c.get('tx/a').revision(start + 1)).commit(),
+    );
+    expect(Number(pastAfterPut.responses[1]!.response_range.header.revision)).toBe(start + 6);
 
     const duplicate = await fails('a txn putting one key twice', (c) => c.if('tx/a', 'Version', '>', 0).then(c.put('tx/d').value('1'), c.put('tx/d').value('2')).commit());
     expect(duplicate.message).toContain('etcdserver: duplicate key given in txn request');
@@ -374,6 +386,66 @@ describe('the etcd3 client against the kubelab store and real etcd 3.4', () => {
     );
     expect(tooMany.message).toContain('etcdserver: too many operations in txn request');
     expect(await ok('the failed txns changed nothing', (c) => c.getAll().prefix('tx/').keys())).toEqual(['tx/a', 'tx/nested']);
+  });
+
+  it('txn request checks: empty compare keys and ops, nested op budgets, duplicate keys across nested txns, from-key deletes, size', async () => {
+    const start = await ok('current revision', currentRevision);
+    const put = (key: string, value: string | Buffer = 'v'): IRequestOp => ({ request_put: { key: Buffer.from(key), value: Buffer.from(value) } });
+    const get = (key: string): IRequestOp => ({ request_range: { key: Buffer.from(key) } });
+    const del = (key: string, rangeEnd?: string): IRequestOp => ({
+      request_delete_range: { key: Buffer.from(key), ...(rangeEnd === undefined ? {} : { range_end: Buffer.from(rangeEnd) }) },
+    });
+    const nested = (success: IRequestOp[], failure: IRequestOp[] = []): IRequestOp => ({ request_txn: { compare: [], success, failure } });
+    const txn = (c: Etcd3, success: IRequestOp[], failure: IRequestOp[] = [], compare: ICompare[] = []) => c.kv.txn({ compare, success, failure });
+    const gets = (n: number, prefix: string) => Array.from({ length: n }, (_, i) => get(`tc/${prefix}${i}`));
+    const refused = async (step: string, run: (c: Etcd3) => Promise<unknown>) => (await fails(step, run)).message;
+
+    // Empty keys and empty ops.
+    const emptyCompare: ICompare = { key: Buffer.alloc(0), target: 'Version', result: 'Equal', version: '0' };
+    expect(await refused('a compare on the empty key', (c) => txn(c, [put('tc/a')], [], [emptyCompare]))).toContain('etcdserver: key is not provided');
+    expect(await refused('an empty request op', (c) => txn(c, [{}]))).toContain('etcdserver: key not found');
+    expect(await refused('an empty op in a nested txn\'s failure branch', (c) => txn(c, [nested([], [{}])]))).toContain('etcdserver: key not found');
+
+    // A nested txn gets the ops its parent left: 128 less the parent's largest list.
+    expect(await refused('a nested txn over the ops its parent left', (c) => txn(c, [...gets(99, 'o'), nested(gets(29, 'n'))]))).toContain(
+      'etcdserver: too many operations in txn request',
+    );
+    const within = await ok('a nested txn within the ops its parent left', (c) => txn(c, [...gets(99, 'o'), nested(gets(28, 'n'))]));
+    expect(within.responses).toHaveLength(100);
+
+    // Duplicate keys: nested txns are checked against their siblings and the parent's deletes.
+    const duplicate = 'etcdserver: duplicate key given in txn request';
+    expect(await refused('sibling nested txns putting one key', (c) => txn(c, [nested([put('tc/k')]), nested([put('tc/k')])]))).toContain(duplicate);
+    expect(await refused('a nested success and a sibling\'s failure putting one key', (c) => txn(c, [nested([put('tc/k')]), nested([], [put('tc/k')])]))).toContain(duplicate);
+    expect(await refused('a nested put in an earlier sibling\'s deleted range', (c) => txn(c, [nested([del('tc/', 'tc0')]), nested([put('tc/k')])]))).toContain(duplicate);
+    expect(await refused('a nested put in the parent\'s deleted range', (c) => txn(c, [del('tc/', 'tc0'), nested([put('tc/k')])]))).toContain(duplicate);
+    expect(await refused('a put in a nested txn\'s deleted range', (c) => txn(c, [nested([del('tc/', 'tc0')]), put('tc/k')]))).toContain(duplicate);
+    // Allowed: the two branches of one nested txn, and (etcd checks siblings in order) a later sibling's delete.
+    await ok('both branches of one nested txn putting one key', (c) => txn(c, [nested([put('tc/k', '1')], [put('tc/k', '2')])]));
+    await ok('a nested put, then a sibling deleting it', (c) => txn(c, [nested([put('tc/k', '3')]), nested([del('tc/', 'tc0')])]));
+    // etcd 3.4 takes a from-key delete (range_end "\0") as the interval [key, "\0"): it holds no key to collide with.
+    const fromKey = await ok('a from-key delete and a put after its key', (c) => txn(c, [del('zz/a', '\0'), put('zz/b')]));
+    expect(fromKey.responses.map((r) => Object.keys(r).find((k) => k.startsWith('response_')))).toEqual(['response_delete_range', 'response_put']);
+    await ok('a from-key delete and a put of its own key', (c) => txn(c, [del('zz/a', '\0'), put('zz/a')]));
+    await ok('a nested from-key delete and a put', (c) => txn(c, [nested([del('zz/a', '\0')]), put('zz/c')]));
+    expect(await ok('what the from-key txns left', (c) => c.getAll().prefix('zz/').keys())).toEqual(['zz/c']);
+    await ok('clean up zz/', (c) => c.delete().prefix('zz/').exec());
+
+    // --max-request-bytes applies only to writes, and only once the request passed the other checks.
+    const big = Buffer.alloc(1.6 * 1024 * 1024, 120);
+    const largeRead = await ok('a read-only txn over the request size limit', (c) =>
+      txn(c, [get('tc/k')], [get('tc/none')], [{ key: Buffer.from('tc/k'), target: 'Value', result: 'Equal', value: big }]),
+    );
+    expect(largeRead.succeeded).toBe(false);
+    expect(await refused('a write txn over the limit', (c) => txn(c, [put('tc/big', big)]))).toContain('etcdserver: request is too large');
+    expect(await refused('too many ops and too large', (c) => txn(c, [put('tc/big', big), ...gets(128, 'm')]))).toContain('etcdserver: too many operations in txn request');
+    expect(await refused('a duplicate key and too large', (c) => txn(c, [put('tc/big', big), put('tc/big')]))).toContain(duplicate);
+    expect(await refused('an empty key and too large', (c) => txn(c, [put('', big)]))).toContain('etcdserver: key is not provided');
+    expect(await refused('a put of the empty key over the limit', (c) => c.kv.put({ key: Buffer.alloc(0), value: big }))).toContain('etcdserver: key is not provided');
+    expect(await refused('a nested empty op and too large', (c) => txn(c, [put('tc/big', big), nested([{}])]))).toContain('etcdserver: key not found');
+
+    expect(await ok('tc/ holds what the allowed txns wrote', (c) => c.getAll().prefix('tc/').keys())).toEqual([]);
+    expect(await ok('the revision moved by the allowed writes only', currentRevision)).toBe(start + 6);
   });
 
 

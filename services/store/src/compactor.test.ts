@@ -57,7 +57,7 @@ describe('auto compaction, revision mode', () => {
     await putRevisions(9); // revisions 2..10
     stop = startCompactor(kv, 'revision', 3, log as unknown as Logger);
     vi.advanceTimersByTime(5 * MINUTE - 1);
-    expect(kv.compactMainRev).toBe(0);
+    expect(kv.compactMainRev).toBe(-1);
     vi.advanceTimersByTime(1);
     expect(kv.compactMainRev).toBe(7);
     expect(log.info).toHaveBeenCalledWith({ revision: 7, mode: 'revision' }, 'auto compaction');
@@ -74,7 +74,7 @@ describe('auto compaction, revision mode', () => {
     await putRevisions(4); // current revision 5
     stop = startCompactor(kv, 'revision', 10, log as unknown as Logger);
     vi.advanceTimersByTime(30 * MINUTE);
-    expect(kv.compactMainRev).toBe(0);
+    expect(kv.compactMainRev).toBe(-1);
     expect(log.info).not.toHaveBeenCalled();
   });
 
@@ -97,7 +97,7 @@ describe('auto compaction, periodic mode', () => {
       await putRevisions(1); // current revision is tick + 1 when sampled
       vi.advanceTimersByTime(MINUTE);
     }
-    expect(kv.compactMainRev).toBe(0);
+    expect(kv.compactMainRev).toBe(-1);
     await putRevisions(1);
     vi.advanceTimersByTime(MINUTE); // tick 11: the sample from tick 1 (revision 2) is a window old
     expect(kv.compactMainRev).toBe(2);
@@ -114,7 +114,7 @@ describe('auto compaction, periodic mode', () => {
     vi.advanceTimersByTime(6 * MINUTE);
     await putRevisions(5);
     vi.advanceTimersByTime(19 * 6 * MINUTE); // 20 samples: none is a full window old yet
-    expect(kv.compactMainRev).toBe(0);
+    expect(kv.compactMainRev).toBe(-1);
     vi.advanceTimersByTime(6 * MINUTE); // the 21st sample pushes out the first
     expect(kv.compactMainRev).toBe(2);
     await backendCompacted(2);
@@ -129,7 +129,7 @@ describe('auto compaction, off', () => {
     stop();
     stop = startCompactor(kv, 'periodic', 0, log as unknown as Logger);
     vi.advanceTimersByTime(24 * 60 * MINUTE);
-    expect(kv.compactMainRev).toBe(0);
+    expect(kv.compactMainRev).toBe(-1);
   });
 
   it('stopping the compactor stops it', async () => {
@@ -137,6 +137,6 @@ describe('auto compaction, off', () => {
     stop = startCompactor(kv, 'revision', 3, log as unknown as Logger);
     stop();
     vi.advanceTimersByTime(60 * MINUTE);
-    expect(kv.compactMainRev).toBe(0);
+    expect(kv.compactMainRev).toBe(-1);
   });
 });

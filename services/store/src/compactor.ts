@@ -10,7 +10,7 @@ import type { KVStore } from './mvcc/kv-store';
 export function startCompactor(kv: KVStore, mode: 'periodic' | 'revision', retention: number, log: Logger): () => void {
   if (retention <= 0) return () => {};
   const compact = (rev: number) => {
-    if (rev <= kv.compactMainRev || rev > kv.currentRev) return;
+    if (rev <= 0 || rev <= kv.compactMainRev || rev > kv.currentRev) return;
     log.info({ revision: rev, mode }, 'auto compaction');
     kv.compact(rev).catch((error: Error) => log.warn({ err: error.message }, 'auto compaction failed'));
   };

@@ -26,6 +26,13 @@ export interface Applied<T> {
 }
 
 /**
+ * Called with a request that passed etcd's request checks and is about to be applied as a write:
+ * where etcd hands it to raft, which refuses one over --max-request-bytes. A read-only txn never
+ * gets here.
+ */
+export type Admit = () => void;
+
+/**
  * Executes KV requests with etcd's semantics (etcdserver/apply.go) on the MVCC store. Each
  * request is checked, then applied synchronously in one piece; a write's response waits for its
  * revision to be durable, a read's for everything it saw to be durable.
@@ -46,24 +53,27 @@ export class Applier {
     return response;
   }
 
-  put(r: PutRequest): Applied<PutResponse> {
+  put(r: PutRequest, admit?: Admit): Applied<PutResponse> {
     checkPutRequest(r);
+    admit?.();
     this.checkPutAgainstState(r);
     const txn = this.kv.write();
     const response = this.doPut(txn, r);
     return { response, durable: txn.end() };
   }
 
-  deleteRange(r: DeleteRangeRequest): Applied<DeleteRangeResponse> {
+  deleteRange(r: DeleteRangeRequest, admit?: Admit): Applied<DeleteRangeResponse> {
     checkDeleteRequest(r);
+    admit?.();
     const txn = this.kv.write();
     const response = this.doDelete(txn, r);
     return { response, durable: txn.end() };
   }
 
-  txn(r: TxnRequest): Applied<Promise<TxnResponse>> {
+  txn(r: TxnRequest, admit?: Admit): Applied<Promise<TxnResponse>> {
     checkTxnRequest(r, this.maxTxnOps);
     checkIntervals(r);
+    if (!isReadOnly(r)) admit?.();
     // Every compare, nested ones too, sees the state before the txn (etcd's compareToPath).
     const path = this.choosePath(r);
     this.checkPath(r, path);
@@ -167,14 +177,17 @@ export class Applier {
         }));
       }
       default:
-        return { response_range: { header: { revision: txn.readRev }, kvs: [], more: false, count: 0 } };
+        // checkTxnRequest refuses an empty op before anything runs.
+        throw Errors.keyNotFound();
     }
   }
 
   /**
    * A range in two steps: the keys are chosen now (synchronously, so a txn stays atomic), the
-   * values not cached in memory are read after. Options as etcd applies them: filters and sorting
-   * need every key, then the limit cuts the sorted list and sets `more`.
+   * values not cached in memory are read after. Options as etcd applies them: filters and a sort
+   * order need every key, then the limit cuts the sorted list and sets `more`. A sort target
+   * other than KEY with order NONE is sorted ascending, but only among the first limit + 1 keys:
+   * etcd decides what to fetch on the order as requested.
    */
   private planRange(
     r: RangeRequest,
@@ -182,10 +195,9 @@ export class Applier {
   ): { finish(): Promise<RangeResponse> } {
     const limit = Number(r.limit);
     const filtered = r.min_mod_revision !== '0' || r.max_mod_revision !== '0' || r.min_create_revision !== '0' || r.max_create_revision !== '0';
-    let sortOrder = String(r.sort_order);
     const sortTarget = String(r.sort_target);
-    if (sortOrder === 'NONE' && sortTarget !== 'KEY') sortOrder = 'ASCEND';
-    const needsAll = sortOrder !== 'NONE' || filtered;
+    const needsAll = String(r.sort_order) !== 'NONE' || filtered;
+    const sortOrder = String(r.sort_order) === 'NONE' && sortTarget !== 'KEY' ? 'ASCEND' : String(r.sort_order);
     const fetchLimit = needsAll || limit <= 0 ? 0 : limit + 1;
     const result = read(toKeyRange(r.key, r.range_end), Number(r.revision), fetchLimit, r.count_only);
     return {
@@ -206,6 +218,11 @@ export class Applier {
 }
 
 const EMPTY = Buffer.alloc(0);
+
+/** etcd's isTxnReadonly: only ranges in both branches (a nested txn counts as a write). */
+function isReadOnly(r: TxnRequest): boolean {
+  return [...r.success, ...r.failure].every((op) => op.request === 'request_range');
+}
 
 function passesFilters(r: RangeRequest, kv: KeyValue): boolean {
   const minMod = Number(r.min_mod_revision);

@@ -1,6 +1,4 @@
 import { Errors } from '../errors';
-import type { KeyRange } from '../mvcc/kv-store';
-import { overlaps, toKeyRange } from './key-range';
 import type { DeleteRangeRequest, PutRequest, RangeRequest, RequestOp, TxnRequest } from './requests';
 
 /** The request checks etcd makes before a request reaches the store (v3rpc/key.go). */
@@ -23,9 +21,17 @@ export function checkDeleteRequest(r: DeleteRangeRequest): void {
   if (r.key.length === 0) throw Errors.emptyKey();
 }
 
+/**
+ * etcd's checkTxnRequest: at most `maxTxnOps` compares, success ops and failure ops; no compare on
+ * the empty key; every op checked, a nested txn against the ops its parent left (`maxTxnOps` less
+ * the parent's longest list).
+ */
 export function checkTxnRequest(r: TxnRequest, maxTxnOps: number): void {
-  if (r.compare.length > maxTxnOps || r.success.length > maxTxnOps || r.failure.length > maxTxnOps) throw Errors.tooManyOps();
-  for (const op of [...r.success, ...r.failure]) checkRequestOp(op, maxTxnOps);
+  const used = Math.max(r.compare.length, r.success.length, r.failure.length);
+  if (used > maxTxnOps) throw Errors.tooManyOps();
+  for (const c of r.compare) if (c.key.length === 0) throw Errors.emptyKey();
+  for (const op of r.success) checkRequestOp(op, maxTxnOps - used);
+  for (const op of r.failure) checkRequestOp(op, maxTxnOps - used);
 }
 
 function checkRequestOp(op: RequestOp, maxTxnOps: number): void {
@@ -39,53 +45,66 @@ function checkRequestOp(op: RequestOp, maxTxnOps: number): void {
     case 'request_txn':
       return checkTxnRequest(op.request_txn, maxTxnOps);
     default:
-      // etcd ignores an empty RequestOp too.
-      return;
+      // An op with no request set: etcd answers "key not found".
+      throw Errors.keyNotFound();
   }
 }
 
-interface Intervals {
-  puts: KeyRange[];
-  deletes: KeyRange[];
+/**
+ * The keys a delete covers for the duplicate-key check, as etcd 3.4 builds the interval:
+ * [key, range_end), or the one key when there is no range_end. A range_end "\0" is taken as it
+ * stands, not as "to the end": [key, "\0") holds no key, so a from-key delete collides with no put.
+ */
+interface Interval {
+  begin: string;
+  /** Exclusive; undefined: the single key `begin`. */
+  end: string | undefined;
+}
+
+function covers(interval: Interval, key: string): boolean {
+  return interval.end === undefined ? key === interval.begin : interval.begin <= key && key < interval.end;
 }
 
 /**
  * Rejects a txn in which one branch writes a key twice (two puts of one key, or a put inside a
- * deleted range), etcd's checkIntervals. Nested txns are checked on their own; their writes then
- * count against the enclosing branch, with the success and failure branches of a nested txn
- * allowed to touch the same keys (only one of them runs).
+ * deleted range), following etcd's checkIntervals, level by level: this level's deletes first;
+ * then each nested txn in order, its puts (both branches) against the puts and deletes seen so far,
+ * the two branches of one nested txn being allowed the same key (only one runs), its deletes
+ * joining the level's after it; last this level's own puts against all of that.
  */
 export function checkIntervals(r: TxnRequest): void {
   collect(r.success);
   collect(r.failure);
 }
 
-function collect(ops: RequestOp[]): Intervals {
-  const mine: Intervals = { puts: [], deletes: [] };
-  const nested: Intervals = { puts: [], deletes: [] };
+function collect(ops: RequestOp[]): { puts: Set<string>; deletes: Interval[] } {
+  const deletes: Interval[] = [];
   for (const op of ops) {
-    if (op.request === 'request_txn') {
-      const success = collect(op.request_txn.success);
-      const failure = collect(op.request_txn.failure);
-      nested.puts.push(...success.puts, ...failure.puts);
-      nested.deletes.push(...success.deletes, ...failure.deletes);
-    } else if (op.request === 'request_delete_range') {
-      mine.deletes.push(toKeyRange(op.request_delete_range.key, op.request_delete_range.range_end));
+    if (op.request !== 'request_delete_range') continue;
+    const { key, range_end } = op.request_delete_range;
+    deletes.push({ begin: key.toString('latin1'), end: range_end.length > 0 ? range_end.toString('latin1') : undefined });
+  }
+  const deleted = (key: string) => deletes.some((interval) => covers(interval, key));
+  const puts = new Set<string>();
+  for (const op of ops) {
+    if (op.request !== 'request_txn') continue;
+    const then = collect(op.request_txn.success);
+    const otherwise = collect(op.request_txn.failure);
+    for (const key of then.puts) {
+      if (puts.has(key) || deleted(key)) throw Errors.duplicateKey();
+      puts.add(key);
     }
+    for (const key of otherwise.puts) {
+      if ((puts.has(key) && !then.puts.has(key)) || deleted(key)) throw Errors.duplicateKey();
+      puts.add(key);
+    }
+    deletes.push(...then.deletes, ...otherwise.deletes);
   }
   for (const op of ops) {
     if (op.request !== 'request_put') continue;
-    const put = toKeyRange(op.request_put.key, Buffer.alloc(0));
-    if (mine.puts.some((other) => other.key === put.key)) throw Errors.duplicateKey();
-    if (mine.deletes.some((range) => overlaps(range, put))) throw Errors.duplicateKey();
-    mine.puts.push(put);
+    const key = op.request_put.key.toString('latin1');
+    if (puts.has(key) || deleted(key)) throw Errors.duplicateKey();
+    puts.add(key);
   }
-  for (const put of nested.puts) {
-    if (mine.puts.some((other) => other.key === put.key)) throw Errors.duplicateKey();
-    if (mine.deletes.some((range) => overlaps(range, put))) throw Errors.duplicateKey();
-  }
-  for (const range of nested.deletes) {
-    if (mine.puts.some((put) => overlaps(range, put))) throw Errors.duplicateKey();
-  }
-  return { puts: [...mine.puts, ...nested.puts], deletes: [...mine.deletes, ...nested.deletes] };
+  return { puts, deletes };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { overlaps, toKeyRange } from './key-range';
+import { toKeyRange } from './key-range';
 
 const b = (s: string) => Buffer.from(s, 'latin1');
 
@@ -13,23 +13,5 @@ describe('toKeyRange (etcd mkGteRange)', () => {
     { key: '\xfe', rangeEnd: '\xff', expected: { key: '\xfe', end: '\xff' }, why: 'high bytes kept one character per byte' },
   ])('$why', ({ key, rangeEnd, expected }) => {
     expect(toKeyRange(b(key), b(rangeEnd))).toEqual(expected);
-  });
-});
-
-describe('overlaps (txn duplicate-key check)', () => {
-  it.each([
-    [{ key: 'a', end: undefined }, { key: 'a', end: undefined }, true],
-    [{ key: 'a', end: undefined }, { key: 'b', end: undefined }, false],
-    [{ key: 'a', end: 'c' }, { key: 'b', end: undefined }, true],
-    [{ key: 'a', end: 'c' }, { key: 'c', end: undefined }, false],
-    [{ key: 'a', end: 'b' }, { key: 'a\x00', end: undefined }, true],
-    [{ key: 'a', end: null }, { key: 'zzz', end: undefined }, true],
-    [{ key: 'b', end: null }, { key: 'a', end: undefined }, false],
-    [{ key: 'a', end: 'c' }, { key: 'b', end: 'd' }, true],
-    [{ key: 'a', end: 'b' }, { key: 'b', end: 'c' }, false],
-    [{ key: 'a', end: null }, { key: 'b', end: null }, true],
-  ] as const)('%o and %o: %s', (x, y, expected) => {
-    expect(overlaps(x, y)).toBe(expected);
-    expect(overlaps(y, x)).toBe(expected);
   });
 });

@@ -10,12 +10,3 @@ export function toKeyRange(key: Buffer, rangeEnd: Buffer): KeyRange {
   if (rangeEnd.length === 1 && rangeEnd[0] === 0) return { key: k, end: null };
   return { key: k, end: rangeEnd.toString('latin1') };
 }
-
-/** Whether two ranges share a key (for the txn duplicate-key check). */
-export function overlaps(a: KeyRange, b: KeyRange): boolean {
-  const aEnd = a.end === undefined ? a.key + '\0' : a.end;
-  const bEnd = b.end === undefined ? b.key + '\0' : b.end;
-  const aBeforeB = aEnd !== null && aEnd <= b.key;
-  const bBeforeA = bEnd !== null && bEnd <= a.key;
-  return !aBeforeB && !bBeforeA;
-}

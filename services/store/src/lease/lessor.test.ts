@@ -133,4 +133,14 @@ describe('Lessor', () => {
     await lessor.revokeExpired();
     expect(liveKeys()).toEqual([]);
   });
+
+  it('leases with negative IDs (a client may choose any int64) come back after a restart too', async () => {
+    const ids = ['-1', '-72057594037927936', '-72057594037927937', '-9223372036854775808', '9223372036854775807', '1'];
+    for (const id of ids) await lessor.grant(id, 30);
+    await put('/by-minus-one', '-1');
+    await backend.close();
+    await open();
+    expect([...lessor.leases.keys()].sort()).toEqual([...ids].sort());
+    expect([...lessor.lookup('-1')!.keys]).toEqual(['/by-minus-one']);
+  });
 });

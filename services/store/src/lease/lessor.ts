@@ -38,7 +38,10 @@ export class Lessor implements LeaseHooks {
   /** Reloads the persisted leases; call before the KV store restores (it re-attaches keys). */
   async restore(): Promise<void> {
     const now = this.options.clock.now();
-    for await (const [key, value] of this.kv.backend.iterate(Buffer.from([Bucket.lease]), Buffer.from([Bucket.lease, 0xff]))) {
+    // Every 9-byte lease key, negative IDs (high bit set, so ff… for -1 .. -2^56) included.
+    const last = Buffer.alloc(9, 0xff);
+    last[0] = Bucket.lease;
+    for await (const [key, value] of this.kv.backend.iterate(Buffer.from([Bucket.lease]), last)) {
       const id = key.readBigInt64BE(1).toString();
       const { ttl } = JSON.parse(value.toString()) as { ttl: number };
       this.leases.set(id, new Lease(id, ttl, now));

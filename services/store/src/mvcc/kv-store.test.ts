@@ -115,6 +115,19 @@ describe('KVStore: reads at past revisions', () => {
     for (const [key, rev, expected] of table) expect(await valueAt(key, rev), `${key}@${rev}`).toBe(expected);
   });
 
+  it('a read at a past revision reports the current revision, as etcd\'s RangeResult.Rev', async () => {
+    await writeHistory();
+    const past = kv.range({ key: 'a', end: undefined }, 3, 0);
+    expect(past.rev).toBe(9);
+    expect(past.entries).toEqual([{ main: 2, sub: 0 }]);
+    // Inside a write: the write's revision once it changed something, the current one before.
+    const txn = kv.write();
+    expect(txn.range({ key: 'a', end: undefined }, 3, 0, false).rev).toBe(9);
+    txn.put(Buffer.from('e'), Buffer.from('e1'), '0');
+    expect(txn.range({ key: 'a', end: undefined }, 3, 0, false).rev).toBe(10);
+    await txn.end();
+  });
+
   it('refuses a revision above the current one', async () => {
     await writeHistory();
     expectStoreError(() => kv.range({ key: 'a', end: undefined }, 10, 0), FUTURE);
@@ -185,6 +198,19 @@ describe('KVStore: compaction', () => {
     expect(await valueAt('d', 8)).toBe('d1');
   });
 
+  it('compacting at 0 on a fresh store succeeds once, as in etcd (whose compacted revision starts at -1)', async () => {
+    expect(kv.compactMainRev).toBe(-1);
+    await kv.compact(0);
+    expect(kv.compactMainRev).toBe(0);
+    expectStoreError(() => kv.compact(0), COMPACTED);
+    expect(await meta('finishedCompactRev')).toBe(0);
+    await put('a', 'a1');
+    expect(await valueAt('a')).toBe('a1');
+    await reopen();
+    expect(kv.compactMainRev).toBe(0);
+    expectStoreError(() => kv.compact(0), COMPACTED);
+  });
+
   it('refuses a revision already compacted, or one in the future', async () => {
     await writeHistory();
     await kv.compact(6);
@@ -252,5 +278,28 @@ describe('KVStore: restart after compaction', () => {
     expect(await meta('finishedCompactRev')).toBe(6);
     expect(await storedRevisions()).toEqual(['4_0', '6_0', '7_0', '8_0', '9_0t']);
     expect(await valueAt('a', 6)).toBe('a2');
+  });
+
+  it('starts after a crash in a compaction whose chunks already removed every revision up to it', async () => {
+    await writeHistory();
+    // Compaction at 9 (d's tombstone, the newest revision) scheduled; a first chunk removed it all
+    // (revisions 2..9 but the kept 6 and 7), then the crash: no finishedCompactRev.
+    await backend.write([metaPut('scheduledCompactRev', 9)]);
+    const doomed: Buffer[] = [];
+    for await (const [key] of backend.iterate(Buffer.from([Bucket.key]), Buffer.from([Bucket.key, 0xff]))) {
+      const rev = bytesToRevision(key.subarray(1));
+      if (rev.main !== 6 && rev.main !== 7) doomed.push(key);
+    }
+    await backend.write(doomed.map((key) => ({ type: 'del' as const, key })));
+    expect(await storedRevisions()).toEqual(['6_0', '7_0']);
+    await reopen();
+    expect(kv.currentRev).toBe(9);
+    expect(kv.compactMainRev).toBe(9);
+    expect(await meta('finishedCompactRev')).toBe(9);
+    expect(await valueAt('a')).toBe('a3');
+    expect(await valueAt('d')).toBeUndefined();
+    // Revisions already handed out are never handed out again.
+    await put('e', 'e1');
+    expect(kv.currentRev).toBe(10);
   });
 });

@@ -17,8 +17,9 @@ export type RangeEntry = KeyValue | Revision;
 
 export interface RangeResult {
   entries: RangeEntry[];
-  /** How many keys the range holds at `rev`, regardless of the limit. */
+  /** How many keys the range holds at the revision read, regardless of the limit. */
   count: number;
+  /** The reader's current revision (etcd's RangeResult.Rev), whatever revision was read at. */
   rev: number;
 }
 
@@ -46,8 +47,8 @@ export class KVStore {
   currentRev = 1;
   /** The newest revision that is durable and has been delivered to watchers. */
   committedRev = 1;
-  /** Revisions below this one are gone. */
-  compactMainRev = 0;
+  /** Revisions below this one are gone; -1 until the first compaction (as in etcd, so compacting at 0 works once). */
+  compactMainRev = -1;
   private compaction: Promise<void> = Promise.resolve();
   private readonly listeners: CommitListener[] = [];
   leaseHooks: LeaseHooks = { attach() {}, detach() {} };
@@ -80,8 +81,11 @@ export class KVStore {
     }
     const finished = await this.readMeta<number>('finishedCompactRev');
     const scheduled = await this.readMeta<number>('scheduledCompactRev');
-    this.compactMainRev = finished ?? 0;
-    this.currentRev = Math.max(this.currentRev, this.compactMainRev);
+    this.compactMainRev = finished ?? -1;
+    // Compaction may have removed every change up to the compacted revision (its own tombstones
+    // too): the store had reached it all the same, so revisions never go back below it. That holds
+    // for one scheduled but cut short by a crash, whose chunks may already be gone from the backend.
+    this.currentRev = Math.max(this.currentRev, this.compactMainRev, scheduled ?? -1);
     this.committedRev = this.currentRev;
     // A compaction cut short by a crash is finished now.
     if (scheduled !== undefined && scheduled > this.compactMainRev) await this.compact(scheduled);
@@ -89,7 +93,8 @@ export class KVStore {
 
   /**
    * The keys of a range at revision `rev` (0: the current one), in key order, at most `limit`
-   * (0: all). Synchronous; values not cached come back as revisions for `materialize`.
+   * (0: all). Synchronous; values not cached come back as revisions for `materialize`. The
+   * result's `rev` is `current`, not the revision read at: etcd's header always carries it.
    */
   range(range: KeyRange, rev: number, limit: number, countOnly = false, current = this.currentRev): RangeResult {
     const atRev = rev > 0 ? rev : current;
@@ -104,7 +109,7 @@ export class KVStore {
       if (countOnly || (limit > 0 && entries.length >= limit)) return;
       entries.push(index.isLive && compareRevisions(at.modified, index.modified!) === 0 ? index.latest! : at.modified);
     });
-    return { entries, count, rev: atRev };
+    return { entries, count, rev: current };
   }
 
   /** Reads the values a range left in the backend. */

@@ -135,6 +135,34 @@ describe('the etcd API on the node:http2 gRPC server', () => {
   });
 });
 
+describe('--max-request-bytes, where etcd applies it', () => {
+  const call = (method: 'Put' | 'Txn', request: object) =>
+    channel
+      .unary(`/etcdserverpb.KV/${method}`, etcdCodecs[`${method}Request`].serialize(request), 10_000)
+      .then((bytes) => etcdCodecs[`${method}Response`].deserialize(bytes) as { succeeded?: boolean }, (error: GrpcError) => ({ code: error.code, details: error.details }));
+  const big = Buffer.alloc(MAX_REQUEST_BYTES + 1, 'x');
+  const range = (key: string) => ({ request_range: { key: Buffer.from(key) } });
+  const putOp = (key: string, value: Buffer | string = 'v') => ({ request_put: { key: Buffer.from(key), value: Buffer.from(value) } });
+  const tooLarge = { code: Code.INVALID_ARGUMENT, details: 'etcdserver: request is too large' };
+
+  it('a read-only txn over the limit is answered: it does not go through raft', async () => {
+    const answer = await call('Txn', { compare: [{ key: Buffer.from('/s/a'), target: 'VALUE', result: 'EQUAL', value: big }], success: [range('/s/a')], failure: [range('/s/b')] });
+    expect(answer).toMatchObject({ succeeded: false });
+    expect(await call('Txn', { success: [putOp('/s/a', big)] })).toEqual(tooLarge);
+  });
+
+  it('the request checks come first: their errors win over "request is too large"', async () => {
+    expect(await call('Put', { key: Buffer.alloc(0), value: big })).toEqual({ code: Code.INVALID_ARGUMENT, details: 'etcdserver: key is not provided' });
+    expect(await call('Txn', { success: [putOp('/s/big', big), ...Array.from({ length: 128 }, (_, i) => range(`/s/${i}`))] })).toEqual({
+      code: Code.INVALID_ARGUMENT,
+      details: 'etcdserver: too many operations in txn request',
+    });
+    expect(await call('Txn', { success: [putOp('/s/big', big), putOp('/s/big')] })).toEqual({ code: Code.INVALID_ARGUMENT, details: 'etcdserver: duplicate key given in txn request' });
+    // A put's lease is checked as it is applied, after raft: there "too large" wins.
+    expect(await call('Put', { key: Buffer.from('/s/a'), value: big, lease: '1234' })).toEqual(tooLarge);
+  });
+});
+
 describe('closing the store', () => {
   it('ends open watch streams with etcd\'s "server stopped" at once', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'etcd-server-test-'));

@@ -7,7 +7,9 @@ import { unary, type ServiceHandlers } from './unary';
 /** etcdserverpb.KV: Range, Put, DeleteRange, Txn, Compact. */
 export function kvService(ctx: ServerContext): ServiceHandlers {
   const { applier, metrics } = ctx;
-  const tooLarge = (request: object) => {
+  // etcd refuses a request over --max-request-bytes as it hands it to raft: only writes, and only
+  // once the request checks passed (the applier calls this at that point).
+  const tooLarge = (request: object) => () => {
     if (requestBytes(request) > ctx.maxRequestBytes) throw Errors.requestTooLarge();
   };
   return {
@@ -17,22 +19,19 @@ export function kvService(ctx: ServerContext): ServiceHandlers {
       return { ...response, header: ctx.header(response.header.revision) };
     }),
     Put: unary(async (r: PutRequest) => {
-      tooLarge(r);
-      const { response, durable } = applier.put(r);
+      const { response, durable } = applier.put(r, tooLarge(r));
       await durable;
       metrics.put.inc();
       return { ...response, header: ctx.header(response.header.revision) };
     }),
     DeleteRange: unary(async (r: DeleteRangeRequest) => {
-      tooLarge(r);
-      const { response, durable } = applier.deleteRange(r);
+      const { response, durable } = applier.deleteRange(r, tooLarge(r));
       await durable;
       metrics.delete.inc();
       return { ...response, header: ctx.header(response.header.revision) };
     }),
     Txn: unary(async (r: TxnRequest) => {
-      tooLarge(r);
-      const { response, durable } = applier.txn(r);
+      const { response, durable } = applier.txn(r, tooLarge(r));
       const [body] = await Promise.all([response, durable]);
       metrics.txn.inc();
       return { ...body, header: ctx.header(body.header.revision) };
