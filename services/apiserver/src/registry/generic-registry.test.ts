@@ -142,6 +142,14 @@ describe('metadata.generation, as each kind’s strategy keeps it', () => {
     expect((await registry.create(services, 'default', { metadata: { name: 's' }, spec: { ports: [{ port: 80 }] } })).metadata).not.toHaveProperty('generation');
   });
 
+  it('empty finalizers, ownerReferences, labels and annotations are not stored (Go\'s omitempty)', async () => {
+    const registry = new GenericRegistry(memoryStore());
+    const created = await registry.create(configmaps, 'default', { metadata: { name: 'e', labels: {}, finalizers: ['x/y'] } });
+    expect(created.metadata).not.toHaveProperty('labels');
+    const updated = await registry.update(configmaps, 'default', 'e', (cm) => ({ ...cm, metadata: { ...cm.metadata, finalizers: [], ownerReferences: [], annotations: {} } }));
+    for (const field of ['finalizers', 'ownerReferences', 'annotations']) expect(updated.metadata).not.toHaveProperty(field);
+  });
+
   it('an EndpointSlice counts changes of anything but its metadata, and of its labels', async () => {
     const registry = new GenericRegistry(memoryStore());
     const slice = { metadata: { name: 'web-abc', labels: { 'kubernetes.io/service-name': 'web' } }, addressType: 'IPv4', endpoints: [{ addresses: ['10.0.0.1'] }], ports: [{ port: 80 }] };

@@ -69,6 +69,7 @@ function validateManagedFields(entries: unknown, path: FieldPath): FieldErrorLis
  */
 export function fillSystemMeta(object: KubeObject, now: Date): void {
   const meta = object.metadata;
+  dropEmpty(meta);
   meta.uid = randomUUID();
   meta.creationTimestamp = timestamp(now);
   delete meta.resourceVersion;
@@ -85,6 +86,7 @@ export function fillSystemMeta(object: KubeObject, now: Date): void {
  */
 export function carrySystemMeta(object: KubeObject, old: KubeObject): void {
   const meta = object.metadata;
+  dropEmpty(meta);
   meta.uid = old.metadata.uid;
   meta.creationTimestamp = old.metadata.creationTimestamp;
   if (old.metadata.generation !== undefined) meta.generation = old.metadata.generation;
@@ -142,4 +144,17 @@ function isEmpty(value: unknown): boolean {
     return true;
   }
   return false;
+}
+
+/**
+ * Empty lists and maps of the metadata are not kept, as Go's `omitempty` drops them when the
+ * object is stored: removing the last finalizer leaves no `finalizers: []` behind.
+ */
+function dropEmpty(meta: KubeObject['metadata']): void {
+  const m = meta as Record<string, unknown>;
+  for (const field of ['finalizers', 'ownerReferences']) if (Array.isArray(m[field]) && (m[field] as unknown[]).length === 0) delete m[field];
+  for (const field of ['labels', 'annotations']) {
+    const value = m[field];
+    if (value && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length === 0) delete m[field];
+  }
 }
