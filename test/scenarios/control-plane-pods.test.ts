@@ -5,10 +5,10 @@ import * as yaml from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '@kubelab/component-base';
 import { startCluster, type Cluster } from '@kubelab/testkit';
-import { kubectlSession } from './scenario';
+import { kubectlSession, restartedProcess } from './scenario';
 
 interface LabJson {
-  processes: Array<{ name: string; pid: number; logFile: string }>;
+  processes: Array<{ name: string; pid: number; startTime?: number; logFile: string }>;
 }
 
 const CP = 'kubelab-control-plane';
@@ -91,7 +91,7 @@ describe('the control plane as static pods in kube-system', () => {
     const child = spawn(command!, args, { detached: true, stdio: ['ignore', log, log] });
     fs.closeSync(log);
     child.unref();
-    const after = { ...before, processes: before.processes.map((p) => (p.name === 'scheduler' ? { ...p, pid: child.pid! } : p)) };
+    const after = { ...before, processes: before.processes.map((p) => (p.name === 'scheduler' ? restartedProcess(p, child.pid!) : p)) };
     fs.writeFileSync(path.join(cluster.dir, 'lab.json.tmp'), JSON.stringify(after, null, 2));
     fs.renameSync(path.join(cluster.dir, 'lab.json.tmp'), path.join(cluster.dir, 'lab.json'));
     await waitFor(() => row(`kube-scheduler-${CP}`)?.match(/^1\/1 Running 1 \(\S+ ago\)$/), { timeoutMs: 30_000, intervalMs: 250, what: 'kube-scheduler Running with 1 restart' });

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '@kubelab/component-base';
 import { freePort, kubectl, kubectlAsync, startCluster, type Cluster } from '@kubelab/testkit';
 import { httpGet, tryGet } from './http';
-import { kubectlSession, scenarioManifest, table } from './scenario';
+import { kubectlSession, restartedProcess, scenarioManifest, table } from './scenario';
 
 const NGINX_TITLE = '<title>Welcome to nginx!</title>';
 const HELLO = "Hello, world! Let's learn Kubernetes!";
@@ -321,7 +321,7 @@ describe('pod network: Services, DNS, NodePorts and host ports, streams, kubelet
 
   it('a kubelet killed and started again adopts its running pods (same containers, 0 restarts, still serving, logs go on), stops a pod deleted while it was down and starts one bound meanwhile', async () => {
     const labFile = path.join(cluster.dir, 'lab.json');
-    const lab = JSON.parse(fs.readFileSync(labFile, 'utf8')) as { processes: Array<{ name: string; pid: number; healthUrl: string; logFile: string }> };
+    const lab = JSON.parse(fs.readFileSync(labFile, 'utf8')) as { processes: Array<{ name: string; pid: number; startTime?: number; healthUrl: string; logFile: string }> };
     const kubelet = lab.processes.find((p) => p.name === `kubelet-${NODE}`)!;
     const argv = fs.readFileSync(`/proc/${kubelet.pid}/cmdline`, 'utf8').replace(/\0$/, '').split('\0');
     const env = Object.fromEntries(
@@ -357,7 +357,7 @@ describe('pod network: Services, DNS, NodePorts and host ports, streams, kubelet
     fs.closeSync(fd);
     child.unref();
     // What a supervisor restarting it would record, so that `kubelab down` stops the new one.
-    kubelet.pid = child.pid!;
+    Object.assign(kubelet, restartedProcess(kubelet, child.pid!));
     fs.writeFileSync(labFile, JSON.stringify(lab, null, 2));
     await waitFor(() => tryGet(kubelet.healthUrl), { timeoutMs: 20_000, what: 'the new kubelet healthy' });
 

@@ -41,3 +41,14 @@ export function kubectlSession(kubeconfig: () => string) {
   const rows = (...args: string[]) => table(k(...args).stdout).filter((r) => r[0]);
   return { k, ok, apply, rows };
 }
+
+/**
+ * What a supervisor of the lab records when it starts a process again: the new pid and its start
+ * time (field 22 of /proc/<pid>/stat), as `kubelab up` records them in lab.json (same boot), so
+ * that `kubelab down` knows the new process for the lab's.
+ */
+export function restartedProcess<T extends { pid: number; startTime?: number }>(entry: T, pid: number): T {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
+  const startTime = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
+  return { ...entry, pid, ...(entry.startTime !== undefined ? { startTime } : {}) };
+}

@@ -1,12 +1,11 @@
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '@kubelab/component-base';
-import { Errors } from '../errors';
 import { deployments } from '../registry/resources/deployments';
 import { configmaps } from '../registry/resources/configmaps';
-import type { KubeObject, ResourceType } from '../registry/types';
+import type { KubeObject } from '../registry/types';
 import { createApiServer } from '../server';
-import type { ObjectStore } from '../storage/object-store';
+import { memoryStore } from '../storage/testing/memory-store';
 import { examineFields, unknownFields } from './field-validation';
 
 describe('unknownFields', () => {
@@ -65,34 +64,6 @@ describe('examineFields', () => {
   });
 });
 
-/** Objects in memory, as the object store keeps them (enough for create, get and update). */
-function memoryStore(): ObjectStore {
-  const objects = new Map<string, KubeObject>([['namespaces//default', { metadata: { name: 'default' }, status: { phase: 'Active' } } as KubeObject]]);
-  let revision = 0;
-  const key = (type: ResourceType, namespace: string | undefined, name: string) => `${type.resource}/${namespace ?? ''}/${name}`;
-  const get = async (type: ResourceType, namespace: string | undefined, name: string) => {
-    const found = objects.get(key(type, namespace, name));
-    if (!found) throw Errors.notFound(type, name);
-    return structuredClone(found);
-  };
-  const store = {
-    get,
-    getCached: get,
-    list: async (type: ResourceType) => ({ items: [...objects.entries()].filter(([k]) => k.startsWith(`${type.resource}/`)).map(([, o]) => structuredClone(o)), resourceVersion: String(revision) }),
-    create: async (type: ResourceType, object: KubeObject) => {
-      object.metadata.resourceVersion = String(++revision);
-      objects.set(key(type, object.metadata.namespace, object.metadata.name!), structuredClone(object));
-      return structuredClone(object);
-    },
-    update: async (type: ResourceType, namespace: string | undefined, name: string, change: (current: KubeObject) => Promise<KubeObject>) => {
-      const next = await change(await get(type, namespace, name));
-      next.metadata.resourceVersion = String(++revision);
-      objects.set(key(type, namespace, name), structuredClone(next));
-      return structuredClone(next);
-    },
-  };
-  return store as unknown as ObjectStore;
-}
 
 describe('the apiserver decoding request bodies', () => {
   let close: (() => Promise<void>) | undefined;

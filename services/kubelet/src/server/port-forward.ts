@@ -3,6 +3,7 @@ import type { Socket } from 'node:net';
 import type { Logger } from '@kubelab/component-base';
 import { ApiError, isApiError, newBadRequest } from '@kubelab/apimachinery';
 import type { PortForwardRequest, PortForwardResponse, PortForwardStart } from '@kubelab/proto';
+import { PausingWriter } from './pausing-writer';
 import { toServiceError } from './status';
 import type { PodStreams } from './types';
 
@@ -36,22 +37,10 @@ export function portForwardHandler(streams: PodStreams, log: Logger): grpc.handl
       socket?.end();
       call.end();
     };
-    let podBehind = false;
+    const toPod = new PausingWriter(call);
     const apply = (request: PortForwardRequest, to: Socket) => {
       if (request.message === 'data') {
-        // The pod reads slowly: stop reading the caller (gRPC flow control slows it) until it catches up.
-        if (!to.write(request.data) && !podBehind) {
-          podBehind = true;
-          call.pause();
-          const caughtUp = () => {
-            to.off('drain', caughtUp);
-            to.off('close', caughtUp);
-            podBehind = false;
-            call.resume();
-          };
-          to.once('drain', caughtUp);
-          to.once('close', caughtUp);
-        }
+        toPod.write(to, request.data);
       } else if (request.message === 'closeWrite') {
         localDone = true;
         to.end();

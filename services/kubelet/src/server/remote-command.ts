@@ -4,6 +4,7 @@ import type { Logger } from '@kubelab/component-base';
 import { ApiError, newBadRequest, newInternalError } from '@kubelab/apimachinery';
 import type { StreamRequest, StreamResponse, StreamStart } from '@kubelab/proto';
 import type { StreamSession } from '../runtime/types';
+import { PausingWriter } from './pausing-writer';
 import { toServiceError } from './status';
 import type { PodStreams } from './types';
 
@@ -33,25 +34,13 @@ export function remoteCommandHandler(kind: 'exec' | 'attach', streams: PodStream
       log.debug({ kind, pod: start ? `${start.namespace}/${start.pod}` : undefined, err: (error as Error).message }, 'remote command refused');
       call.emit('error', toServiceError(error));
     };
-    let stdinBehind = false;
+    const toStdin = new PausingWriter(call);
     const apply = (request: StreamRequest, current: StreamSession) => {
       switch (request.message) {
         case 'stdin': {
           const stdin = current.stdin;
           if (!stdin || stdin.destroyed || stdin.writableEnded) break;
-          // The process reads slowly: stop reading the caller (gRPC flow control slows it) until it catches up.
-          if (!stdin.write(request.stdin) && !stdinBehind) {
-            stdinBehind = true;
-            call.pause();
-            const caughtUp = () => {
-              stdin.off('drain', caughtUp);
-              stdin.off('close', caughtUp);
-              stdinBehind = false;
-              call.resume();
-            };
-            stdin.once('drain', caughtUp);
-            stdin.once('close', caughtUp);
-          }
+          toStdin.write(stdin, request.stdin);
           break;
         }
         case 'resize':
