@@ -59,13 +59,17 @@ describe("preflight: the control plane's ports", () => {
     ]);
   });
 
-  it("names Debian's nats-server service when 4222 is taken", async () => {
-    // Held by this test for the check, or already by someone (Debian's nats-server, the docker-compose lab).
+  it("names Debian's nats-server and etcd services when 4222 and 2379 are taken", async () => {
+    // Held by this test for the check, or already by someone (Debian's services, the docker-compose lab).
     await hold(4222);
-    const layout: LabLayout = { dir: '/tmp/kubelab-preflight-test', ports: { nats: 4222, natsMonitor: 0, store: 0, storeMetrics: 0, apiserver: 0, apiserverGrpc: 0, scheduler: 0, controllerManager: 0 } };
+    await hold(2379);
+    const layout: LabLayout = { dir: '/tmp/kubelab-preflight-test', ports: { nats: 4222, natsMonitor: 0, store: 2379, storeMetrics: 0, apiserver: 0, apiserverGrpc: 0, scheduler: 0, controllerManager: 0 } };
     const problems = await preflight(topology, network, layout);
     expect(problems).toContain(
       "port 127.0.0.1:4222 (NATS) is in use; another lab may use these ports: start this one with `--base-port N` (it takes N to N+7); Debian's nats-server service may hold it: stop it with `sudo systemctl disable --now nats-server`",
+    );
+    expect(problems).toContain(
+      "port 127.0.0.1:2379 (store) is in use; another lab may use these ports: start this one with `--base-port N` (it takes N to N+7); Debian's etcd service may hold it: stop it with `sudo systemctl disable --now etcd`",
     );
   });
 });

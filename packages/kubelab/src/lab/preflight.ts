@@ -25,12 +25,12 @@ const PORT_NAMES: Record<keyof LabPorts, string> = {
   controllerManager: 'controller-manager',
 };
 
-/** Where Debian's nats-server package runs its own server (a systemd service, enabled at install). */
-const DEBIAN_NATS_PORT = 4222;
+/** The lab's well-known ports where Debian's packages run their own servers (systemd services, enabled at install). */
+const DEBIAN_SERVICES: Readonly<Record<number, string>> = { 4222: 'nats-server', 2379: 'etcd' };
 
 /**
  * Before starting anything: the lab's addresses must be its own. A control-plane port on 127.0.0.1
- * already served (another lab, or another server: Debian's nats-server service takes 4222) would
+ * already served (another lab, or another server: Debian's nats-server and etcd services take 4222 and 2379) would
  * fail the process that needs it while the other one answers its health checks. A node IP whose
  * kubelet or kube-proxy port is taken, or a kube-dns address already served, means another lab uses
  * these ranges; a taken host port would fail the kube-proxy that publishes it. Returns the
@@ -41,7 +41,8 @@ export async function preflight(topology: Topology, network: NetworkPlan, layout
   const otherPorts = 'another lab may use these ports: start this one with `--base-port N` (it takes N to N+7)';
   for (const [name, port] of Object.entries(layout.ports) as Array<[keyof LabPorts, number]>) {
     if (!(await inUse('127.0.0.1', port))) continue;
-    const debian = port === DEBIAN_NATS_PORT ? "; Debian's nats-server service may hold it: stop it with `sudo systemctl disable --now nats-server`" : '';
+    const service = DEBIAN_SERVICES[port];
+    const debian = service ? `; Debian's ${service} service may hold it: stop it with \`sudo systemctl disable --now ${service}\`` : '';
     problems.push(`port 127.0.0.1:${port} (${PORT_NAMES[name]}) is in use; ${otherPorts}${debian}`);
   }
   const elsewhere = 'another lab may use these addresses: start this one with `--subnet 127.X.0.0/16` or other networking ranges in --config';
