@@ -1,6 +1,7 @@
 import { duplicate, FieldPath, forbidden, invalidEach, isDNS1123Label, notFound, required } from '@kubelab/apimachinery';
 import type { FieldErrorList } from '../../errors';
 import type { KubeObject } from '../types';
+import { semanticallyEqual } from '../object-meta';
 import { defaultContainer } from './pod-spec';
 
 type ContainerSpec = Record<string, unknown> & { name?: string };
@@ -60,7 +61,7 @@ function validateEphemeralContainers(spec: Record<string, unknown>): FieldErrorL
   return errors;
 }
 
-/** Ephemeral containers already added may be neither removed nor changed (patches do not keep their order). */
+/** Ephemeral containers already added may be neither removed nor changed (Semantic.DeepEqual; patches do not keep their order). */
 function validateUnchanged(next: ContainerSpec[], old: ContainerSpec[]): FieldErrorList {
   const path = FieldPath.of('spec', 'ephemeralContainers');
   const byName = new Map(next.map((c) => [c?.name, c]));
@@ -68,7 +69,7 @@ function validateUnchanged(next: ContainerSpec[], old: ContainerSpec[]): FieldEr
   for (const before of old) {
     const after = byName.get(before.name);
     if (!after) errors.push(forbidden(path, `existing ephemeral containers ${JSON.stringify(before.name)} may not be removed\n`));
-    else if (JSON.stringify(sorted(after)) !== JSON.stringify(sorted(before))) errors.push(forbidden(path, `existing ephemeral containers ${JSON.stringify(before.name)} may not be changed\n`));
+    else if (!semanticallyEqual(after, before)) errors.push(forbidden(path, `existing ephemeral containers ${JSON.stringify(before.name)} may not be changed\n`));
   }
   return errors;
 }
@@ -79,10 +80,4 @@ function isSet(value: unknown): boolean {
   if (Array.isArray(value)) return value.length > 0;
   if (typeof value === 'object') return Object.values(value).some(isSet);
   return true;
-}
-
-function sorted(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sorted);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, sorted(v)]));
-  return value;
 }
