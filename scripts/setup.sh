@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Makes a fresh Debian machine with Node 20 ready for kubelab: the Debian packages it runs
-# (NATS, etcdctl and etcd for tests and benchmarks, busybox, ab, h2load for benchmarks), the npm
-# packages, and the build. The tests also need the real kubectl (1.32) on PATH, which Debian does
+# (NATS, etcdctl and etcd for tests and benchmarks, busybox, ab, h2load for benchmarks, nft for
+# kube-proxy's nftables mode), the npm packages, and the build. The tests also need the real kubectl (1.32) on PATH, which Debian does
 # not package at that version.
 # Safe to run again: it installs only what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-declare -A packages=([nats-server]=nats-server [etcdctl]=etcd-client [etcd]=etcd-server [busybox]=busybox [ab]=apache2-utils [h2load]=nghttp2-client)
+declare -A packages=([nats-server]=nats-server [etcdctl]=etcd-client [etcd]=etcd-server [busybox]=busybox [ab]=apache2-utils [h2load]=nghttp2-client [nft]=nftables)
 missing=()
 for command in "${!packages[@]}"; do
   if ! PATH="$PATH:/usr/sbin:/sbin" command -v "$command" >/dev/null 2>&1; then missing+=("${packages[$command]}"); fi

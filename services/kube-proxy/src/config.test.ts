@@ -14,6 +14,7 @@ describe('parseKubeProxyFlags', () => {
       clusterDomain: 'cluster.local',
       resolvConf: '/etc/resolv.conf',
       extraPortMappings: [],
+      proxyMode: '',
       natsUrl: undefined,
       logLevel: 'info',
     });
@@ -28,6 +29,8 @@ describe('parseKubeProxyFlags', () => {
     { args: ['--cluster-dns', '127.96.0.10'], field: 'clusterDNS', want: '127.96.0.10' },
     { args: ['--cluster-dns-port', '5353'], field: 'clusterDNSPort', want: 5353 },
     { args: ['--cluster-domain', 'Lab.Local.'], field: 'clusterDomain', want: 'lab.local' },
+    { args: ['--proxy-mode', 'nftables'], field: 'proxyMode', want: 'nftables' },
+    { args: ['--proxy-mode', 'userspace'], field: 'proxyMode', want: 'userspace' },
     {
       args: ['--nodeport-addresses', '127.18.0.3/32', '--extra-port-mappings', '127.0.0.1:8000:30001,8443:30443'],
       field: 'extraPortMappings',
@@ -44,6 +47,7 @@ describe('parseKubeProxyFlags', () => {
     { args: [], error: /required option '--node-name <name>' not specified/ },
     { args: ['--node-name', 'n', '--nodeport-addresses', '127.18.0.0/24'], error: /not a single address/ },
     { args: ['--node-name', 'n', '--cluster-dns', 'kube-dns'], error: /not an IPv4 address/ },
+    { args: ['--node-name', 'n', '--proxy-mode', 'iptables'], error: /"iptables" is not a proxy mode kubelab has \(nftables, userspace\)/ },
     { args: ['--node-name', 'n', '--cluster-dns-port', '70000'], error: /not a port number/ },
     { args: ['--node-name', 'n', '--healthz-bind-address', 'localhost:10256'], error: /not ip:port/ },
     { args: ['--node-name', 'n', '--nodeport-addresses', '127.18.0.3', '--extra-port-mappings', '127.0.0.1:8000'], error: /not an extra port mapping/ },

@@ -27,9 +27,14 @@ export interface KubeProxyConfig {
   /** Where the upstream resolvers for names outside the cluster come from. */
   resolvConf: string;
   extraPortMappings: ExtraPortMapping[];
+  /** How NodePorts are served: '' (the default) picks nftables where it can be used, userspace elsewhere. */
+  proxyMode: ProxyModeFlag;
   natsUrl?: string;
   logLevel: string;
 }
+
+/** `--proxy-mode`: kube-proxy's flag, with the two modes kubelab has. */
+export type ProxyModeFlag = '' | 'userspace' | 'nftables';
 
 export const DEFAULT_HEALTHZ_PORT = 10256;
 export const DEFAULT_METRICS_PORT = 10249;
@@ -49,6 +54,7 @@ export function parseKubeProxyFlags(argv: string[]): Readonly<KubeProxyConfig> {
     .option('--cluster-domain <domain>', 'the cluster domain', 'cluster.local')
     .option('--resolv-conf <path>', 'the resolver file whose nameservers answer names outside the cluster', '/etc/resolv.conf')
     .option('--extra-port-mappings <listenAddress:hostPort:containerPort,...>', "kind's extraPortMappings of this node: listen on listenAddress:hostPort, forward to <node IP>:containerPort", mappingsFlag, [] as ExtraPortMapping[])
+    .option('--proxy-mode <mode>', "how NodePorts are served: 'nftables' (DNAT rules in the kernel, owned by this process: root and the nft tool), 'userspace' (a socket per NodePort); empty: nftables where it can be used, else userspace. ClusterIP and LoadBalancer addresses are always sockets", proxyModeFlag, '' as ProxyModeFlag)
     .option('--nats-url <url>', 'announce kube-proxy on NATS')
     .option('--log-level <level>', 'pino log level', 'info');
   program.parse(argv, { from: 'user' });
@@ -68,9 +74,15 @@ export function parseKubeProxyFlags(argv: string[]): Readonly<KubeProxyConfig> {
     clusterDomain: (o.clusterDomain as string).replace(/\.$/, '').toLowerCase(),
     resolvConf: o.resolvConf as string,
     extraPortMappings,
+    proxyMode: o.proxyMode as ProxyModeFlag,
     natsUrl: o.natsUrl as string | undefined,
     logLevel: o.logLevel as string,
   });
+}
+
+function proxyModeFlag(value: string): ProxyModeFlag {
+  if (value !== '' && value !== 'userspace' && value !== 'nftables') throw new InvalidArgumentError(`"${value}" is not a proxy mode kubelab has (nftables, userspace)`);
+  return value;
 }
 
 function ipFlag(value: string): string {

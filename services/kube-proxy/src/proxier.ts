@@ -3,6 +3,7 @@ import type { Logger } from '@kubelab/component-base';
 import { categorizeEndpoints, type Endpoint } from './endpoint';
 import type { EndpointsChangeTracker } from './endpoints-change-tracker';
 import type { ProxierMetrics } from './metrics';
+import type { NodePortFrontend } from './nftables/node-port-rules';
 import { ProxySocket, type ProxyRoute } from './proxy-socket';
 import { LoadBalancerRR } from './round-robin';
 import type { ServiceChangeTracker } from './service-change-tracker';
@@ -21,6 +22,18 @@ export interface ProxierOptions {
   clock: Clock;
   log: Logger;
   metrics?: ProxierMetrics;
+  /**
+   * NodePorts in the kernel (`--proxy-mode nftables`): each sync hands them the NodePort
+   * frontends instead of opening sockets for them. Absent: every frontend is a socket.
+   */
+  nodePorts?: NodePortRules;
+}
+
+/** Where the NodePorts go when they are not sockets (the nftables rules). */
+export interface NodePortRules {
+  sync(frontends: readonly NodePortFrontend[]): void;
+  /** Whether the kernel holds the NodePorts of the latest sync. */
+  readonly synced: boolean;
 }
 
 /** One address a Service is reached on, as the last sync laid them out (for logs, tests and the metrics). */
@@ -48,10 +61,14 @@ interface DesiredFrontend {
  * <node IP>:nodePort — each splicing its connections to a ready endpoint picked round-robin
  * (sticky per client IP with sessionAffinity ClientIP). External traffic of a Service with
  * externalTrafficPolicy Local only goes to this node's endpoints. Syncs are asked for by the
- * change trackers and coalesced: many informer events in one turn of the loop, one sync.
+ * change trackers and coalesced: many informer events in one turn of the loop, one sync. With
+ * `nodePorts` (`--proxy-mode nftables`) the NodePorts are not sockets: each sync hands them to
+ * the kernel's DNAT rules instead.
  */
 export class Proxier {
   private readonly sockets = new Map<string, { kind: Frontend['kind']; socket: ProxySocket }>();
+  /** The NodePorts of the last sync, when they are kernel rules. */
+  private kernelNodePorts: NodePortFrontend[] = [];
   /** Sockets of frontends gone in a sync, no longer listening, whose connections have not all ended. */
   private readonly draining = new Set<ProxySocket>();
   private readonly balancer: LoadBalancerRR;
@@ -106,6 +123,17 @@ export class Proxier {
     const desired = new Map<string, DesiredFrontend>();
     const servicePorts = this.options.services.servicePorts();
     for (const servicePort of servicePorts) this.frontendsOf(servicePort, desired);
+    if (this.options.nodePorts) {
+      const nodePorts: NodePortFrontend[] = [];
+      for (const [key, { kind, route }] of desired) {
+        if (kind !== 'NodePort') continue;
+        const [address, port] = splitHostPort(key);
+        nodePorts.push({ address, port, route });
+        desired.delete(key);
+      }
+      this.kernelNodePorts = nodePorts;
+      this.options.nodePorts.sync(nodePorts);
+    }
     for (const [key, { kind, socket }] of this.sockets) {
       const want = desired.get(key);
       if (want && want.kind === kind) continue;
@@ -142,7 +170,17 @@ export class Proxier {
 
   /** Every address the proxier serves or waits for. */
   frontends(): Frontend[] {
-    return [...this.sockets.values()].map(({ kind, socket }) => ({
+    const kernel = this.kernelNodePorts.map(({ address, port, route }): Frontend => ({
+      address,
+      port,
+      kind: 'NodePort',
+      servicePort: route.servicePort,
+      endpoints: route.endpoints.length,
+      connections: 0,
+      listening: route.endpoints.length > 0 && this.options.nodePorts!.synced,
+      waiting: false,
+    }));
+    const sockets = [...this.sockets.values()].map(({ kind, socket }) => ({
       address: socket.address,
       port: socket.port,
       kind,
@@ -152,6 +190,7 @@ export class Proxier {
       listening: socket.listening,
       waiting: socket.waiting,
     }));
+    return [...sockets, ...kernel];
   }
 
   /** Closes every socket and the connections it spliced, those of gone frontends too. */

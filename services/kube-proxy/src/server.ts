@@ -14,6 +14,7 @@ import { ExtraPortMappings } from './extra-port-mappings';
 import { startProxierHealthServer, type ProxierHealthServer } from './healthz-server';
 import { ProxierMetrics } from './metrics';
 import { Proxier } from './proxier';
+import { startNodePortRules } from './proxy-mode';
 import { ServiceChangeTracker } from './service-change-tracker';
 
 /** What tests and embedders may set besides the flags. */
@@ -27,6 +28,8 @@ export interface KubeProxyOptions {
   forwardTimeoutMs?: number;
   /** The TTL of cluster records (default 30 s, as kubeadm's and kind's Corefile say: `ttl 30`). */
   dnsTTL?: number;
+  /** The `nft` binary of the nftables proxy mode (default `nft` on PATH). */
+  nft?: string;
 }
 
 export interface RunningKubeProxy {
@@ -70,6 +73,7 @@ export async function startKubeProxy(config: KubeProxyConfig, rootLog: Logger, o
     lastChange = clock.now();
     proxier?.requestSync();
   });
+  const nodePorts = await startNodePortRules(config.proxyMode, config.nodeName, { retryMs: bindRetryMs, clock, log: log.child({ part: 'nftables' }), nft: options.nft });
   proxier = new Proxier({
     nodeName: config.nodeName,
     nodePortAddresses: config.nodePortAddresses,
@@ -80,6 +84,7 @@ export async function startKubeProxy(config: KubeProxyConfig, rootLog: Logger, o
     clock,
     log: log.child({ part: 'proxier' }),
     metrics,
+    nodePorts,
   });
   if (!config.nodePortAddresses.length) log.warn({}, 'no --nodeport-addresses: NodePorts are not served on this node');
 
@@ -132,6 +137,7 @@ export async function startKubeProxy(config: KubeProxyConfig, rootLog: Logger, o
   } catch (error) {
     await Promise.all(started.map((s) => s.close()));
     await mappings?.close();
+    await nodePorts?.close();
     client.close();
     throw error;
   }
@@ -150,7 +156,7 @@ export async function startKubeProxy(config: KubeProxyConfig, rootLog: Logger, o
     dns?.start();
     log.info({ services: serviceInformer.indexer.size, endpointSlices: sliceInformer.indexer.size, frontends: proxier.frontends().length }, 'informers synced; proxying');
   })();
-  log.info({ master: config.master, healthz: healthz?.url, metrics: metricsServer?.url, clusterDNS: config.clusterDNS && `${config.clusterDNS}:${config.clusterDNSPort}`, nodePortAddresses: config.nodePortAddresses }, 'kube-proxy started');
+  log.info({ master: config.master, healthz: healthz?.url, metrics: metricsServer?.url, clusterDNS: config.clusterDNS && `${config.clusterDNS}:${config.clusterDNSPort}`, nodePortAddresses: config.nodePortAddresses, proxyMode: nodePorts ? 'nftables' : 'userspace' }, 'kube-proxy started');
 
   let closing: Promise<void> | undefined;
   return {
@@ -164,7 +170,7 @@ export async function startKubeProxy(config: KubeProxyConfig, rootLog: Logger, o
         stopping.abort();
         await running;
         await factory.stop();
-        await Promise.all([proxier.close(), dns?.close(), mappings?.close(), ...started.map((s) => s.close())]);
+        await Promise.all([proxier.close(), nodePorts?.close(), dns?.close(), mappings?.close(), ...started.map((s) => s.close())]);
         await nats?.close();
         client.close();
       })()),

@@ -132,6 +132,11 @@ export class Lab {
     return this;
   }
 
+  /** The in-memory apiserver's object API (host:port), for a kube-proxy process of its own. */
+  get masterAddress(): string {
+    return this.master;
+  }
+
   /** A kube-proxy of node `nodeName` whose node IP is `nodeIP`; resolves once it has synced. */
   async kubeProxy(nodeName: string, nodeIP: string, config: Partial<KubeProxyConfig> = {}, options: KubeProxyOptions = {}): Promise<RunningKubeProxy> {
     const proxy = await startKubeProxy(
@@ -146,6 +151,7 @@ export class Lab {
         clusterDomain: 'cluster.local',
         resolvConf: '/nonexistent',
         extraPortMappings: [],
+        proxyMode: 'userspace',
         logLevel: 'silent',
         ...config,
       },
