@@ -75,8 +75,7 @@ export class TaintEvictionController extends QueueController {
     // A node gone from the cache changes nothing: what was scheduled still happens (the pod GC cleans up after deleted nodes).
     const node = this.nodes.indexer.get(undefined, nodeName);
     if (node) this.processPodOnNode(key, podTolerations(pod), noExecuteTaints(nodeTaints(node)));
-    const work = this.evictions.getWorker(key);
-    if (work && work.fireAt <= this.ctx.clock.now()) await this.evict(key);
+    if (this.evictions.isDue(key, this.ctx.clock.now())) await this.evict(key);
   }
 
   /** Schedules, keeps, or calls off the pod's eviction for these NoExecute taints. */

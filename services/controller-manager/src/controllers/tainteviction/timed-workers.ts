@@ -7,6 +7,12 @@ export interface TimedWorker {
   timer?: ClockTimer;
   /** The eviction went through; kept so the same outage does not evict twice (Kubernetes keeps a nil worker). */
   done: boolean;
+  /**
+   * The timer went off. That, not the clock, says the work is due: a Node.js timer can fire a few
+   * milliseconds before `Date.now()` reaches `fireAt` (it counts from the event loop's cached time),
+   * and work judged "not yet" then would never be looked at again.
+   */
+  fired: boolean;
 }
 
 /**
@@ -25,9 +31,13 @@ export class TimedWorkerQueue {
   /** Schedules work at `fireAt`; work already known under the key (waiting or done) is kept as it is. */
   addWork(key: string, createdAt: number, fireAt: number): void {
     if (this.workers.has(key)) return;
-    const worker: TimedWorker = { createdAt, fireAt, done: false };
+    const worker: TimedWorker = { createdAt, fireAt, done: false, fired: false };
     const delay = fireAt - this.clock.now();
-    if (delay > 0) worker.timer = this.clock.setTimeout(() => this.fire(key), delay);
+    if (delay > 0)
+      worker.timer = this.clock.setTimeout(() => {
+        worker.fired = true;
+        this.fire(key);
+      }, delay);
     this.workers.set(key, worker);
   }
 
@@ -44,6 +54,12 @@ export class TimedWorkerQueue {
   getWorker(key: string): TimedWorker | undefined {
     const worker = this.workers.get(key);
     return worker && !worker.done ? worker : undefined;
+  }
+
+  /** Whether work waiting under the key is due: its timer went off, or its time has come. */
+  isDue(key: string, now: number): boolean {
+    const worker = this.getWorker(key);
+    return worker !== undefined && (worker.fired || worker.fireAt <= now);
   }
 
   markDone(key: string): void {
