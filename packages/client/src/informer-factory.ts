@@ -9,6 +9,8 @@ export interface InformerFactoryOptions {
   clock?: Clock;
   log?: ClientLogger;
   backoff?: { initialMs: number; maxMs: number };
+  /** Back-off before listing again after a watch expired (the Reflector's; 800 ms doubling to 30 s). */
+  relistBackoff?: { initialMs: number; maxMs: number };
 }
 
 /**

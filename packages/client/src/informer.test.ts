@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { waitFor } from '@kubelab/component-base';
+import { FakeClock } from './clock';
 import { Informer } from './informer';
 import { ObjectsClient } from './objects-client';
 import { FakeObjectsServer } from './testing/fake-objects-server';
@@ -26,7 +27,7 @@ describe('Informer', () => {
   });
 
   const startInformer = (options: Partial<ConstructorParameters<typeof Informer>[0]> = {}) => {
-    informer = new Informer({ client, resource: Resources.pods, namespace: 'default', backoff: { initialMs: 10, maxMs: 50 }, ...options });
+    informer = new Informer({ client, resource: Resources.pods, namespace: 'default', backoff: { initialMs: 10, maxMs: 50 }, relistBackoff: { initialMs: 10, maxMs: 50 }, ...options });
     informer.addEventHandler({
       onAdd: (p, initial) => events.push(`add ${p.metadata.name}${initial ? ' (initial)' : ''}`),
       onUpdate: (old, p) => events.push(`update ${p.metadata.name} ${old.metadata.resourceVersion}->${p.metadata.resourceVersion}`),
@@ -84,6 +85,47 @@ describe('Informer', () => {
     expect(events.slice(2).sort()).toEqual(['add new', 'delete goes']);
     expect(informer.indexer.listKeys().sort()).toEqual(['default/new', 'default/stays']);
     expect(server.calls.List).toBe(2);
+  });
+
+  it("waits client-go's relist back-off (800 ms, doubling, jittered) before listing again after a 410, from the start once a watch worked", async () => {
+    const clock = new FakeClock(0);
+    startInformer({ clock, relistBackoff: undefined }); // the defaults
+    await informer.waitForSync(5_000);
+    await waitFor(() => server.openWatches === 1, { what: 'the watch' });
+    // The watch breaks, and its resourceVersion is compacted away (by writes it does not watch) before it is resumed.
+    let elsewhere = 0;
+    const expire = async () => {
+      const watches = server.calls.Watch!;
+      server.breakWatches();
+      server.write(Resources.pods, 'ADDED', { metadata: { name: `elsewhere-${++elsewhere}`, namespace: 'kube-system' } });
+      server.compact();
+      await waitFor(() => clock.pendingTimers === 1 || undefined, { what: 'the back-off after the break' });
+      await clock.advance(50);
+      await waitFor(() => (server.calls.Watch === watches + 1 && server.openWatches === 0 && clock.pendingTimers === 1) || undefined, { what: 'the 410 and the wait before relisting' });
+    };
+    await expire();
+    expect(server.calls.List).toBe(1);
+    await clock.advance(799);
+    expect(server.calls.List).toBe(1);
+    await clock.advance(801);
+    await waitFor(() => server.openWatches === 1, { what: 'the relist and the new watch' });
+    expect(server.calls.List).toBe(2);
+
+    // Expired again at once: twice as long.
+    await expire();
+    await clock.advance(1_599);
+    expect(server.calls.List).toBe(2);
+    await clock.advance(1_601);
+    await waitFor(() => server.openWatches === 1, { what: 'the second relist' });
+    expect(server.calls.List).toBe(3);
+
+    // A watch that delivered an event worked: the next relist waits the first step again.
+    server.write(Resources.pods, 'ADDED', pod('a'));
+    await waitFor(() => events.includes('add a'), { what: 'the event' });
+    await expire();
+    await clock.advance(1_600);
+    await waitFor(() => server.openWatches === 1, { what: 'the third relist' });
+    expect(server.calls.List).toBe(4);
   });
 
   it('keeps custom indices, replays the cache to a handler added late, and survives a handler that throws', async () => {

@@ -23,6 +23,8 @@ export interface InformerOptions<T extends KubeObject = KubeObject> {
   /** Extra indices besides `namespace` (e.g. pods by spec.nodeName). */
   indexers?: Record<string, IndexFunc<T>>;
   backoff?: { initialMs: number; maxMs: number };
+  /** Back-off before listing again after a watch expired (the Reflector's; 800 ms doubling to 30 s). */
+  relistBackoff?: { initialMs: number; maxMs: number };
   clock?: Clock;
   log?: ClientLogger;
 }

@@ -23,6 +23,12 @@ export interface ReflectorOptions {
   pageSize?: number;
   /** Back-off between failed attempts (default 100 ms doubling to 10 s, with jitter). */
   backoff?: { initialMs: number; maxMs: number };
+  /**
+   * Back-off before listing again after a watch expired (410): client-go's Reflector.Run waits
+   * its backoff manager between two ListAndWatch calls, 800 ms doubling to 30 s, each wait
+   * stretched by up to as much again (jitter 1.0). The defaults are those.
+   */
+  relistBackoff?: { initialMs: number; maxMs: number };
   clock?: Clock;
   log?: ClientLogger;
 }
@@ -44,6 +50,7 @@ export class Reflector<T extends KubeObject = KubeObject> {
   private resourceVersion = '';
   private readonly counters = { lists: 0, watches: 0 };
   private readonly backoff: Backoff;
+  private readonly relistBackoff: Backoff;
   private readonly clock: Clock;
   private readonly log: ClientLogger;
 
@@ -52,6 +59,8 @@ export class Reflector<T extends KubeObject = KubeObject> {
     private readonly sink: ReflectorSink<T>,
   ) {
     this.backoff = new Backoff(options.backoff?.initialMs ?? 100, options.backoff?.maxMs ?? 10_000);
+    // Backoff waits between half its step and the step: twice client-go's duration and cap give its [d, 2d].
+    this.relistBackoff = new Backoff(2 * (options.relistBackoff?.initialMs ?? 800), 2 * (options.relistBackoff?.maxMs ?? 30_000));
     this.clock = options.clock ?? realClock;
     this.log = options.log ?? silentLogger;
   }
@@ -72,8 +81,11 @@ export class Reflector<T extends KubeObject = KubeObject> {
       } catch (error) {
         if (signal.aborted) return;
         if (isResourceExpired(error) || isGone(error)) {
-          this.log.info({ resource: this.options.resource.resource, resourceVersion: this.resourceVersion, err: (error as Error).message }, 'watch expired; relisting');
+          // Not at once: an apiserver that keeps answering 410 is not listed in a tight loop.
+          const delay = this.relistBackoff.next();
+          this.log.info({ resource: this.options.resource.resource, resourceVersion: this.resourceVersion, err: (error as Error).message, relistInMs: delay }, 'watch expired; relisting');
           this.resourceVersion = '';
+          await sleep(this.clock, delay, signal);
           continue;
         }
         const delay = this.backoff.next();
@@ -126,6 +138,7 @@ export class Reflector<T extends KubeObject = KubeObject> {
         if (event.type === 'ERROR') throw new ApiError(event.object);
         events++;
         this.backoff.reset();
+        this.relistBackoff.reset();
         switch (event.type) {
           case 'ADDED':
             this.sink.added(event.object);

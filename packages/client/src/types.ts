@@ -29,6 +29,7 @@ export const Resources = Object.freeze({
   leases: { group: 'coordination.k8s.io', version: 'v1', resource: 'leases' },
   endpointslices: { group: 'discovery.k8s.io', version: 'v1', resource: 'endpointslices' },
   priorityclasses: { group: 'scheduling.k8s.io', version: 'v1', resource: 'priorityclasses' },
+  apiservices: { group: 'apiregistration.k8s.io', version: 'v1', resource: 'apiservices' },
 } satisfies Record<string, GroupVersionResource>);
 
 /** `namespace/name`, or `name` for a cluster-scoped object: the key of caches and work queues (cache.MetaNamespaceKeyFunc). */

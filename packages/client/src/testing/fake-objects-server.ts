@@ -68,6 +68,8 @@ export class FakeObjectsServer {
               : strategicMergePatchSupported(String(current.kind ?? ''))
                 ? strategicMergePatch(current as never, patch as never, String(current.kind))
                 : applyMergePatch(current as never, patch as never);
+        // As the apiserver: a patch of the status subresource changes status and nothing else.
+        if (r.subresource === 'status') return { object: this.encode(this.write(r, 'MODIFIED', { ...current, status: (patched as unknown as KubeObject).status })) };
         return { object: this.encode(this.settle(r, patched as unknown as KubeObject)) };
       }),
       Bind: this.unary('Bind', (r: BindRequest) => {

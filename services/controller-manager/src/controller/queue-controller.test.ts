@@ -99,3 +99,45 @@ describe('QueueController retries', () => {
     expect([controller.retryDelay('k'), controller.retryDelay('k'), controller.retryDelay('k')]).toEqual([2_000, 4_000, 4_000]);
   });
 });
+
+describe('QueueController when its term ends', () => {
+  it('takes no more keys once the signal aborts, even those queued before', async () => {
+    env = await testEnv({ concurrentSyncs: 1 });
+    const controller = new Recorder(env.ctx, { concurrentSyncs: 1 });
+    const stop = new AbortController();
+    let release!: () => void;
+    controller.gate = new Promise((resolve) => (release = resolve));
+    for (let i = 0; i < 10; i++) controller.enqueue(`k${i}`);
+    const running = controller.run(stop.signal);
+    await waitFor(() => controller.inFlight === 1, { what: 'the first reconcile' });
+    // The Lease is lost while the first key is being reconciled.
+    stop.abort();
+    release();
+    await running;
+    expect(controller.reconciled).toEqual(['k0']);
+  });
+
+  it('does not retry a key whose reconcile failed after the signal aborted, nor one queued again meanwhile', async () => {
+    env = await testEnv({ concurrentSyncs: 2 });
+    const controller = new ProbedRecorder(env.ctx, { concurrentSyncs: 2 });
+    const stop = new AbortController();
+    let release!: () => void;
+    controller.gate = new Promise((resolve) => (release = resolve));
+    controller.failing.add('a');
+    controller.enqueue('a');
+    controller.enqueue('b');
+    const running = controller.run(stop.signal);
+    await waitFor(() => controller.inFlight === 2, { what: 'both keys in flight' });
+    // Both changed again while being reconciled: they would be queued again when done.
+    controller.enqueue('a');
+    controller.enqueue('b');
+    stop.abort();
+    release();
+    await running;
+    // No retry waits for its time: nothing comes back for the old term.
+    expect(controller.waiting()).toBe(0);
+    await env.clock.advance(60_000);
+    expect(controller.reconciled.sort()).toEqual(['a', 'b']);
+    expect(controller.waiting()).toBe(0);
+  });
+});

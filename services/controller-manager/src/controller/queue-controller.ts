@@ -54,27 +54,43 @@ export abstract class QueueController implements Controller {
 
   async run(signal: AbortSignal): Promise<void> {
     const stop = () => this.queue.shutDown();
+    if (signal.aborted) stop();
     signal.addEventListener('abort', stop, { once: true });
     this.log.info({ workers: this.workers }, 'starting');
     try {
       await Promise.all(this.informers().map((informer) => informer.waitForSync(24 * 3600_000)));
       if (signal.aborted) return;
       this.log.info('caches synced');
-      await Promise.all(Array.from({ length: this.workers }, () => this.worker()));
+      await Promise.all(Array.from({ length: this.workers }, () => this.worker(signal)));
     } finally {
       signal.removeEventListener('abort', stop);
       this.log.info('stopped');
     }
   }
 
-  /** Processes one key; exposed for tests that drive a controller step by step. */
-  async processNextItem(): Promise<boolean> {
+  /**
+   * Processes one key; exposed for tests that drive a controller step by step. Once `signal` has
+   * aborted (the term is over: the Lease was lost, or the process stops) no key is taken any
+   * more, even those queued before: kube-controller-manager exits when it loses the Lease, and
+   * kubelab's, which campaigns again in the same process, must not go on writing while another
+   * replica leads. A key that was being reconciled then is not retried either (the queue is shut
+   * down, and the next term starts from fresh caches and a fresh queue).
+   */
+  async processNextItem(signal?: AbortSignal): Promise<boolean> {
     const { item: key, shutdown } = await this.queue.get();
     if (shutdown) return false;
+    if (signal?.aborted || this.queue.shuttingDown()) {
+      this.queue.done(key);
+      return false;
+    }
     try {
       await this.reconcile(key);
       this.queue.forget(key);
     } catch (error) {
+      if (signal?.aborted || this.queue.shuttingDown()) {
+        this.log.info({ key, err: (error as Error).message }, 'reconcile failed after the controller stopped; not retried');
+        return false;
+      }
       this.log.warn({ key, err: (error as Error).message, retries: this.queue.numRequeues(key) }, 'reconcile failed; retrying');
       this.queue.addRateLimited(key);
     } finally {
@@ -83,8 +99,8 @@ export abstract class QueueController implements Controller {
     return true;
   }
 
-  private async worker(): Promise<void> {
-    while (await this.processNextItem()) {
+  private async worker(signal: AbortSignal): Promise<void> {
+    while (await this.processNextItem(signal)) {
       // next key
     }
   }

@@ -263,6 +263,58 @@ describe('GarbageCollector: run', () => {
   });
 });
 
+describe('GarbageCollector: the resources it watches', () => {
+  it.each<[string, string, GroupVersionResource, boolean]>([
+    ['v1', 'ServiceAccount', Resources.serviceaccounts, true],
+    ['v1', 'Endpoints', Resources.endpoints, true],
+    ['autoscaling/v2', 'HorizontalPodAutoscaler', Resources.horizontalpodautoscalers, true],
+    ['autoscaling/v1', 'HorizontalPodAutoscaler', Resources.horizontalpodautoscalers, true],
+    ['v1', 'Namespace', Resources.namespaces, false],
+    ['scheduling.k8s.io/v1', 'PriorityClass', Resources.priorityclasses, false],
+    ['apiregistration.k8s.io/v1', 'APIService', Resources.apiservices, false],
+  ])('collects the dependents of a %s %s once it is gone', async (apiVersion, kind, resource, namespaced) => {
+    const theOwner: KubeObject = { apiVersion, kind, metadata: { name: 'owner', uid: 'o1', ...(namespaced ? { namespace: 'default' } : {}) } };
+    const dependent = object('v1', 'ConfigMap', 'dependent', 'c1', [owner(kind, apiVersion, 'owner', 'o1')]);
+    const { env, gc, deletes, queued } = await start([
+      [resource, theOwner],
+      [Resources.configmaps, dependent],
+    ]);
+    // Its owner is alive: it stays (and the look-up is no "unable to get REST mapping").
+    await gc.reconcile('c1');
+    expect(deletes).toEqual([]);
+
+    env.server.write(resource, 'DELETED', theOwner);
+    await graphSees(gc, (g) => !g.graph.node('o1'));
+    expect(queued).toEqual(['c1']);
+    await gc.reconcile('c1');
+    expect(deletes.map(describeDelete)).toEqual(['configmaps/dependent Background uid=c1']);
+    expect(has(env, Resources.configmaps, 'dependent')).toBeUndefined();
+  });
+
+  it("watches what Kubernetes' GC finds by discovery: every listable, watchable, deletable resource but events", () => {
+    expect(GARBAGE_COLLECTED_RESOURCES.map((r) => `${r.resource.group}/${r.resource.version}/${r.resource.resource} ${r.kind}${r.namespaced ? '' : ' (cluster)'}`).sort()).toEqual([
+      '/v1/configmaps ConfigMap',
+      '/v1/endpoints Endpoints',
+      '/v1/namespaces Namespace (cluster)',
+      '/v1/nodes Node (cluster)',
+      '/v1/pods Pod',
+      '/v1/secrets Secret',
+      '/v1/serviceaccounts ServiceAccount',
+      '/v1/services Service',
+      'apiregistration.k8s.io/v1/apiservices APIService (cluster)',
+      'apps/v1/controllerrevisions ControllerRevision',
+      'apps/v1/daemonsets DaemonSet',
+      'apps/v1/deployments Deployment',
+      'apps/v1/replicasets ReplicaSet',
+      'apps/v1/statefulsets StatefulSet',
+      'autoscaling/v2/horizontalpodautoscalers HorizontalPodAutoscaler',
+      'coordination.k8s.io/v1/leases Lease',
+      'discovery.k8s.io/v1/endpointslices EndpointSlice',
+      'scheduling.k8s.io/v1/priorityclasses PriorityClass (cluster)',
+    ].sort());
+  });
+});
+
 describe('GarbageCollector: monitors', () => {
   it('skips a resource the apiserver does not serve, and picks it up once it does', async () => {
     const env = await testEnv();

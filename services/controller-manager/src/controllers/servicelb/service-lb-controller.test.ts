@@ -69,7 +69,8 @@ describe('ServiceLBController', () => {
     await waitFor(() => controller.pending() > 0, { what: 'the change to queue the Service' });
     await controller.drain();
     expect(ingress('web')).toBeUndefined();
-    expect(service('web')!.metadata.finalizers).toBeUndefined();
+    // The finalizer patch leaves an empty list (Kubernetes' JSON would omit it).
+    expect(service('web')!.metadata.finalizers ?? []).toEqual([]);
     expect(await env.events()).toEqual([...ENSURED, 'Normal Type LoadBalancer -> ClusterIP', 'Normal DeletingLoadBalancer Deleting load balancer', 'Normal DeletedLoadBalancer Deleted load balancer']);
   });
 
@@ -87,5 +88,45 @@ describe('ServiceLBController', () => {
     await controller.drain();
     expect(ingress('a')).toEqual([{ ip: '127.0.200.1', ipMode: 'VIP' }]);
     expect(ingress('b')).toEqual([{ ip: '127.0.200.2', ipMode: 'VIP' }]);
+  });
+
+  /** An edit by another client that the controller's cache has not seen yet. */
+  function editBehindCache(name: string, change: (edited: KubeObject) => void): void {
+    const edited = structuredClone(service(name)!);
+    change(edited);
+    env.server.write(Resources.services, 'MODIFIED', edited);
+    const cached = env.ctx.informers.informer(Resources.services).indexer.get('default', name);
+    expect(cached!.metadata.resourceVersion).not.toBe(service(name)!.metadata.resourceVersion);
+  }
+
+  it('adds its finalizer and the address to a Service edited after the cache saw it, keeping the edit', async () => {
+    await start(serviceFixture('web', { type: 'LoadBalancer' }));
+    editBehindCache('web', (edited) => {
+      edited.metadata.labels = { edited: 'yes' };
+      edited.metadata.finalizers = ['example.com/keep'];
+    });
+    await controller.drain();
+    expect(await env.events()).toEqual(ENSURED);
+    expect(controller.waiting()).toBe(0);
+    expect(service('web')!.metadata.labels).toEqual({ edited: 'yes' });
+    expect([...(service('web')!.metadata.finalizers ?? [])].sort()).toEqual(['example.com/keep', LOAD_BALANCER_CLEANUP_FINALIZER]);
+    expect(ingress('web')).toEqual([{ ip: '127.0.200.1', ipMode: 'VIP' }]);
+  });
+
+  it('removes its finalizer and the address from a Service edited after the cache saw it, keeping the edit', async () => {
+    await start(serviceFixture('web', { type: 'LoadBalancer' }));
+    await controller.drain();
+    await settle();
+    const lb = service('web')!;
+    env.server.write(Resources.services, 'MODIFIED', { ...lb, spec: { ...lb.spec, type: 'ClusterIP' } });
+    await waitFor(() => controller.pending() > 0, { what: 'the change to queue the Service' });
+    editBehindCache('web', (edited) => {
+      edited.metadata.finalizers = [...edited.metadata.finalizers!, 'example.com/keep'];
+    });
+    await controller.drain();
+    expect(await env.events()).toEqual([...ENSURED, 'Normal Type LoadBalancer -> ClusterIP', 'Normal DeletingLoadBalancer Deleting load balancer', 'Normal DeletedLoadBalancer Deleted load balancer']);
+    expect(controller.waiting()).toBe(0);
+    expect(service('web')!.metadata.finalizers).toEqual(['example.com/keep']);
+    expect(ingress('web')).toBeUndefined();
   });
 });

@@ -74,7 +74,6 @@ export class ServiceLBController extends QueueController {
 
   private async syncLoadBalancerIfNeeded(key: string, service: KubeObject): Promise<void> {
     const previous = (service.status?.loadBalancer ?? {}) as { ingress?: LoadBalancerIngress[] };
-    let current = service;
     let next: { ingress?: LoadBalancerIngress[] };
     if (!wantsLoadBalancer(service) || needsCleanup(service)) {
       next = {};
@@ -83,14 +82,14 @@ export class ServiceLBController extends QueueController {
         this.release(key);
       }
       // Only now may the Service go: its address is free.
-      current = await this.setFinalizer(service, false).catch((error: Error) => {
+      await this.setFinalizer(service, false).catch((error: Error) => {
         throw new Error(`failed to remove load balancer cleanup finalizer: ${error.message}`);
       });
       this.recorder.event(service, 'Normal', 'DeletedLoadBalancer', 'Deleted load balancer');
     } else {
       this.recorder.event(service, 'Normal', 'EnsuringLoadBalancer', 'Ensuring load balancer');
       // First the finalizer: from now on the Service cannot go before its address is given back.
-      current = await this.setFinalizer(service, true).catch((error: Error) => {
+      await this.setFinalizer(service, true).catch((error: Error) => {
         throw new Error(`failed to add load balancer cleanup finalizer: ${error.message}`);
       });
       const allocation = allocate({
@@ -108,21 +107,31 @@ export class ServiceLBController extends QueueController {
     }
     if (semanticEqual(previous, next)) return;
     try {
-      await this.ctx.client.updateStatus(Resources.services, { ...current, status: { ...current.status, loadBalancer: next } });
+      // patchStatus: status.loadBalancer through the status subresource, whatever else changed
+      // meanwhile (no resourceVersion: the cache may be behind an edit of the spec). LoadBalancerStatus
+      // has ingress only, an atomic list: it is replaced whole, or removed.
+      await this.ctx.client.patch(Resources.services, service.metadata.namespace, service.metadata.name!, 'application/strategic-merge-patch+json', { status: { loadBalancer: { ingress: next.ingress ?? null } } }, { subresource: 'status' });
     } catch (error) {
       // Gone right after its finalizer went: nothing left to write.
       if (!isNotFound(error)) throw new Error(`failed to update load balancer status: ${(error as Error).message}`);
     }
   }
 
-  /** Adds or removes the cleanup finalizer; the Service as stored after. */
-  private async setFinalizer(service: KubeObject, present: boolean): Promise<KubeObject> {
-    const finalizers = service.metadata.finalizers ?? [];
-    if (finalizers.includes(LOAD_BALANCER_CLEANUP_FINALIZER) === present) return service;
-    const updated = structuredClone(service);
-    updated.metadata.finalizers = present ? [...finalizers, LOAD_BALANCER_CLEANUP_FINALIZER] : finalizers.filter((f) => f !== LOAD_BALANCER_CLEANUP_FINALIZER);
-    if (!updated.metadata.finalizers.length) delete updated.metadata.finalizers;
-    return this.ctx.client.update(Resources.services, updated);
+  /**
+   * Adds or removes the cleanup finalizer (addFinalizer / removeFinalizer). As
+   * servicehelper.PatchService, a strategic merge patch without a resourceVersion, so an edit
+   * the cache has not seen yet is no conflict; metadata.finalizers merges as a set, so the patch
+   * adds or removes this one finalizer and leaves any other, even one the cache does not show.
+   * The uid guards it: a Service deleted and created again under the name is another Service
+   * (its uid is immutable: Kubernetes' apiserver refuses the patch).
+   */
+  private async setFinalizer(service: KubeObject, present: boolean): Promise<void> {
+    if ((service.metadata.finalizers ?? []).includes(LOAD_BALANCER_CLEANUP_FINALIZER) === present) return;
+    const uid = service.metadata.uid;
+    const patch = present
+      ? { metadata: { uid, finalizers: [LOAD_BALANCER_CLEANUP_FINALIZER] } }
+      : { metadata: { uid, '$deleteFromPrimitiveList/finalizers': [LOAD_BALANCER_CLEANUP_FINALIZER] } };
+    await this.ctx.client.patch(Resources.services, service.metadata.namespace, service.metadata.name!, 'application/strategic-merge-patch+json', patch);
   }
 
   /**
