@@ -67,27 +67,42 @@ export class GrpcChannel {
       const frames = new FrameReader();
       let response: Buffer | undefined;
       let failure: Error | undefined;
+      let settled = false;
       const outcome = readStatus(stream);
+      const settle = (finish: () => void) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(deadline);
+        // The signal may outlive many calls (an informer's): leave no listener behind.
+        signal?.removeEventListener('abort', onAbort);
+        finish();
+      };
+      // A deadline or an abort settles the call at once, not when the stream's 'close' comes: on
+      // a connection the peer broke without a word (a header field too large for node:http2),
+      // 'close' may never come. The stream is reset and destroyed, whatever state it is in.
       const cancel = (error: GrpcError) => {
         failure ??= error;
-        if (!stream.destroyed) stream.close(http2.constants.NGHTTP2_CANCEL);
+        settle(() => reject(error));
+        if (!stream.destroyed) {
+          stream.close(http2.constants.NGHTTP2_CANCEL);
+          stream.destroy();
+        }
       };
       const deadline = setTimeout(() => cancel(grpcError(Code.DEADLINE_EXCEEDED, 'Deadline exceeded')), deadlineMs);
       const onAbort = () => cancel(cancelledOnClient());
       signal?.addEventListener('abort', onAbort, { once: true });
       stream.on('data', (chunk: Buffer) => frames.push(chunk, (message) => (response ??= message)));
       stream.on('error', (error: Error) => (failure ??= error));
-      stream.on('close', () => {
-        clearTimeout(deadline);
-        // The signal may outlive many calls (an informer's): leave no listener behind.
-        signal?.removeEventListener('abort', onAbort);
-        const { status } = outcome;
-        if (status === Code.OK && response) return resolve(response);
-        // As grpc-js: a status OK without the one message a unary call answers with is UNIMPLEMENTED.
-        if (status === Code.OK) return reject(grpcError(Code.UNIMPLEMENTED, 'No message received', outcome.metadata));
-        if (status !== undefined) return reject(statusError(outcome));
-        reject(typeof (failure as GrpcError | undefined)?.code === 'number' ? failure! : endedWithoutStatus(outcome, failure, stream));
-      });
+      stream.on('close', () =>
+        settle(() => {
+          const { status } = outcome;
+          if (status === Code.OK && response) return resolve(response);
+          // As grpc-js: a status OK without the one message a unary call answers with is UNIMPLEMENTED.
+          if (status === Code.OK) return reject(grpcError(Code.UNIMPLEMENTED, 'No message received', outcome.metadata));
+          if (status !== undefined) return reject(statusError(outcome));
+          reject(typeof (failure as GrpcError | undefined)?.code === 'number' ? failure! : endedWithoutStatus(outcome, failure, stream));
+        }),
+      );
       stream.end(frame(request));
     });
   }

@@ -99,6 +99,17 @@ describe('the Objects service on the wire server', () => {
     expect(status).toMatchObject({ kind: 'Status', code: 409, reason: 'AlreadyExists', details: { name: 'taken', kind: 'configmaps' } });
   });
 
+  it('bounds the Status of an Invalid that repeats a 200 KB value, and the connection serves on', async () => {
+    const huge = 'x'.repeat(200_000);
+    const invalid = await client.create(configMaps, { ...configMap('huge-label'), metadata: { name: 'huge-label', namespace: 'default', labels: { a: huge } } }).catch((e: unknown) => e);
+    expect(invalid).toBeInstanceOf(ApiError);
+    expect((invalid as ApiError).status).toMatchObject({ code: 422, reason: 'Invalid', details: { kind: 'ConfigMap', name: 'huge-label' } });
+    expect((invalid as ApiError).message.length).toBeLessThan(8 * 1024);
+    expect((invalid as ApiError).message).toMatch(/\(truncated\)$/);
+    // The same connection answers the next call.
+    expect(isNotFound(await client.get(configMaps, 'default', 'huge-label').catch((e: unknown) => e))).toBe(true);
+  });
+
   it('answers a method it does not have UNIMPLEMENTED', async () => {
     const raw = new grpc.Client(`127.0.0.1:${server.port}`, grpc.credentials.createInsecure());
     const error = await new Promise<grpc.ServiceError>((resolve) => raw.makeUnaryRequest('/kubelab.objects.v1.Objects/Evict', (b: Buffer) => b, (b: Buffer) => b, Buffer.alloc(0), (e) => resolve(e!)));

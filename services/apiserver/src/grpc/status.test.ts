@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { Errors } from '../errors';
 import { pods } from '../registry/resources/pods';
 import { Code } from '@kubelab/proto';
-import { grpcCodeFor, toCallStatus } from './status';
+import { grpcCodeFor, MAX_GRPC_MESSAGE_CHARS, MAX_STATUS_JSON_BYTES, toCallStatus } from './status';
 
 describe('status mapping', () => {
   it.each([
@@ -38,5 +38,20 @@ describe('status mapping', () => {
     const status = JSON.parse((callStatus.metadata![STATUS_METADATA_KEY] as Buffer).toString());
     expect(status).toEqual(errorToStatus(new Error('store exploded')));
     expect(status).toMatchObject({ code: 500, status: 'Failure' });
+  });
+
+  it('bounds an Invalid whose field errors repeat a 200 KB value: reason, code, kind and name kept, message clipped, causes within the budget', () => {
+    const huge = 'x'.repeat(200_000);
+    const error = Errors.invalid(pods, 'web', [required(FieldPath.of('spec', huge)), required(FieldPath.of('spec', 'containers'))]);
+    expect(JSON.stringify(error.status).length).toBeGreaterThan(200_000);
+    const callStatus = toCallStatus(error);
+    expect(callStatus.code).toBe(Code.INVALID_ARGUMENT);
+    expect(callStatus.details.length).toBeLessThanOrEqual(MAX_GRPC_MESSAGE_CHARS);
+    const raw = callStatus.metadata![STATUS_METADATA_KEY] as Buffer;
+    expect(raw.length).toBeLessThanOrEqual(MAX_STATUS_JSON_BYTES);
+    const status = JSON.parse(raw.toString());
+    expect(status).toMatchObject({ kind: 'Status', status: 'Failure', code: 422, reason: 'Invalid', details: { kind: 'Pod', name: 'web' } });
+    expect(status.message).toMatch(/\(truncated\)$/);
+    expect(status.message.startsWith(error.status.message!.slice(0, 100))).toBe(true);
   });
 });

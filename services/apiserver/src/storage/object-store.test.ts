@@ -68,9 +68,21 @@ class HeldBackEtcd {
     return { succeeded: true, revision: this.revision };
   }
 
+  /** The watches open on this store (the watch cache's own included). */
+  openWatches = 0;
+
   watch(prefix: string, _from: number, on: (m: WatchMessage) => void) {
-    this.watchers.push({ prefix, on });
-    return { cancel() {}, requestProgress: () => on({ progress: this.revision }) };
+    const watcher = { prefix, on };
+    this.watchers.push(watcher);
+    this.openWatches++;
+    let open = true;
+    const cancel = () => {
+      if (!open) return;
+      open = false;
+      this.openWatches--;
+      this.watchers.splice(this.watchers.indexOf(watcher), 1);
+    };
+    return { cancel, requestProgress: () => on({ progress: this.revision }) };
   }
 }
 
@@ -162,5 +174,23 @@ describe('ObjectStore.update and delete on the watch cache (GuaranteedUpdate)', 
     });
     const updated = await store.update(configMaps, 'default', 'settings', withData({ b: '2' }), { preconditions: { uid: 'u-1', resourceVersion: newer.mod_revision } });
     expect((updated as unknown as { data: object }).data).toEqual({ a: 'newer', b: '2' });
+  });
+});
+
+describe('ObjectStore.watch', () => {
+  it('cancels the store watch a resumed watch older than the cache went on with when it is stopped', async () => {
+    const { etcd, store } = await storeWithCachedConfigMap();
+    etcd.put(KEY, { kind: 'ConfigMap', apiVersion: 'v1', metadata: { name: 'settings', namespace: 'default' }, data: { a: '2' } });
+    etcd.deliver();
+    const before = etcd.openWatches;
+    const expired: number[] = [];
+    const handle = store.watch(configMaps, 'default', 0, { event() {}, error() {}, expired: (revision: number) => void expired.push(revision) });
+    // The cache answers once it is ready: wait for the store watch it hands the watcher to.
+    for (let i = 0; i < 10 && etcd.openWatches === before; i++) await Promise.resolve();
+    expect(etcd.openWatches).toBe(before + 1);
+    await new Promise((resolve) => setImmediate(resolve)); // the cache's handle has resolved by now
+    handle.cancel();
+    expect(etcd.openWatches).toBe(before);
+    expect(expired).toEqual([]);
   });
 });

@@ -247,12 +247,14 @@ export class ObjectStore {
     const cache = this.cacheFor(type);
     if (!cache) return this.watchStore(type, namespace, resourceVersion, on);
     let cancelled = false;
-    let cancel = () => {
-      cancelled = true;
-    };
+    let current: { cancel(): void } | undefined;
+    // Set once expired() has moved this watcher to a store watch: from then on that watch is the
+    // one to cancel, and the cache's own handle (resolved after expired(), a no-op) must not
+    // replace it, or stopping the watch would leave the store watch open.
+    let fromStore = false;
     const adopt = (handle: { cancel(): void }) => {
       if (cancelled) handle.cancel();
-      else cancel = () => handle.cancel();
+      else current = handle;
     };
     let delivered = resourceVersion;
     cache
@@ -267,11 +269,19 @@ export class ObjectStore {
         // watcher has seen, so go on from the store instead of making the client relist; only a
         // compacted revision is a real 410.
         expired: () => {
-          if (!cancelled) adopt(this.watchStore(type, namespace, delivered, on));
+          if (cancelled) return;
+          fromStore = true;
+          adopt(this.watchStore(type, namespace, delivered, on));
         },
       })
-      .then(adopt, (error: Error) => on.error(error));
-    return { cancel: () => cancel() };
+      .then((handle) => (fromStore ? handle.cancel() : adopt(handle)), (error: Error) => on.error(error));
+    return {
+      cancel: () => {
+        cancelled = true;
+        current?.cancel();
+        current = undefined;
+      },
+    };
   }
 
   /** A watch straight on the store (etcd), with each change's previous object. */
