@@ -64,6 +64,7 @@ export async function runPodsBench(options: PodsBenchOptions, out: string): Prom
     const podIP = k('get', 'pods', '-l', 'app=target', '-o', 'jsonpath={.items[0].status.podIP}');
     const nodePort = k('get', 'service', 'target', '-o', 'jsonpath={.spec.ports[0].nodePort}');
     const nodeIP = cluster.nodes[1]!.ip;
+    const proxyMode = /"proxyMode":"(\w+)"/.exec(cluster.logs(`kube-proxy-${cluster.nodes[1]!.name}`))?.[1] ?? 'unknown';
     await withDeadline(waitForEndpoints(k), 30_000, 'the target endpoint');
     const direct = ab(`http://${podIP}:8080/`, options);
     const proxied = ab(`http://${nodeIP}:${nodePort}/`, options);
@@ -91,7 +92,7 @@ export async function runPodsBench(options: PodsBenchOptions, out: string): Prom
           ['per stage p50 / p99: bound → container running (kubelet)', stage(watch.stages.running), ''],
           ['per stage p50 / p99: running → Ready (kubelet status)', stage(watch.stages.ready), ''],
           [`\`ab -n ${options.requests} -c ${options.concurrency}\` direct to the pod`, `${fixed(direct.rps, 0)} req/s`, 'reference'],
-          ['the same through the NodePort (kube-proxy)', `${fixed(proxied.rps, 0)} req/s (${fixed(ratio * 100, 0)}%)`, `≥ 50%: ${ratio >= 0.5 ? 'met' : '**not met**'}`],
+          [`the same through the NodePort (kube-proxy, \`--proxy-mode\` ${proxyMode})`, `${fixed(proxied.rps, 0)} req/s (${fixed(ratio * 100, 0)}%)`, `≥ 50%: ${ratio >= 0.5 ? 'met' : '**not met**'}`],
           ['with keep-alive (`ab -k`): direct / NodePort', `${fixed(directKeepAlive.rps, 0)} / ${fixed(proxiedKeepAlive.rps, 0)} req/s (${fixed((proxiedKeepAlive.rps / directKeepAlive.rps) * 100, 0)}%)`, ''],
           ['kubelet RSS, idle (max of 3)', `${mb(maxIdle)} MB`, `< 70 MB: ${maxIdle < 70 * 1024 * 1024 ? 'met' : '**not met**'}`],
           [`kubelet RSS with ${options.replicas} pods running (per kubelet)`, busyRss.map(mb).join(' / ') + ' MB', ''],
