@@ -35,6 +35,17 @@ describe.skipIf(unusable)('kube-proxy --proxy-mode nftables: NodePorts are DNAT 
 
   const nodePortOf = () => 30_000 + Math.floor(Math.random() * 2_700);
 
+  /** A pod answering "pod" behind Service web's NodePort. */
+  async function onePodBehindANodePort() {
+    const ip = await setUp();
+    const pod = await backend(ip(11), 'pod');
+    lab.defer(() => pod.close());
+    const nodePort = nodePortOf();
+    lab.apply(service('web', { type: 'NodePort', clusterIP: ip(100), ports: [{ port: 80, nodePort }] }));
+    lab.apply(endpointSlice('web', [{ ip: ip(11) }], [{ port: 8080 }]));
+    return { ip, nodePort };
+  }
+
   it('forwards a NodePort to the ready endpoints in turn, refuses it without one, and serves it again when one is ready; no socket listens on it', async () => {
     const ip = await setUp();
     const pods = [await backend(ip(11), 'a'), await backend(ip(12), 'b')];
@@ -139,12 +150,7 @@ describe.skipIf(unusable)('kube-proxy --proxy-mode nftables: NodePorts are DNAT 
   });
 
   it('the rules live as long as their kube-proxy: gone when it stops, gone when it is killed with SIGKILL (its NodePort refuses), rebuilt when nft dies under it', async () => {
-    const ip = await setUp();
-    const pod = await backend(ip(11), 'pod');
-    lab.defer(() => pod.close());
-    const nodePort = nodePortOf();
-    lab.apply(service('web', { type: 'NodePort', clusterIP: ip(100), ports: [{ port: 80, nodePort }] }));
-    lab.apply(endpointSlice('web', [{ ip: ip(11) }], [{ port: 8080 }]));
+    const { ip, nodePort } = await onePodBehindANodePort();
 
     // In this process: nft killed under it, then kube-proxy stopped.
     const proxy = await lab.kubeProxy('node-1', ip(2), { proxyMode: 'nftables' }, { bindRetryMs: 100 });
@@ -174,12 +180,7 @@ describe.skipIf(unusable)('kube-proxy --proxy-mode nftables: NodePorts are DNAT 
   });
 
   it('--proxy-mode nftables without a usable nft does not start; left to choose, kube-proxy falls back to a socket per NodePort', async () => {
-    const ip = await setUp();
-    const pod = await backend(ip(11), 'pod');
-    lab.defer(() => pod.close());
-    const nodePort = nodePortOf();
-    lab.apply(service('web', { type: 'NodePort', clusterIP: ip(100), ports: [{ port: 80, nodePort }] }));
-    lab.apply(endpointSlice('web', [{ ip: ip(11) }], [{ port: 8080 }]));
+    const { ip, nodePort } = await onePodBehindANodePort();
     await expect(lab.kubeProxy('node-1', ip(2), { proxyMode: 'nftables' }, { nft: '/nonexistent/nft' })).rejects.toThrow(/^--proxy-mode nftables: nftables cannot be used here: nft -i exited \(code 127\)/);
     const proxy = await lab.kubeProxy('node-1', ip(2), { proxyMode: '' }, { nft: '/nonexistent/nft' });
     await waitFor(async () => (await connectResult(ip(2), nodePort)) === 'ok', { what: 'the NodePort served by a socket' });
