@@ -14,7 +14,7 @@ describe('parseKubeProxyFlags', () => {
       clusterDomain: 'cluster.local',
       resolvConf: '/etc/resolv.conf',
       extraPortMappings: [],
-      proxyMode: '',
+      proxyMode: 'userspace',
       natsUrl: undefined,
       logLevel: 'info',
     });
@@ -30,7 +30,7 @@ describe('parseKubeProxyFlags', () => {
     { args: ['--cluster-dns-port', '5353'], field: 'clusterDNSPort', want: 5353 },
     { args: ['--cluster-domain', 'Lab.Local.'], field: 'clusterDomain', want: 'lab.local' },
     { args: ['--proxy-mode', 'nftables'], field: 'proxyMode', want: 'nftables' },
-    { args: ['--proxy-mode', 'userspace'], field: 'proxyMode', want: 'userspace' },
+    { args: ['--proxy-mode', ''], field: 'proxyMode', want: '' },
     {
       args: ['--nodeport-addresses', '127.18.0.3/32', '--extra-port-mappings', '127.0.0.1:8000:30001,8443:30443'],
       field: 'extraPortMappings',

@@ -27,7 +27,7 @@ export interface KubeProxyConfig {
   /** Where the upstream resolvers for names outside the cluster come from. */
   resolvConf: string;
   extraPortMappings: ExtraPortMapping[];
-  /** How NodePorts are served: '' (the default) picks nftables where it can be used, userspace elsewhere. */
+  /** How NodePorts are served: userspace (the default), nftables, or '' for nftables where it can be used and userspace elsewhere. */
   proxyMode: ProxyModeFlag;
   natsUrl?: string;
   logLevel: string;
@@ -54,7 +54,7 @@ export function parseKubeProxyFlags(argv: string[]): Readonly<KubeProxyConfig> {
     .option('--cluster-domain <domain>', 'the cluster domain', 'cluster.local')
     .option('--resolv-conf <path>', 'the resolver file whose nameservers answer names outside the cluster', '/etc/resolv.conf')
     .option('--extra-port-mappings <listenAddress:hostPort:containerPort,...>', "kind's extraPortMappings of this node: listen on listenAddress:hostPort, forward to <node IP>:containerPort", mappingsFlag, [] as ExtraPortMapping[])
-    .option('--proxy-mode <mode>', "how NodePorts are served: 'nftables' (DNAT rules in the kernel, owned by this process: root and the nft tool), 'userspace' (a socket per NodePort); empty: nftables where it can be used, else userspace. ClusterIP and LoadBalancer addresses are always sockets", proxyModeFlag, '' as ProxyModeFlag)
+    .option('--proxy-mode <mode>', "how NodePorts are served: 'userspace' (a socket per NodePort, spliced; a refused endpoint is retried on the next), 'nftables' (DNAT rules in the kernel, owned by this process: root and the nft tool); empty: nftables where it can be used, else userspace. ClusterIP and LoadBalancer addresses are always sockets", proxyModeFlag, 'userspace' as ProxyModeFlag)
     .option('--nats-url <url>', 'announce kube-proxy on NATS')
     .option('--log-level <level>', 'pino log level', 'info');
   program.parse(argv, { from: 'user' });

@@ -6,10 +6,10 @@ import { NftablesNodePorts } from './nftables/nftables-node-ports';
 let tables = 0;
 
 /**
- * The NodePorts' mode (`--proxy-mode`): nftables gives them to the kernel, userspace to sockets
- * of kube-proxy's own. Asked for nftables, a kube-proxy that cannot use it does not start; left
- * to choose (the default), it uses nftables if it can (root, the `nft` tool, a kernel with
- * nf_tables and owned tables) and says why not otherwise.
+ * The NodePorts' mode (`--proxy-mode`): nftables gives them to the kernel, userspace (the
+ * default) to sockets of kube-proxy's own. Asked for nftables, a kube-proxy that cannot use it
+ * does not start; left to choose (`--proxy-mode ''`), it uses nftables if it can (root, the `nft`
+ * tool, a kernel with nf_tables and owned tables) and says why not otherwise.
  */
 export async function startNodePortRules(mode: ProxyModeFlag, nodeName: string, options: { retryMs: number; clock: Clock; log: Logger; nft?: string }): Promise<NftablesNodePorts | undefined> {
   if (mode === 'userspace') return undefined;
