@@ -1,12 +1,11 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '@kubelab/component-base';
 import { freePort, kubectl, kubectlAsync, startCluster, type Cluster } from '@kubelab/testkit';
 import { httpGet, tryGet } from './http';
-import { kubectlSession, restartedProcess, scenarioManifest, table } from './scenario';
+import { kubectlSession, labProcess, scenarioManifest, table } from './scenario';
 
 const NGINX_TITLE = '<title>Welcome to nginx!</title>';
 const HELLO = "Hello, world! Let's learn Kubernetes!";
@@ -320,17 +319,7 @@ describe('pod network: Services, DNS, NodePorts and host ports, streams, kubelet
   });
 
   it('a kubelet killed and started again adopts its running pods (same containers, 0 restarts, still serving, logs go on), stops a pod deleted while it was down and starts one bound meanwhile', async () => {
-    const labFile = path.join(cluster.dir, 'lab.json');
-    const lab = JSON.parse(fs.readFileSync(labFile, 'utf8')) as { processes: Array<{ name: string; pid: number; startTime?: number; healthUrl: string; logFile: string }> };
-    const kubelet = lab.processes.find((p) => p.name === `kubelet-${NODE}`)!;
-    const argv = fs.readFileSync(`/proc/${kubelet.pid}/cmdline`, 'utf8').replace(/\0$/, '').split('\0');
-    const env = Object.fromEntries(
-      fs
-        .readFileSync(`/proc/${kubelet.pid}/environ`, 'utf8')
-        .split('\0')
-        .filter((e) => e.includes('='))
-        .map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]),
-    );
+    const { entry: kubelet, startAgain } = labProcess(cluster.dir, `kubelet-${NODE}`);
     // Every pod of the node but the ones deleted and created while the kubelet is away: its container ID and restart count.
     const onNode = () => rows('get', 'pods', '--field-selector', `spec.nodeName=${NODE}`, '--no-headers').map((r) => r[0]!).filter((p) => p !== 'hello-b' && p !== 'late');
     const kept = onNode();
@@ -352,13 +341,8 @@ describe('pod network: Services, DNS, NodePorts and host ports, streams, kubelet
     await waitFor(() => rows('get', 'pod', 'late', '-o', 'wide', '--no-headers')[0]?.[6] === NODE, { timeoutMs: 5_000, what: `late bound to ${NODE}` });
     expect(rows('get', 'pod', 'late', '-o', 'wide', '--no-headers')[0]!.slice(1, 7)).toEqual(['0/1', 'Pending', '0', expect.any(String), '<none>', NODE]);
 
-    const fd = fs.openSync(kubelet.logFile, 'a');
-    const child = spawn(argv[0]!, argv.slice(1), { env, detached: true, stdio: ['ignore', fd, fd] });
-    fs.closeSync(fd);
-    child.unref();
-    // What a supervisor restarting it would record, so that `kubelab down` stops the new one.
-    Object.assign(kubelet, restartedProcess(kubelet, child.pid!));
-    fs.writeFileSync(labFile, JSON.stringify(lab, null, 2));
+    // Recorded in lab.json as a supervisor would, so that `kubelab down` stops the new one.
+    startAgain();
     await waitFor(() => tryGet(kubelet.healthUrl), { timeoutMs: 20_000, what: 'the new kubelet healthy' });
 
     await waitFor(() => k('get', 'pod', 'hello-b').stderr.includes('NotFound'), { timeoutMs: 20_000, intervalMs: 250, what: 'hello-b gone' });

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { expect } from 'vitest';
@@ -51,4 +52,46 @@ export function restartedProcess<T extends { pid: number; startTime?: number }>(
   const stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
   const startTime = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
   return { ...entry, pid, ...(entry.startTime !== undefined ? { startTime } : {}) };
+}
+
+/** A process of a lab as lab.json records it. */
+export interface LabProcess {
+  name: string;
+  pid: number;
+  startTime?: number;
+  healthUrl: string;
+  logFile: string;
+}
+
+/**
+ * A process of the lab in `dir`, with what starts it again as it was started (its argv and
+ * environment, read from /proc while it runs): `startAgain` spawns it, with `extraArgs` after its
+ * own, logging to its log file, and records the new process in lab.json as a supervisor would,
+ * so that `kubelab down` stops it.
+ */
+export function labProcess(dir: string, name: string): { entry: LabProcess; startAgain(extraArgs?: string[]): number } {
+  const labFile = path.join(dir, 'lab.json');
+  const lab = JSON.parse(fs.readFileSync(labFile, 'utf8')) as { processes: LabProcess[] };
+  const entry = lab.processes.find((p) => p.name === name);
+  if (!entry) throw new Error(`no process ${name} in ${labFile}`);
+  const argv = fs.readFileSync(`/proc/${entry.pid}/cmdline`, 'utf8').replace(/\0$/, '').split('\0');
+  const env = Object.fromEntries(
+    fs
+      .readFileSync(`/proc/${entry.pid}/environ`, 'utf8')
+      .split('\0')
+      .filter((e) => e.includes('='))
+      .map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]),
+  );
+  return {
+    entry,
+    startAgain: (extraArgs = []) => {
+      const fd = fs.openSync(entry.logFile, 'a');
+      const child = spawn(argv[0]!, [...argv.slice(1), ...extraArgs], { env, detached: true, stdio: ['ignore', fd, fd] });
+      fs.closeSync(fd);
+      child.unref();
+      Object.assign(entry, restartedProcess(entry, child.pid!));
+      fs.writeFileSync(labFile, JSON.stringify(lab, null, 2));
+      return child.pid!;
+    },
+  };
 }

@@ -1,6 +1,7 @@
 export { etcdctl, type CommandResult } from './etcdctl';
 export { kubectl, kubectlAsync } from './kubectl';
 export { freePort } from './ports';
+export { nftablesTables, nftablesUnusable } from './nftables';
 export { KUBELAB, ROOT, startEtcd, startKubelabApiserver, startKubelabStore, tempDir, type ApiserverProcess, type ServerProcess } from './servers';
 export { startKubelabComponent } from './servers';
 export type { HollowNodeSpec } from './hollow-nodes';

@@ -3,23 +3,12 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { waitFor } from '@kubelab/component-base';
+import { nftablesTables as tables, nftablesUnusable } from '@kubelab/testkit';
 import { ask, backend, connectResult, endpointSlice, Lab, randomNet, service } from '../testing/fixtures';
 import { NftSession } from './nft-session';
 
-/** Why this machine does not let a process own an nftables table (root, `nft`, nf_tables), if it does not. */
-function nftablesUnusable(): string | undefined {
-  const r = spawnSync('/bin/sh', ['-c', `printf 'add table ip kubelab-probe-${process.pid} { flags owner; }\\n' | nft -i 2>&1`], { encoding: 'utf8' });
-  const said = `${r.stdout}`.trim();
-  return r.status === 0 && !said ? undefined : said || `nft exited with ${r.status}`;
-}
-
 const unusable = nftablesUnusable();
 if (unusable) console.warn(`skipping the nftables proxy mode tests: nftables cannot be used here (${unusable}); as root with Debian's nftables package they run`);
-
-function tables(): string[] {
-  const r = spawnSync('nft', ['list', 'tables'], { encoding: 'utf8' });
-  return r.stdout.split('\n').filter(Boolean).map((l) => l.replace(/^table ip /, ''));
-}
 
 /** Real kernel rules end to end: an in-memory apiserver, kube-proxies in nftables mode, real TCP backends on 127.X addresses. */
 describe.skipIf(unusable)('kube-proxy --proxy-mode nftables: NodePorts are DNAT rules owned by kube-proxy', () => {
