@@ -35,15 +35,12 @@ export class NftSession {
   private queue: Promise<unknown> = Promise.resolve();
   private exited: Error | undefined;
   private readonly exitListeners: Array<(error: Error) => void> = [];
-  private readonly timeoutMs: number;
   private closing = false;
 
   private constructor(
     private readonly child: ChildProcessWithoutNullStreams,
-    readonly table: string,
-    timeoutMs: number,
+    private readonly timeoutMs: number,
   ) {
-    this.timeoutMs = timeoutMs;
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (chunk: string) => this.onOutput(chunk));
     child.stdin.on('error', () => undefined);
@@ -59,7 +56,7 @@ export class NftSession {
     if (!/^[A-Za-z][A-Za-z0-9_-]*$/.test(options.table)) throw new Error(`invalid nftables table name "${options.table}"`);
     // `exec` keeps nft itself as the child; `2>&1` puts its errors in order with its listings.
     const child = spawn('/bin/sh', ['-c', `exec "$0" -i 2>&1`, options.nft ?? 'nft'], { stdio: ['pipe', 'pipe', 'pipe'] });
-    const session = new NftSession(child, options.table, options.timeoutMs ?? 5_000);
+    const session = new NftSession(child, options.timeoutMs ?? 5_000);
     try {
       await session.run([`add table ip ${options.table} { flags owner; }`]);
     } catch (error) {

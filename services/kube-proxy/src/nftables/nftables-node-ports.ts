@@ -47,10 +47,6 @@ export class NftablesNodePorts {
     return new NftablesNodePorts(session, options);
   }
 
-  get table(): string {
-    return this.options.table;
-  }
-
   /** Whether the kernel holds the NodePorts of the latest sync. */
   get synced(): boolean {
     return this.current && !this.dirty && this.session.alive;
@@ -62,11 +58,6 @@ export class NftablesNodePorts {
     this.dirty = true;
     this.current = false;
     this.flush();
-  }
-
-  /** Waits until the kernel has what the last `sync` asked for (tests; close). */
-  async settled(): Promise<void> {
-    while (this.writing) await this.writing;
   }
 
   /** Ends the session: the kernel drops the table, and the NodePorts stop answering. */
