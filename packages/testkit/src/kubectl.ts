@@ -1,15 +1,24 @@
 import { spawn, spawnSync } from 'node:child_process';
 import type { CommandResult } from './etcdctl';
 
-/** Runs the real kubectl with a kubeconfig; `input` feeds `-f -`; it is killed after `timeoutMs` (30 s). */
+/** What kubectl may print before it is stopped (`kubectl logs` of a 10 MiB log file prints megabytes; Node's default is 1 MiB). */
+const MAX_OUTPUT_BYTES = 256 * 1024 * 1024;
+
+/**
+ * Runs the real kubectl with a kubeconfig; `input` feeds `-f -`; it is killed after `timeoutMs`
+ * (30 s). A run that could not finish (killed at the timeout, or more output than
+ * MAX_OUTPUT_BYTES, which would cut stdout short) says so on stderr, never passing as a clean one.
+ */
 export function kubectl(kubeconfig: string, args: string[], options: { input?: string; env?: Record<string, string>; timeoutMs?: number } = {}): CommandResult {
   const result = spawnSync('kubectl', args, {
     env: { ...process.env, KUBECONFIG: kubeconfig, ...options.env },
     input: options.input,
     encoding: 'utf8',
     timeout: options.timeoutMs ?? 30_000,
+    maxBuffer: MAX_OUTPUT_BYTES,
   });
-  return { status: result.status ?? -1, stdout: result.stdout ?? '', stderr: result.stderr ?? '' };
+  const failure = result.error ? `kubectl ${args.join(' ')}: ${result.error.message}\n` : '';
+  return { status: result.status ?? -1, stdout: result.stdout ?? '', stderr: (result.stderr ?? '') + failure };
 }
 
 /**
