@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { rotatedLogs } from './cri-log-writer';
 import type { LogOptions } from './types';
 import { dateToNs, formatRFC3339NanoFixed, parseRFC3339Nano } from './timestamp';
 
@@ -50,10 +51,11 @@ export async function* readCriLog(
       if (signal.aborted || linesLeft <= 0 || bytesLeft <= 0) return;
       let n = fs.readSync(fd, chunk, 0, CHUNK, position);
       if (n === 0 && following) {
-        // Read to the end of a log that was rotated meanwhile: the lines go on in the new file.
+        // Read to the end of a log that was rotated meanwhile: the lines go on in the file rotated
+        // after it (a burst can fill more than one between two reads), or else in the current one.
         const current = fs.statSync(file, { throwIfNoEntry: false });
         if (current && current.ino !== fs.fstatSync(fd).ino) {
-          const next = fs.openSync(file, 'r');
+          const next = openNextLog(file, fs.fstatSync(fd).ino);
           fs.closeSync(fd);
           fd = next;
           position = 0;
@@ -95,6 +97,20 @@ export async function* readCriLog(
 }
 
 const NEWLINE = Buffer.from('\n');
+
+/** Opens the log that follows the rotated file with this inode: the next rotated one, or the current log. */
+function openNextLog(file: string, ino: number): number {
+  const rotated = rotatedLogs(file);
+  const at = rotated.findIndex((name) => fs.statSync(name, { throwIfNoEntry: false })?.ino === ino);
+  if (at >= 0 && at + 1 < rotated.length) {
+    try {
+      return fs.openSync(rotated[at + 1]!, 'r');
+    } catch {
+      // Removed meanwhile (only the newest files are kept): on to the current log.
+    }
+  }
+  return fs.openSync(file, 'r');
+}
 
 /** One CRI log line: `<timestamp> <stream> <tag[:more]> <text>`. */
 export interface CriLogEntry {

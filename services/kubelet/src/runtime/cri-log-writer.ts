@@ -203,17 +203,32 @@ export class CriLogWriter {
       const stamp = Buffer.from(formatRFC3339Nano(nowNs()));
       // Each line starts with the same stamp: one batch, read at one instant.
       const lines = out.map((l) => Buffer.concat([stamp, l]));
-      const batch = Buffer.concat(lines);
-      // Rotated when there is something to write and the log is already over the limit (the
-      // kubelet checks the size every 10 s): the current file is never left empty by a rotation,
-      // so `kubectl logs` right after a burst still shows its last lines.
-      if (this.logSize > this.maxLogBytes) this.rotate();
-      fs.writeSync(this.logFd!, batch);
-      this.logSize += batch.length;
+      // Rotated when there is more to write and the log is already over the limit (the kubelet
+      // checks the size every 10 s): the line that crosses the limit stays, the next one starts a
+      // new file. So the current file is never left empty by a rotation (`kubectl logs` right after
+      // a burst still shows its last lines), and one large read cannot keep a file far over it.
+      let from = 0;
+      let size = 0;
+      for (let i = 0; i < lines.length; i++) {
+        if (this.logSize + size > this.maxLogBytes) {
+          this.write(lines.slice(from, i), size);
+          this.rotate();
+          from = i;
+          size = 0;
+        }
+        size += lines[i]!.length;
+      }
+      this.write(lines.slice(from), size);
       this.options.onAppend?.();
     }
     if (moved) this.saveOffsets();
     return out.length > 0 || moved;
+  }
+
+  private write(lines: Buffer[], size: number): void {
+    if (lines.length === 0) return;
+    fs.writeSync(this.logFd!, lines.length === 1 ? lines[0]! : Buffer.concat(lines, size));
+    this.logSize += size;
   }
 
   /** The kubelet's log rotation: the full log renamed with the time, a new one opened, the oldest beyond the limit removed. */
@@ -266,10 +281,16 @@ export function rotatedLogs(logPath: string): string[] {
   } catch {
     return [];
   }
+  // `<stamp>` sorts by time; a second rotation within one second is `<stamp>.1`, `<stamp>.2`, ...
+  const key = (name: string) => {
+    const [stamp = '', n = '0'] = name.slice(prefix.length).split('.');
+    return { stamp, n: Number(n) || 0 };
+  };
   return names
     .filter((name) => name.startsWith(prefix))
-    .sort()
-    .map((name) => path.join(dir, name));
+    .map((name) => ({ name, ...key(name) }))
+    .sort((a, b) => (a.stamp < b.stamp ? -1 : a.stamp > b.stamp ? 1 : a.n - b.n))
+    .map(({ name }) => path.join(dir, name));
 }
 
 /** Go's "20060102-150405" in the local time zone (time.Now().Format), the kubelet's rotation suffix. */

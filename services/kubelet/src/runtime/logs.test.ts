@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { waitFor } from '@kubelab/component-base';
 import { readCriLog } from './cri-log-reader';
-import { CriLogWriter } from './cri-log-writer';
+import { CriLogWriter, rotatedLogs } from './cri-log-writer';
 import { exited, readAll, RuntimeHarness, testContainer, testPod } from './testdata/harness';
 import { formatRFC3339Nano, parseRFC3339Nano } from './timestamp';
 
@@ -117,6 +117,29 @@ describe('CriLogWriter rotation, as the kubelet rotates logs', () => {
     expect(fs.readdirSync(dir).filter((name) => name.startsWith('0.log.'))).toHaveLength(1);
     expect(fs.readFileSync(logPath, 'utf8').split('\n')).toHaveLength(2);
     w.finish();
+  });
+
+  it('one read of a burst (a kubelet that read late) is spread over files of the limit, not kept in one', () => {
+    const { dir, sources } = rawOutput();
+    const logPath = path.join(dir, '0.log');
+    const w = new CriLogWriter({ logPath, sources, offsetsFile: path.join(dir, 'offsets'), maxLogBytes: 1000, maxLogFiles: 10 });
+    fs.appendFileSync(sources.stdout, Array.from({ length: 30 }, (_, i) => `${String(i).padStart(2, '0')} ${'x'.repeat(100)}\n`).join(''));
+    w.pump();
+    // ~144 bytes a line: 7 lines to a file.
+    const rotated = rotatedLogs(logPath);
+    expect(rotated).toHaveLength(4);
+    // Each file went over the limit by its last line only; the lines are all there, in order.
+    for (const file of [...rotated, logPath]) expect(fs.statSync(file).size).toBeLessThanOrEqual(1000 + 200);
+    const numbers = [...rotated, logPath].flatMap((file) => [...fs.readFileSync(file, 'utf8').matchAll(/ stdout F (\d\d) /g)].map((m) => Number(m[1])));
+    expect(numbers).toEqual(Array.from({ length: 30 }, (_, i) => i));
+    w.finish();
+  });
+
+  it('rotated files are ordered by time, then by their .n within one second', () => {
+    const dir = scratchDir();
+    const logPath = path.join(dir, '0.log');
+    for (const name of ['0.log.20260101-000001.10', '0.log.20260101-000001.2', '0.log.20260101-000002', '0.log.20260101-000001']) fs.writeFileSync(path.join(dir, name), '');
+    expect(rotatedLogs(logPath).map((file) => path.basename(file))).toEqual(['0.log.20260101-000001', '0.log.20260101-000001.2', '0.log.20260101-000001.10', '0.log.20260101-000002']);
   });
 
   it('a failed write (here the log directory gone under a rotation) goes to onError, not to the caller', () => {
@@ -266,6 +289,31 @@ describe('ProcessRuntime logs', () => {
     wake();
     await reading;
     expect(chunks.join('')).toBe('before\nafter\n');
+  });
+
+  it('follow reads every file of a burst that was rotated more than once between two reads', async () => {
+    const { dir, sources } = rawOutput();
+    const logPath = path.join(dir, '0.log');
+    const w = new CriLogWriter({ logPath, sources, offsetsFile: path.join(dir, 'offsets'), maxLogBytes: 1000, maxLogFiles: 10 });
+    fs.appendFileSync(sources.stdout, 'first\n');
+    w.pump();
+    let done = false;
+    let wake: () => void = () => {};
+    const follow = { done: () => done, changed: () => new Promise<void>((resolve) => (wake = resolve)) };
+    const chunks: string[] = [];
+    const reading = (async () => {
+      for await (const chunk of readCriLog(logPath, { follow: true }, never, follow)) chunks.push(chunk.toString());
+    })();
+    await waitFor(() => chunks.join('') === 'first\n', { timeoutMs: 5_000, what: 'the first line' });
+    const burst = Array.from({ length: 30 }, (_, i) => `${String(i).padStart(2, '0')} ${'x'.repeat(100)}\n`).join('');
+    fs.appendFileSync(sources.stdout, burst);
+    w.pump();
+    expect(rotatedLogs(logPath).length).toBeGreaterThanOrEqual(3);
+    done = true;
+    wake();
+    await reading;
+    expect(chunks.join('')).toBe(`first\n${burst}`);
+    w.finish();
   });
 
   it('follow ends when aborted', async () => {
