@@ -150,14 +150,16 @@ export class ProxySocket {
         return;
       }
       const upstream = net.connect({ host: endpoint.ip, port: endpoint.port, allowHalfOpen: true, noDelay: true });
-      // A slow connect moves on to another endpoint; the last one left is waited for, as the
-      // client's own connect would wait (its SYN retried) behind iptables: a busy server whose
-      // accept queue is full must not turn into a reset.
-      const others = () => route.endpoints.some((e) => e.key !== endpoint.key && !tried.has(e.key));
-      const timeoutMs = CONNECT_TIMEOUTS_MS[Math.min(n, 3)]!;
-      const timer = setTimeout(() => {
-        if (others()) upstream.destroy(new Error(`connect timeout after ${timeoutMs} ms`));
-      }, timeoutMs);
+      // As the userspace proxier dials: each try has a deadline (250 ms, 500 ms, 1 s, 2 s), and a
+      // try that runs out is made again, on the next endpoint in turn, which is the same one when
+      // it is the only one: a fresh SYN, where the kernel would resend a dropped one only after a
+      // second (a server with a full accept queue drops it). The last try is waited for, as the
+      // client's own connect would wait behind iptables: a busy server must not turn into a reset.
+      let timedOut = false;
+      const timer = n < CONNECT_TIMEOUTS_MS.length - 1 ? setTimeout(() => {
+        timedOut = true;
+        upstream.destroy(new Error(`connect timeout after ${CONNECT_TIMEOUTS_MS[n]} ms`));
+      }, CONNECT_TIMEOUTS_MS[n]) : undefined;
       const abandon = () => upstream.destroy();
       client.once('close', abandon);
       upstream.once('connect', () => {
@@ -171,8 +173,9 @@ export class ProxySocket {
         clearTimeout(timer);
         client.off('close', abandon);
         if (client.destroyed) return;
-        this.options.log.debug({ service: route.servicePort, endpoint: endpoint.key, err: error.message }, 'endpoint failed; trying the next');
-        tried.add(endpoint.key);
+        this.options.log.debug({ service: route.servicePort, endpoint: endpoint.key, err: error.message }, timedOut ? 'endpoint did not answer in time; dialing again' : 'endpoint failed; trying the next');
+        // A refusal rules the endpoint out for this connection; a slow answer does not.
+        if (!timedOut) tried.add(endpoint.key);
         attempt(n + 1);
       });
     };
