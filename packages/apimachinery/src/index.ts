@@ -29,4 +29,5 @@ export * from './quantity/format';
 export type { KubeObject, ObjectMeta, OwnerReference } from './object/object';
 // Server-side apply: field sets (managedFields' FieldsV1) and the apply itself.
 export { fieldSetOf, isFieldsV1, type FieldsV1 } from './managedfields/fields-v1';
+export { managedFieldsAfterUpdate, type UpdateOptions } from './managedfields/update';
 export { ApplyConflictError, serverSideApply, type ApplyConflict, type ApplyOptions, type ManagedFieldsEntry } from './managedfields/server-side-apply';

@@ -24,10 +24,17 @@ const SERVICE_PORTS = { keys: ['port', 'protocol'], defaults: { protocol: 'TCP' 
 /** Metadata the system sets or identifies the object by: no manager owns it. */
 export const UNOWNED_METADATA = new Set(['name', 'namespace', 'uid', 'resourceVersion', 'generation', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'selfLink', 'managedFields']);
 
-/** The fields an object sets, with lists merged by key or as sets where the kind's patch rules say so. */
-export function fieldSetOf(object: JsonObject, kind: string): FieldsV1 {
+/**
+ * The fields an object sets, with lists merged by key or as sets where the kind's patch rules say
+ * so: those of the object without its status, or (`part` 'status') those of its status alone.
+ */
+export function fieldSetOf(object: JsonObject, kind: string, part: 'object' | 'status' = 'object'): FieldsV1 {
   const set: FieldsV1 = {};
   const root: FieldLocation = { kind, path: '' };
+  if (part === 'status') {
+    if (object.status !== undefined && object.status !== null) set['f:status'] = valueSet(object.status, fieldOf(root, 'status'));
+    return set;
+  }
   for (const [name, value] of Object.entries(object)) {
     if (name === 'apiVersion' || name === 'kind' || name === 'status') continue;
     if (name === 'metadata' && isObject(value)) {

@@ -110,7 +110,7 @@ function withoutManagedFields(object: JsonObject): JsonObject {
 }
 
 /** sortEncodedManagedFields: by operation (Apply first), time in whole seconds (none first), manager, apiVersion, subresource. */
-function byKubernetesOrder(p: ManagedFieldsEntry, q: ManagedFieldsEntry): number {
+export function byKubernetesOrder(p: ManagedFieldsEntry, q: ManagedFieldsEntry): number {
   return (
     byteOrder(String(p.operation), String(q.operation)) ||
     seconds(p.time) - seconds(q.time) ||
