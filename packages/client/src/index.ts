@@ -1,5 +1,5 @@
 // The object API client.
-export { ObjectsClient } from './objects-client';
+export { componentUserAgent, ObjectsClient } from './objects-client';
 export type { CallOptions, DeleteOptions, ListOptions, ObjectList, ObjectsClientOptions, Stored, WatchOptions, WriteOptions } from './objects-client';
 export { ObjectWatch } from './object-watch';
 export type { WatchEvent } from './object-watch';

@@ -13,6 +13,11 @@ export interface ObjectsClientOptions {
    * ApiserverUnavailableError instead of waiting forever.
    */
   keepalive?: { timeMs: number; timeoutMs: number };
+  /**
+   * The client's user agent, as client-go's `<binary>/<version>`: the apiserver records the
+   * component's writes in managedFields under its first part (`kube-controller-manager`).
+   */
+  userAgent?: string;
 }
 
 export interface CallOptions {
@@ -57,6 +62,15 @@ export interface DeleteOptions extends CallOptions {
   dryRun?: boolean;
 }
 
+/**
+ * A component's user agent as client-go's DefaultKubernetesUserAgent builds it:
+ * `kube-scheduler/v1.32.0-kubelab (linux/amd64) kubernetes/kubelab`.
+ */
+export function componentUserAgent(component: string): string {
+  const arch = process.arch === 'x64' ? 'amd64' : process.arch;
+  return `${component}/v1.32.0-kubelab (${process.platform}/${arch}) kubernetes/kubelab`;
+}
+
 /** What a write answers: the object sent, with everything the apiserver fills in (metadata.uid, resourceVersion...). */
 export type Stored<T extends KubeObject> = T & KubeObject;
 
@@ -82,7 +96,7 @@ export class ObjectsClient {
     options: ObjectsClientOptions = {},
   ) {
     // A watch is quiet for long stretches: pings find a dead link that TCP would not report.
-    this.channel = new GrpcChannel(target, { keepaliveTimeMs: options.keepalive?.timeMs, keepaliveTimeoutMs: options.keepalive?.timeoutMs });
+    this.channel = new GrpcChannel(target, { keepaliveTimeMs: options.keepalive?.timeMs, keepaliveTimeoutMs: options.keepalive?.timeoutMs, userAgent: options.userAgent });
     this.callTimeoutMs = options.callTimeoutMs ?? 30_000;
   }
 

@@ -36,7 +36,8 @@ export interface UnaryMethod<Req = never, Res = unknown> {
   responseStream: false;
   decode(bytes: Buffer): Req;
   encode(response: Res): Buffer;
-  handle(request: Req): Promise<Res>;
+  /** `headers`: the call's request headers (its metadata: user-agent, ...). */
+  handle(request: Req, headers: http2.IncomingHttpHeaders): Promise<Res>;
 }
 
 export interface ServerStreamingMethod<Req = never, Res = unknown> {
@@ -125,7 +126,7 @@ export function serveUnary(stream: http2.ServerHttp2Stream, headers: http2.Incom
     }
     let pending: Promise<unknown>;
     try {
-      pending = method.handle(request);
+      pending = method.handle(request, headers);
     } catch (error) {
       return answer(ctx.statusOf(error));
     }

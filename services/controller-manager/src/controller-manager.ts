@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import * as os from 'node:os';
-import { campaign, EventRecorder, InformerFactory, ObjectsClient, realClock, type Clock } from '@kubelab/client';
+import { campaign, EventRecorder, InformerFactory, componentUserAgent, ObjectsClient, realClock, type Clock } from '@kubelab/client';
 import { connectNats, startHealthServer, type Logger, type NatsLink } from '@kubelab/component-base';
 import { Registry } from 'prom-client';
 import type { ControllerManagerConfig } from './config';
@@ -31,7 +31,7 @@ export function selectControllers(requested: string[], known: string[]): string[
 export async function startControllerManager(config: ControllerManagerConfig, log: Logger, clock: Clock = realClock): Promise<ControllerManager> {
   const enabled = selectControllers(config.controllers, Object.keys(CONTROLLERS));
   const identity = `${os.hostname()}_${randomUUID()}`;
-  const client = new ObjectsClient(config.master);
+  const client = new ObjectsClient(config.master, { userAgent: componentUserAgent('kube-controller-manager') });
   const stopping = new AbortController();
   let leading = false;
   const registry = new Registry();

@@ -1,4 +1,4 @@
-import { InformerFactory, ObjectsClient, Resources, realClock, type Clock } from '@kubelab/client';
+import { InformerFactory, componentUserAgent, ObjectsClient, Resources, realClock, type Clock } from '@kubelab/client';
 import { connectNats, startHealthServer, type HealthServer, type Logger, type NatsLink } from '@kubelab/component-base';
 import { Registry } from 'prom-client';
 import type { V1EndpointSlice, V1Service } from './api';
@@ -57,7 +57,7 @@ export async function startKubeProxy(config: KubeProxyConfig, rootLog: Logger, o
   const log = rootLog.child({ node: config.nodeName });
   const clock = options.clock ?? realClock;
   const bindRetryMs = options.bindRetryMs ?? DEFAULT_BIND_RETRY_MS;
-  const client = new ObjectsClient(config.master);
+  const client = new ObjectsClient(config.master, { userAgent: componentUserAgent('kube-proxy') });
   const registry = new Registry();
   const metrics = new ProxierMetrics(registry);
   let lastChange = clock.now();

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { EventRecorder, ObjectsClient, realClock, type Clock } from '@kubelab/client';
+import { EventRecorder, componentUserAgent, ObjectsClient, realClock, type Clock } from '@kubelab/client';
 import { connectNats, type Logger, type NatsLink } from '@kubelab/component-base';
 import { resolveImage } from '@kubelab/images';
 import type { KubeletConfig } from './config';
@@ -55,7 +55,7 @@ export async function startKubelet(config: Readonly<KubeletConfig>, log: Logger,
   };
 
   try {
-    const client = new ObjectsClient(config.master);
+    const client = new ObjectsClient(config.master, { userAgent: componentUserAgent('kubelet') });
     closers.push({ what: 'client', close: () => client.close() });
     const recorder = new EventRecorder({ client, component: 'kubelet', host: config.nodeName, clock, log: log.child({ part: 'events' }) });
     // Events written at shutdown (Killing, ...) get a moment to go out.

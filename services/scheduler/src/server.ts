@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import * as os from 'node:os';
-import { campaign, EventRecorder, Informer, InformerFactory, ObjectsClient, Resources, realClock, type Clock } from '@kubelab/client';
+import { campaign, EventRecorder, Informer, InformerFactory, componentUserAgent, ObjectsClient, Resources, realClock, type Clock } from '@kubelab/client';
 import { connectNats, startHealthServer, type Logger, type NatsLink } from '@kubelab/component-base';
 import { Registry } from 'prom-client';
 import type { SchedulerConfig } from './config';
@@ -26,7 +26,7 @@ const NON_TERMINAL_PODS = 'status.phase!=Succeeded,status.phase!=Failed';
  */
 export async function startScheduler(config: SchedulerConfig, log: Logger, clock: Clock = realClock): Promise<RunningScheduler> {
   const identity = `${os.hostname()}_${randomUUID()}`;
-  const client = new ObjectsClient(config.master);
+  const client = new ObjectsClient(config.master, { userAgent: componentUserAgent('kube-scheduler') });
   const stopping = new AbortController();
   let leading = false;
   const registry = new Registry();
