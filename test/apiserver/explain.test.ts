@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kubectl, startKubelabApiserver, startKubelabStore, tempDir, type ApiserverProcess, type ServerProcess } from '@kubelab/testkit';
+import { describe, expect, it } from 'vitest';
+import { apiserverSession } from './apiserver-session';
 
 /**
  * `kubectl explain` against the apiserver's OpenAPI v3 schemas (built from Kubernetes' protos),
@@ -7,27 +7,8 @@ import { kubectl, startKubelabApiserver, startKubelabStore, tempDir, type Apiser
  * merge patch from the same schemas, still creating and configuring objects.
  */
 describe('kubectl explain and apply with the OpenAPI v3 schemas', () => {
-  let store: ServerProcess;
-  let apiserver: ApiserverProcess;
-  const cacheDir = tempDir('kubectl-cache');
-  const k = (args: string[], input?: string) => kubectl(apiserver.kubeconfig, args, { input, env: { KUBECACHEDIR: cacheDir } });
-  const ok = (args: string[], input?: string) => {
-    const r = k(args, input);
-    expect(r.stderr, `kubectl ${args.join(' ')}`).toBe('');
-    expect(r.status, `kubectl ${args.join(' ')}`).toBe(0);
-    return r.stdout;
-  };
+  const { k, ok } = apiserverSession();
   const lines = (text: string) => text.split('\n');
-
-  beforeAll(async () => {
-    store = await startKubelabStore();
-    apiserver = await startKubelabApiserver(store.endpoint);
-  });
-
-  afterAll(async () => {
-    await apiserver?.stop();
-    await store?.stop();
-  });
 
   it('explains a kind: header, description and its fields with their types', () => {
     const out = lines(ok(['explain', 'pods']));

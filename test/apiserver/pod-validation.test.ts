@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kubectl, startKubelabApiserver, startKubelabStore, tempDir, type ApiserverProcess, type ServerProcess } from '@kubelab/testkit';
+import { describe, expect, it } from 'vitest';
+import { apiserverSession } from './apiserver-session';
 
 /**
  * Typos in a pod spec, applied with the real kubectl: the apiserver refuses them as Kubernetes
@@ -7,10 +7,7 @@ import { kubectl, startKubelabApiserver, startKubelabStore, tempDir, type Apiser
  * cluster, one error on the line, several as a list.
  */
 describe('pod spec validation through kubectl apply', () => {
-  let store: ServerProcess;
-  let apiserver: ApiserverProcess;
-  const cacheDir = tempDir('kubectl-cache');
-  const k = (args: string[], input?: string) => kubectl(apiserver.kubeconfig, args, { input, env: { KUBECACHEDIR: cacheDir } });
+  const { k } = apiserverSession();
   /** `kubectl apply -f -` that must fail: its stderr. */
   const refused = (manifest: string) => {
     const r = k(['apply', '-f', '-'], manifest);
@@ -18,16 +15,6 @@ describe('pod spec validation through kubectl apply', () => {
     expect(r.status).toBe(1);
     return r.stderr;
   };
-
-  beforeAll(async () => {
-    store = await startKubelabStore();
-    apiserver = await startKubelabApiserver(store.endpoint);
-  });
-
-  afterAll(async () => {
-    await apiserver?.stop();
-    await store?.stop();
-  });
 
   const pod = (name: string, spec: string) => `apiVersion: v1
 kind: Pod
