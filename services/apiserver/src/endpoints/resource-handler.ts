@@ -1,7 +1,7 @@
 import { failureStatus, FieldError, FieldPath, goQuote, invalid, isNotFound, labelSelectorAsSelector, type LabelSelectorObject } from '@kubelab/apimachinery';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError, Errors } from '../errors';
-import type { DeleteOptions, GenericRegistry } from '../registry/generic-registry';
+import type { DeleteOptions, GenericRegistry, WriteOptions } from '../registry/generic-registry';
 import { lookup } from '../registry/catalog';
 import { bindPod } from '../registry/pod-binding';
 import { groupVersion, type KubeObject, type ResourceType } from '../registry/types';
@@ -9,6 +9,7 @@ import { APPLY_PATCH, parseApplyConfiguration, serveApply } from './apply';
 import { applyPatch } from './patch';
 import { isKubernetesProtobuf } from './protobuf';
 import { examineFields, fieldValidationOf, type FieldValidation } from './field-validation';
+import { fieldManagerOf } from './field-manager';
 import { serializedList } from '../storage/serialized';
 import { parseJson, readBody, sendJson, sendText } from './http-io';
 import type { ResourceRequest } from './request-info';
@@ -37,6 +38,11 @@ export async function handleResource(ctx: HandlerContext, target: ResourceReques
   const method = req.method ?? 'GET';
   const dryRun = dryRunOf(q.getAll('dryRun'), method);
   const rendering = negotiate(req.headers.accept, q.get('includeObject'));
+  /** Who the write is recorded as in managedFields. */
+  const manager = (options: 'CreateOptions' | 'UpdateOptions' | 'PatchOptions', subresource?: string) => {
+    const name = fieldManagerOf(q.get('fieldManager'), req.headers['user-agent'], options);
+    return name ? { name, ...(subresource ? { subresource } : {}) } : undefined;
+  };
   const sub = target.subresource;
   if (ns && target.name && ctx.streaming?.serves(type, sub)) return ctx.streaming.serve(type, sub, ns, target.name, url, req, res);
   if (sub && !(type.subresources ?? []).includes(sub as never)) throw Errors.notFoundPath();
@@ -76,7 +82,7 @@ export async function handleResource(ctx: HandlerContext, target: ResourceReques
       case 'POST': {
         const body = parseJson(await readBody(req)) as KubeObject;
         checkFields(type, body, fieldValidationOf(q.get('fieldValidation')), res, 'decode');
-        const created = await registry.create(type, ns, body, { dryRun });
+        const created = await registry.create(type, ns, body, { dryRun, fieldManager: manager('CreateOptions') });
         return sendJson(res, 201, render(type, created, rendering));
       }
       case 'DELETE': {
@@ -99,7 +105,7 @@ export async function handleResource(ctx: HandlerContext, target: ResourceReques
   }
 
   const name = target.name;
-  if (sub === 'scale') return handleScale(ctx, type, ns, name, method, req, res, dryRun);
+  if (sub === 'scale') return handleScale(ctx, type, ns, name, method, req, res, dryRun, manager(method === 'PUT' ? 'UpdateOptions' : 'PatchOptions', 'scale'));
   if (sub === 'binding' || sub === 'eviction' || sub === 'proxy') {
     return handlePodSubresource(ctx, type, ns, name, sub, method, req, res, dryRun);
   }
@@ -110,7 +116,7 @@ export async function handleResource(ctx: HandlerContext, target: ResourceReques
     case 'PUT': {
       const body = parseJson(await readBody(req)) as KubeObject;
       checkFields(type, body, fieldValidationOf(q.get('fieldValidation')), res, 'decode');
-      const updated = await registry.update(type, ns, name, pinnedInDryRun(dryRun, registry, type, ns, name, () => body), { dryRun, subresource });
+      const updated = await registry.update(type, ns, name, pinnedInDryRun(dryRun, registry, type, ns, name, () => body), { dryRun, subresource, fieldManager: manager('UpdateOptions') });
       return sendJson(res, 200, render(type, updated, rendering));
     }
     case 'PATCH': {
@@ -124,11 +130,12 @@ export async function handleResource(ctx: HandlerContext, target: ResourceReques
       }
       // Parsed once: the patch is applied again if the object moved on meanwhile.
       const patch = parseJson(await readBody(req), 'the patch');
+      const fieldManager = manager('PatchOptions');
       const validation = fieldValidationOf(q.get('fieldValidation'));
       // A JSON patch names no fields of its own: its result is checked instead.
       const jsonPatch = contentType === 'application/json-patch+json';
       if (!jsonPatch) checkFields(type, patch, validation, res, 'patch');
-      const updated = await registry.update(type, ns, name, pinnedInDryRun(dryRun, registry, type, ns, name, (current) => checkFields(type, applyPatch(type, contentType, current, patch), validation, res, jsonPatch ? 'patched' : 'prune')), { dryRun, subresource });
+      const updated = await registry.update(type, ns, name, pinnedInDryRun(dryRun, registry, type, ns, name, (current) => checkFields(type, applyPatch(type, contentType, current, patch), validation, res, jsonPatch ? 'patched' : 'prune')), { dryRun, subresource, fieldManager });
       return sendJson(res, 200, render(type, updated, rendering));
     }
     case 'DELETE': {
@@ -256,7 +263,7 @@ function deletedStatus(type: ResourceType, object: KubeObject): object {
 const METHOD_NOT_ALLOWED = () => new ApiError(failureStatus(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource', {}));
 
 /** The scale subresource (autoscaling/v1 Scale): what `kubectl scale` and the HPA read and write. */
-async function handleScale(ctx: HandlerContext, type: ResourceType, ns: string | undefined, name: string, method: string, req: IncomingMessage, res: ServerResponse, dryRun: boolean): Promise<void> {
+async function handleScale(ctx: HandlerContext, type: ResourceType, ns: string | undefined, name: string, method: string, req: IncomingMessage, res: ServerResponse, dryRun: boolean, fieldManager: WriteOptions['fieldManager']): Promise<void> {
   const toScale = (object: KubeObject) => {
     const selector = object.spec?.selector as LabelSelectorObject | undefined;
     return {
@@ -285,7 +292,7 @@ async function handleScale(ctx: HandlerContext, type: ResourceType, ns: string |
       const resourceVersion = method === 'PUT' ? next.metadata?.resourceVersion : undefined;
       return { ...current, spec: { ...current.spec, replicas }, metadata: { ...current.metadata, resourceVersion: resourceVersion || current.metadata.resourceVersion } };
     }),
-    { dryRun },
+    { dryRun, fieldManager },
   );
   return sendJson(res, 200, toScale(updated));
 }

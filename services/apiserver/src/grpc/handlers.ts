@@ -3,7 +3,9 @@ import type { BindRequest, CreateRequest, DeleteRequest, DeleteResponse, GetRequ
 import { ApiError, Errors } from '../errors';
 import { applyPatch } from '../endpoints/patch';
 import { listSelected, objectFilter } from '../endpoints/selectors';
-import type { DeleteOptions, GenericRegistry, WritableSubresource } from '../registry/generic-registry';
+import type { DeleteOptions, GenericRegistry, WritableSubresource, WriteOptions } from '../registry/generic-registry';
+import { fieldManagerOf } from '../endpoints/field-manager';
+import type { IncomingHttpHeaders } from 'node:http2';
 import { bindPod } from '../registry/pod-binding';
 import type { KubeObject } from '../registry/types';
 import { checkSubresource, decodeObject, encodeObject, requestScope } from './request-scope';
@@ -18,8 +20,8 @@ export interface ObjectsContext {
   watches: Set<() => void>;
 }
 
-/** A unary verb: the decoded request in, the response out; what it throws becomes the call's status. */
-export type UnaryHandler = (request: never) => Promise<unknown>;
+/** A unary verb: the decoded request (and the call's headers) in, the response out; what it throws becomes the call's status. */
+export type UnaryHandler = (request: never, headers: IncomingHttpHeaders) => Promise<unknown>;
 
 /**
  * The unary verbs of the Objects service, each the same steps as its REST counterpart in
@@ -47,23 +49,23 @@ export function unaryHandlers(ctx: ObjectsContext): Record<string, UnaryHandler>
       };
     }),
 
-    Create: unary(ctx, 'Create', async (r: CreateRequest): Promise<ObjectResponse> => {
+    Create: unary(ctx, 'Create', async (r: CreateRequest, headers): Promise<ObjectResponse> => {
       const body = decodeObject(r.object) as KubeObject;
       // A namespace in the object stands for the request's, as kubectl fills the path from it.
       const namespace = r.namespace || (body?.metadata?.namespace ?? '');
       const scope = requestScope({ ...r, namespace }, true);
-      return { object: encodeObject(await registry.create(scope.type, scope.namespace, body, { dryRun: r.dryRun })) };
+      return { object: encodeObject(await registry.create(scope.type, scope.namespace, body, { dryRun: r.dryRun, fieldManager: managerOf(headers) })) };
     }),
 
-    Update: unary(ctx, 'Update', (r: UpdateRequest) => update(ctx, r, undefined)),
-    UpdateStatus: unary(ctx, 'UpdateStatus', (r: UpdateRequest) => update(ctx, r, 'status')),
-    Finalize: unary(ctx, 'Finalize', (r: UpdateRequest) => update(ctx, r, 'finalize')),
+    Update: unary(ctx, 'Update', (r: UpdateRequest, headers) => update(ctx, r, undefined, headers)),
+    UpdateStatus: unary(ctx, 'UpdateStatus', (r: UpdateRequest, headers) => update(ctx, r, 'status', headers)),
+    Finalize: unary(ctx, 'Finalize', (r: UpdateRequest, headers) => update(ctx, r, 'finalize', headers)),
 
-    Patch: unary(ctx, 'Patch', async (r: PatchRequest): Promise<ObjectResponse> => {
+    Patch: unary(ctx, 'Patch', async (r: PatchRequest, headers): Promise<ObjectResponse> => {
       const { type, namespace } = requestScope(r, true);
       const subresource = checkSubresource(type, r.subresource);
       const patch = decodeObject(r.patch, 'the patch');
-      const updated = await registry.update(type, namespace, r.name, (current) => applyPatch(type, r.patchType, current, patch), { dryRun: r.dryRun, subresource });
+      const updated = await registry.update(type, namespace, r.name, (current) => applyPatch(type, r.patchType, current, patch), { dryRun: r.dryRun, subresource, fieldManager: managerOf(headers) });
       return { object: encodeObject(updated) };
     }),
 
@@ -88,15 +90,21 @@ export function unaryHandlers(ctx: ObjectsContext): Record<string, UnaryHandler>
 }
 
 /** PUT of the object or of its status: the object's resourceVersion, if any, pins the write. */
-async function update(ctx: ObjectsContext, r: UpdateRequest, subresource: WritableSubresource | undefined): Promise<ObjectResponse> {
+async function update(ctx: ObjectsContext, r: UpdateRequest, subresource: WritableSubresource | undefined, headers: IncomingHttpHeaders): Promise<ObjectResponse> {
   const body = decodeObject(r.object) as KubeObject;
   const namespace = r.namespace || (body?.metadata?.namespace ?? '');
   const { type, namespace: ns } = requestScope({ ...r, namespace }, true);
   if (subresource) checkSubresource(type, subresource);
   const name = r.name || body?.metadata?.name;
   if (!name) throw Errors.badRequest('the request needs a name (or the object a metadata.name)');
-  const updated = await ctx.registry.update(type, ns, name, () => body, { dryRun: r.dryRun, subresource });
+  const updated = await ctx.registry.update(type, ns, name, () => body, { dryRun: r.dryRun, subresource, fieldManager: managerOf(headers) });
   return { object: encodeObject(updated) };
+}
+
+/** A component's writes are recorded in managedFields by its user agent's first part, as client-go's are. */
+function managerOf(headers: IncomingHttpHeaders): WriteOptions['fieldManager'] {
+  const name = fieldManagerOf(undefined, headers['user-agent'], 'CreateOptions');
+  return name ? { name } : undefined;
 }
 
 /**
@@ -104,14 +112,14 @@ async function update(ctx: ObjectsContext, r: UpdateRequest, subresource: Writab
  * anything that is not an ApiError. What it throws goes on to the transport, which sends it as
  * the call's status (status.ts).
  */
-function unary<Req extends { resource?: string; namespace?: string; name?: string }, Res>(ctx: ObjectsContext, method: string, handler: (request: Req) => Promise<Res>): UnaryHandler {
-  return (async (request: Req): Promise<Res> => {
+function unary<Req extends { resource?: string; namespace?: string; name?: string }, Res>(ctx: ObjectsContext, method: string, handler: (request: Req, headers: IncomingHttpHeaders) => Promise<Res>): UnaryHandler {
+  return (async (request: Req, headers: IncomingHttpHeaders): Promise<Res> => {
     const started = performance.now();
     const log = (code: number) => {
       if (ctx.log.isLevelEnabled('debug')) ctx.log.debug({ method, resource: request.resource ?? 'pods', namespace: request.namespace, name: request.name, code, ms: Math.round(performance.now() - started) }, 'grpc call');
     };
     try {
-      const response = await handler(request);
+      const response = await handler(request, headers);
       log(200);
       return response;
     } catch (error) {

@@ -1,4 +1,4 @@
-import { FieldPath, isNotFound, required, type ManagedFieldsEntry } from '@kubelab/apimachinery';
+import { FieldPath, isNotFound, managedFieldsAfterUpdate, required, type JsonObject, type ManagedFieldsEntry } from '@kubelab/apimachinery';
 import { ApiError, Errors } from '../errors';
 import type { ObjectStore } from '../storage/object-store';
 import { carrySystemMeta, fillSystemMeta, generateName, timestamp, validateObjectMeta } from './object-meta';
@@ -23,6 +23,12 @@ export interface WriteOptions {
   dryRun?: boolean;
   /** A create by server-side apply: the new object's managedFields (any other create has none). */
   managedFields?: ManagedFieldsEntry[];
+  /**
+   * Who writes, for managedFields (any write but an apply): the fields this create, update or
+   * patch sets go to this manager's Update entry. `subresource` is the one recorded, when it is
+   * not the one written (`scale`, which writes the object).
+   */
+  fieldManager?: { name: string; subresource?: string };
 }
 
 export interface DeleteOptions extends WriteOptions {
@@ -84,6 +90,7 @@ export class GenericRegistry {
     type.strategy.prepareForCreate?.(object);
     const errors = [...validateObjectMeta(object, type.kind), ...(type.strategy.validate?.(object) ?? []), ...(type.strategy.validateCreate?.(object) ?? [])];
     if (errors.length) throw Errors.invalid(type, name, errors);
+    if (options.fieldManager && !options.managedFields) this.recordManager(type, undefined, object, options.fieldManager, now);
     // NamespaceLifecycle admission (it sees the name before a generateName is drawn).
     if (type.namespaced) await admitNamespaceLifecycle(this.store, type, namespace!, requestedName || generateNameBase || 'Unknown');
     if (type.kind === 'Service') {
@@ -169,6 +176,7 @@ export class GenericRegistry {
         if (errors.length) throw Errors.invalid(type, name, errors);
         if (allocates) await this.serviceAllocator.allocate(next, current);
       }
+      if (options.fieldManager) this.recordManager(type, current, next, { subresource: options.subresource, ...options.fieldManager }, this.clock.now());
       if (!next.metadata.resourceVersion) next.metadata.resourceVersion = undefined;
       result = next;
       if (options.dryRun) throw DRY_RUN;
@@ -181,6 +189,19 @@ export class GenericRegistry {
       if (error === DRY_RUN) return result!;
       throw error;
     }
+  }
+
+  /** managedFields after a write that is not an apply: the writer's Update entry takes what it set (none left: no managedFields). */
+  private recordManager(type: ResourceType, current: KubeObject | undefined, next: KubeObject, manager: { name: string; subresource?: string }, now: Date): void {
+    const entries = managedFieldsAfterUpdate(current as unknown as JsonObject | undefined, next as unknown as JsonObject, {
+      manager: manager.name,
+      apiVersion: groupVersion(type),
+      kind: type.kind,
+      now: timestamp(now),
+      ...(manager.subresource ? { subresource: manager.subresource } : {}),
+    });
+    if (entries.length > 0) next.metadata.managedFields = entries;
+    else delete next.metadata.managedFields;
   }
 
   /**

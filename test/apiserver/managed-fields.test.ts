@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { componentUserAgent, ObjectsClient, Resources } from '@kubelab/client';
+import { apiserverSession } from './apiserver-session';
+
+interface Entry {
+  manager: string;
+  operation: string;
+  apiVersion: string;
+  subresource?: string;
+  time?: string;
+  fieldsType: string;
+  fieldsV1: Record<string, unknown>;
+}
+
+/**
+ * managedFields of writes that are not applies, through the real kubectl: each writer (its
+ * --field-manager, kubectl's `kubectl-<command>`, or the first part of its user agent) gets an
+ * Update entry with the fields it set, a later writer takes the fields it changes, and a
+ * server-side apply then conflicts with them in Kubernetes' words.
+ */
+describe('managedFields: who set what', () => {
+  const { k, ok, apiserver } = apiserverSession();
+  const entries = (resource: string): Entry[] => JSON.parse(ok(['get', resource, '-o', 'jsonpath={.metadata.managedFields}'])) as Entry[];
+  const who = (list: Entry[]) => list.map((e) => [e.manager, e.operation, e.subresource ?? ''].join(' '));
+
+  it('create, label and scale each record their writer and fields; an apply conflicts with the scale', () => {
+    ok(['create', 'deployment', 'web', '--image=nginx:1.27']);
+    const created = entries('deployment/web');
+    expect(who(created)).toEqual(['kubectl-create Update ']);
+    expect(created[0]).toMatchObject({ apiVersion: 'apps/v1', fieldsType: 'FieldsV1' });
+    expect(created[0]!.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    // The object as stored, defaults too, is the creator's.
+    expect(created[0]!.fieldsV1).toMatchObject({ 'f:metadata': { 'f:labels': { 'f:app': {} } }, 'f:spec': { 'f:replicas': {}, 'f:progressDeadlineSeconds': {} } });
+
+    ok(['label', 'deployment', 'web', 'tier=front']);
+    ok(['scale', 'deployment', 'web', '--replicas=3']);
+    const after = entries('deployment/web');
+    expect(who(after).sort()).toEqual(['kubectl Update scale', 'kubectl-create Update ', 'kubectl-label Update ']);
+    const byManager = (name: string) => after.find((e) => e.manager === name)!.fieldsV1;
+    expect(byManager('kubectl-label')).toEqual({ 'f:metadata': { 'f:labels': { 'f:tier': {} } } });
+    expect(byManager('kubectl')).toEqual({ 'f:spec': { 'f:replicas': {} } });
+    // The creator no longer owns the replicas it set: the scale took them.
+    expect((byManager('kubectl-create')['f:spec'] as Record<string, unknown>)['f:replicas']).toBeUndefined();
+
+    const r = k(['apply', '--server-side', '-f', '-'], 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 1\n');
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('Apply failed with 1 conflict: conflict with "kubectl" with subresource "scale" using apps/v1: .spec.replicas');
+    // --force-conflicts takes the field for the applier.
+    ok(['apply', '--server-side', '--force-conflicts', '-f', '-'], 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 1\n');
+    expect(who(entries('deployment/web'))).toEqual(['kubectl Apply ', 'kubectl-create Update ', 'kubectl-label Update ']);
+  });
+
+  it('a write that changes nothing keeps the entries; removing a label takes it from its setter', () => {
+    ok(['create', 'configmap', 'settings', '--from-literal=a=1']);
+    ok(['label', 'configmap', 'settings', 'team=x']);
+    const before = entries('configmap/settings');
+    ok(['label', 'configmap', 'settings', 'team=x', '--overwrite']);
+    expect(entries('configmap/settings')).toEqual(before);
+    ok(['label', 'configmap', 'settings', 'team-']);
+    expect(who(entries('configmap/settings'))).toEqual(['kubectl-create Update ']);
+  });
+
+  it('--field-manager names the writer; one over 128 bytes is refused on the options', () => {
+    ok(['create', 'configmap', 'named', '--from-literal=a=1', '--field-manager=my-tool']);
+    expect(who(entries('configmap/named'))).toEqual(['my-tool Update ']);
+    const r = k(['create', 'configmap', 'long', '--from-literal=a=1', `--field-manager=${'x'.repeat(129)}`]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe('error: failed to create configmap: CreateOptions.meta.k8s.io "" is invalid: fieldManager: Too long: may not be more than 128 bytes\n');
+    expect(k(['get', 'configmap', 'long']).stderr).toContain('NotFound');
+  });
+
+  it("a component's writes over gRPC are recorded by its user agent; a status write in an entry of its own", async () => {
+    const client = new ObjectsClient(apiserver().grpcEndpoint, { userAgent: componentUserAgent('kube-controller-manager') });
+    try {
+      const created = await client.create(Resources.configmaps, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'from-grpc', namespace: 'default' }, data: { a: '1' } });
+      expect(who(created.metadata.managedFields as Entry[])).toEqual(['kube-controller-manager Update ']);
+      ok(['create', 'deployment', 'status-test', '--image=nginx:1.27']);
+      const deployment = await client.get(Resources.deployments, 'default', 'status-test');
+      await client.updateStatus(Resources.deployments, { ...deployment, status: { observedGeneration: 1, replicas: 1 } });
+      const list = entries('deployment/status-test');
+      // (Sorted by time in whole seconds first, then by manager: the order depends on the clock.)
+      expect(who(list).sort()).toEqual(['kube-controller-manager Update status', 'kubectl-create Update ']);
+      expect(list.find((e) => e.subresource === 'status')!.fieldsV1).toEqual({ 'f:status': { 'f:observedGeneration': {}, 'f:replicas': {} } });
+    } finally {
+      client.close();
+    }
+  });
+});
