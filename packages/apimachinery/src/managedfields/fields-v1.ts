@@ -214,6 +214,37 @@ export function valueAt(object: JsonValue | undefined, keys: FieldKeys): JsonVal
 }
 
 /**
+ * The fields of both sets whose values differ between `a` (the object of `before`) and `b` (that
+ * of `after`): a typed comparison's Modified. Subtrees that are equal are not walked.
+ */
+export function modifiedFields(before: FieldsV1, after: FieldsV1, a: JsonValue | undefined, b: JsonValue | undefined): FieldsV1 {
+  const out: FieldsV1 = {};
+  for (const [key, afterChild] of Object.entries(after)) {
+    if (key === '.' || key.startsWith('v:')) continue;
+    const beforeChild = own(before, key);
+    if (!beforeChild) continue;
+    const av = childValue(a, key);
+    const bv = childValue(b, key);
+    const leaf = isEmpty(afterChild);
+    if (leaf !== isEmpty(beforeChild)) continue;
+    if (jsonEqual(av ?? null, bv ?? null)) continue;
+    if (leaf) put(out, key, {});
+    else {
+      const below = modifiedFields(beforeChild, afterChild, av, bv);
+      if (!isEmpty(below)) put(out, key, below);
+    }
+  }
+  return out;
+}
+
+/** The value one key of a field set leads to from `value`. */
+function childValue(value: JsonValue | undefined, key: string): JsonValue | undefined {
+  if (key.startsWith('f:')) return isObject(value) ? getKey(value, key.slice(2)) : undefined;
+  if (key.startsWith('k:') && Array.isArray(value)) return value.find((item) => matchesKey(item, key));
+  return undefined;
+}
+
+/**
  * Removes a set's fields from an object: fields owned whole and list items go, and so do maps and
  * lists left empty by it. What `keep` (the fields some manager still owns) has stays, and so does
  * a field with kept fields below it (structured-merge-diff adds back what anyone owns).

@@ -1,5 +1,5 @@
-import { jsonEqual, type JsonObject } from '../patch/json-value';
-import { difference, fieldSetOf, fieldSetOfPath, intersection, isEmpty, leaves, union, valueAt, type FieldsV1 } from './fields-v1';
+import type { JsonObject } from '../patch/json-value';
+import { difference, fieldSetOf, isEmpty, modifiedFields, union } from './fields-v1';
 import { byKubernetesOrder, type ManagedFieldsEntry } from './server-side-apply';
 
 export interface UpdateOptions {
@@ -31,10 +31,7 @@ export function managedFieldsAfterUpdate(live: JsonObject | undefined, next: Jso
   const after = fieldSetOf(next, options.kind, part);
   const added = difference(after, before);
   const removed = difference(before, after);
-  let modified: FieldsV1 = {};
-  for (const keys of leaves(intersection(after, before))) {
-    if (!jsonEqual(valueAt(live, keys) ?? null, valueAt(next, keys) ?? null)) modified = union(modified, fieldSetOfPath(keys));
-  }
+  const modified = live ? modifiedFields(before, after, live, next) : {};
   const changed = union(added, modified);
   const taken = union(changed, removed);
 
