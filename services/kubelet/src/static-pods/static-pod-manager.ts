@@ -14,6 +14,9 @@ import { Readiness } from './readiness';
 import type { StaticPod } from './static-pod';
 import { podScheduledCondition, staticPodStatus } from './static-pod-status';
 
+/** How long a mirror pod someone deleted stays gone before the kubelet makes it again (a sync pass or two). */
+const MIRROR_RECREATE_DELAY_MS = 500;
+
 export interface StaticPodManagerOptions {
   client: ObjectsClient;
   nodeName: string;
@@ -63,6 +66,8 @@ export class StaticPodManager {
   /** The last problem logged per file or pod, so that a problem is logged once, not every second. */
   private readonly problems = new Map<string, string>();
   private readonly periodMs: number;
+  /** Static pods whose mirror pod someone deleted: when it may be made again. */
+  private readonly recreateAfter = new Map<string, number>();
   private timer: ClockTimer | undefined;
   private running: Promise<void> | undefined;
   private again = false;
@@ -165,8 +170,19 @@ export class StaticPodManager {
     const container = spec.containers[0]!;
     let mirror = this.mirrors.get(staticPod.fullName);
     if (mirror && (mirror.metadata.deletionTimestamp || !isMirrorPodOf(mirror, staticPod))) {
-      await this.deleteMirror(mirror, mirror.metadata.deletionTimestamp ? 'it is being deleted' : 'its static pod changed');
+      const deleting = Boolean(mirror.metadata.deletionTimestamp);
+      await this.deleteMirror(mirror, deleting ? 'it is being deleted' : 'its static pod changed');
       mirror = undefined;
+      // Someone deleted it (`kubectl delete pod`): made again at a later pass, not within the same
+      // milliseconds. kubectl waits for the deletion by a GET, then a LIST and watch of the name;
+      // a new mirror pod already there at the LIST (the old one's DELETED before it) would keep
+      // it waiting for a deletion it can no longer see.
+      if (deleting) this.recreateAfter.set(staticPod.fullName, this.clock.now() + MIRROR_RECREATE_DELAY_MS);
+    }
+    const recreateAfter = this.recreateAfter.get(staticPod.fullName);
+    if (!mirror && recreateAfter !== undefined) {
+      if (this.clock.now() < recreateAfter) return;
+      this.recreateAfter.delete(staticPod.fullName);
     }
     let state = this.states.get(staticPod.fullName);
     if (!state || state.hash !== staticPod.hash) {
