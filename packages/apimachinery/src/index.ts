@@ -31,3 +31,4 @@ export type { KubeObject, ObjectMeta, OwnerReference } from './object/object';
 export { fieldSetOf, isFieldsV1, type FieldsV1 } from './managedfields/fields-v1';
 export { managedFieldsAfterUpdate, type UpdateOptions } from './managedfields/update';
 export { ApplyConflictError, serverSideApply, type ApplyConflict, type ApplyOptions, type ManagedFieldsEntry } from './managedfields/server-side-apply';
+export { goArch, goOS, KUBERNETES_GIT_VERSION } from './version';

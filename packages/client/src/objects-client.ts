@@ -1,3 +1,4 @@
+import { goArch, goOS, KUBERNETES_GIT_VERSION } from '@kubelab/apimachinery';
 import { GrpcChannel, grpcError, OBJECTS_SERVICE, Code, type DeleteResponse, type ListResponse, type ObjectResponse, type PatchType } from '@kubelab/proto';
 import { responseParsingError, toClientError } from './errors';
 import { decodeObject as decode, encodeObject as encode } from './object-json';
@@ -67,8 +68,7 @@ export interface DeleteOptions extends CallOptions {
  * `kube-scheduler/v1.32.0-kubelab (linux/amd64) kubernetes/kubelab`.
  */
 export function componentUserAgent(component: string): string {
-  const arch = process.arch === 'x64' ? 'amd64' : process.arch;
-  return `${component}/v1.32.0-kubelab (${process.platform}/${arch}) kubernetes/kubelab`;
+  return `${component}/${KUBERNETES_GIT_VERSION} (${goOS()}/${goArch()}) kubernetes/kubelab`;
 }
 
 /** What a write answers: the object sent, with everything the apiserver fills in (metadata.uid, resourceVersion...). */

@@ -1,3 +1,4 @@
+import { goArch, goOS, KUBERNETES_GIT_VERSION } from '@kubelab/apimachinery';
 import { RESOURCES, groupVersions } from '../registry/catalog';
 import { groupVersion, type ResourceType } from '../registry/types';
 
@@ -5,13 +6,13 @@ import { groupVersion, type ResourceType } from '../registry/types';
 export const SERVER_VERSION = {
   major: '1',
   minor: '32',
-  gitVersion: 'v1.32.0-kubelab',
+  gitVersion: KUBERNETES_GIT_VERSION,
   gitCommit: '0000000000000000000000000000000000000000',
   gitTreeState: 'clean',
   buildDate: '2026-01-01T00:00:00Z',
   goVersion: `node${process.versions.node}`,
   compiler: 'node',
-  platform: `${process.platform}/${process.arch === 'x64' ? 'amd64' : process.arch}`,
+  platform: `${goOS()}/${goArch()}`,
 };
 
 /** GET /api: the legacy group's versions. */

@@ -1,6 +1,6 @@
 import type { KubeObject } from '@kubelab/client';
 import type { KubeletConfig } from '../config';
-import { goArch, goOS } from './node-info';
+import { goArch, goOS } from '@kubelab/apimachinery';
 
 /** Labels the kubelet always sets on its Node and keeps right on re-registration (kubelet's updateDefaultLabels). */
 export const DEFAULT_LABEL_KEYS = ['kubernetes.io/hostname', 'kubernetes.io/os', 'kubernetes.io/arch', 'beta.kubernetes.io/os', 'beta.kubernetes.io/arch'] as const;

@@ -1,27 +1,17 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
+import { goArch, goOS, KUBERNETES_GIT_VERSION } from '@kubelab/apimachinery';
 
 /**
  * The version the kubelet reports in `status.nodeInfo.kubeletVersion` (the VERSION column of
  * `kubectl get nodes`): the same build as the apiserver's `/version` gitVersion, as in a cluster
  * whose components come from one release.
  */
-export const KUBELET_VERSION = 'v1.32.0-kubelab';
+export const KUBELET_VERSION = KUBERNETES_GIT_VERSION;
 
 /** `status.nodeInfo.containerRuntimeVersion`, as containerd reports `containerd://1.7.x`. */
 export const CONTAINER_RUNTIME_VERSION = 'kubelab://0.1.0';
-
-/** Node.js' `process.arch` in Go's GOARCH words, as the `kubernetes.io/arch` label and nodeInfo use them. */
-export function goArch(arch: string = process.arch): string {
-  const names: Record<string, string> = { x64: 'amd64', ia32: '386', arm64: 'arm64', arm: 'arm', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64', loong64: 'loong64', mips: 'mips', mipsel: 'mipsle' };
-  return names[arch] ?? arch;
-}
-
-/** Go's GOOS for `process.platform` (`kubernetes.io/os`). */
-export function goOS(platform: string = process.platform): string {
-  return platform === 'win32' ? 'windows' : platform;
-}
 
 /** Node status `nodeInfo` (NodeSystemInfo), the "System Info" block of `kubectl describe node`. */
 export interface NodeSystemInfo {
