@@ -42,9 +42,11 @@ export function managedFieldsAfterUpdate(live: JsonObject | undefined, next: Jso
   const out: ManagedFieldsEntry[] = [];
   let own: ManagedFieldsEntry | undefined;
   for (const entry of entries) {
-    const fields = difference(entry.fieldsV1 ?? {}, isOwn(entry) ? removed : taken);
-    if (isOwn(entry)) own = { ...entry, fieldsV1: fields };
-    else if (!isEmpty(fields)) out.push(isEmpty(difference(entry.fieldsV1 ?? {}, fields)) ? entry : { ...entry, fieldsV1: fields });
+    if (isOwn(entry)) own = { ...entry, fieldsV1: difference(entry.fieldsV1 ?? {}, removed) };
+    else {
+      const fields = difference(entry.fieldsV1 ?? {}, taken);
+      if (!isEmpty(fields)) out.push({ ...entry, fieldsV1: fields });
+    }
   }
   if (!isEmpty(changed)) {
     own = { manager: options.manager, operation: 'Update', apiVersion: options.apiVersion, time: options.now, fieldsType: 'FieldsV1', fieldsV1: union(own?.fieldsV1 ?? {}, changed), ...(subresource ? { subresource } : {}) };

@@ -2,6 +2,8 @@ import { FieldPath, invalid, tooLong } from '@kubelab/apimachinery';
 import { Errors } from '../errors';
 
 const MAX_LENGTH = 128;
+/** Go's unicode.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space. */
+const PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u;
 
 /**
  * Who a create, update or patch is recorded as in managedFields (Kubernetes' managerOrUserAgent):
@@ -16,12 +18,17 @@ export function fieldManagerOf(fieldManager: string | null | undefined, userAgen
     const errors = [];
     if (Buffer.byteLength(fieldManager) > MAX_LENGTH) errors.push(tooLong(path, MAX_LENGTH));
     [...fieldManager].forEach((char, i) => {
-      if (!/^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u.test(char)) errors.push(invalid(path, fieldManager, `invalid character ${unicodeName(char)} (at position ${i})`));
+      if (!PRINTABLE.test(char)) errors.push(invalid(path, fieldManager, `invalid character ${unicodeName(char)} (at position ${i})`));
     });
     if (errors.length) throw Errors.invalid({ group: 'meta.k8s.io', kind: options }, '', errors);
     return fieldManager;
   }
-  const prefix = [...(userAgent?.split('/')[0] ?? '')].filter((char) => /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u.test(char)).slice(0, MAX_LENGTH).join('');
+  return userAgentManager(userAgent);
+}
+
+/** The manager a user agent stands for: its first part, printable characters only, cut at 128 (prefixFromUserAgent). */
+export function userAgentManager(userAgent: string | undefined): string | undefined {
+  const prefix = [...(userAgent?.split('/')[0] ?? '')].filter((char) => PRINTABLE.test(char)).slice(0, MAX_LENGTH).join('');
   return prefix || undefined;
 }
 

@@ -4,7 +4,7 @@ import { ApiError, Errors } from '../errors';
 import { applyPatch } from '../endpoints/patch';
 import { listSelected, objectFilter } from '../endpoints/selectors';
 import type { DeleteOptions, GenericRegistry, WritableSubresource, WriteOptions } from '../registry/generic-registry';
-import { fieldManagerOf } from '../endpoints/field-manager';
+import { userAgentManager } from '../endpoints/field-manager';
 import type { IncomingHttpHeaders } from 'node:http2';
 import { bindPod } from '../registry/pod-binding';
 import type { KubeObject } from '../registry/types';
@@ -103,7 +103,7 @@ async function update(ctx: ObjectsContext, r: UpdateRequest, subresource: Writab
 
 /** A component's writes are recorded in managedFields by its user agent's first part, as client-go's are. */
 function managerOf(headers: IncomingHttpHeaders): WriteOptions['fieldManager'] {
-  const name = fieldManagerOf(undefined, headers['user-agent'], 'CreateOptions');
+  const name = userAgentManager(headers['user-agent']);
   return name ? { name } : undefined;
 }
 

@@ -54,8 +54,9 @@ export async function* readCriLog(
         // Read to the end of a log that was rotated meanwhile: the lines go on in the file rotated
         // after it (a burst can fill more than one between two reads), or else in the current one.
         const current = fs.statSync(file, { throwIfNoEntry: false });
-        if (current && current.ino !== fs.fstatSync(fd).ino) {
-          const next = openNextLog(file, fs.fstatSync(fd).ino);
+        const ino = fs.fstatSync(fd).ino;
+        if (current && current.ino !== ino) {
+          const next = openNextLog(file, ino);
           fs.closeSync(fd);
           fd = next;
           position = 0;
