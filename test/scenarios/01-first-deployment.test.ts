@@ -62,6 +62,13 @@ describe('scenario 01: first deployment, exposure, scaling, a database behind a 
     expect(wide[1]![5]).toMatch(/^127\.\d+\.\d+\.\d+$/);
   });
 
+  it("the pod's managedFields name its writers, as on a cluster: kube-controller-manager made it, the kubelet writes its status", () => {
+    const [pod] = pods('app=p4app');
+    const entries = JSON.parse(ok('get', 'pod', pod![0]!, '-o', 'jsonpath={.metadata.managedFields}')) as Array<{ manager: string; operation: string; subresource?: string }>;
+    const who = entries.map((e) => `${e.manager} ${e.operation} ${e.subresource ?? ''}`.trim()).sort();
+    expect(who).toEqual(['kube-controller-manager Update', 'kubelet Update status']);
+  });
+
   it('5: expose --type=LoadBalancer → EXTERNAL-IP, and GET / from the host is "Served by" the pod', async () => {
     expect(ok('expose', 'deployment', 'p4app', '--type=LoadBalancer', '--port', '80', '--target-port', '8080')).toBe('service/p4app exposed\n');
     const svc = rows('get', 'services', 'p4app');
