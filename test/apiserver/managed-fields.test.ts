@@ -69,6 +69,20 @@ describe('managedFields: who set what', () => {
     expect(k(['get', 'configmap', 'long']).stderr).toContain('NotFound');
   });
 
+  it('an 11th writer leaves 10 Update entries: the two oldest merge into ancient-changes', () => {
+    ok(['create', 'configmap', 'crowded', '--from-literal=a=1', '--field-manager=writer-00']);
+    for (let i = 1; i <= 10; i++) ok(['label', 'configmap', 'crowded', `w${i}=x`, `--field-manager=writer-${String(i).padStart(2, '0')}`]);
+    const list = entries('configmap/crowded');
+    expect(list).toHaveLength(10);
+    const managers = list.map((e) => e.manager);
+    expect(managers).toContain('ancient-changes');
+    expect(managers).toContain('writer-10');
+    // The bucket holds the fields of the two it took: the creator's data and writer-01's label.
+    const bucket = list.find((e) => e.manager === 'ancient-changes')!;
+    expect(bucket).toMatchObject({ operation: 'Update', apiVersion: 'v1' });
+    expect(bucket.fieldsV1).toMatchObject({ 'f:data': { 'f:a': {} }, 'f:metadata': { 'f:labels': { 'f:w1': {} } } });
+  });
+
   it("a component's writes over gRPC are recorded by its user agent; a status write in an entry of its own", async () => {
     const client = new ObjectsClient(apiserver().grpcEndpoint, { userAgent: componentUserAgent('kube-controller-manager') });
     try {

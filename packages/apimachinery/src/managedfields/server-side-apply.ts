@@ -113,14 +113,15 @@ function withoutManagedFields(object: JsonObject): JsonObject {
 export function byKubernetesOrder(p: ManagedFieldsEntry, q: ManagedFieldsEntry): number {
   return (
     byteOrder(String(p.operation), String(q.operation)) ||
-    seconds(p.time) - seconds(q.time) ||
+    secondsOf(p.time) - secondsOf(q.time) ||
     byteOrder(String(p.manager), String(q.manager)) ||
     byteOrder(String(p.apiVersion), String(q.apiVersion)) ||
     byteOrder(String(p.subresource ?? ''), String(q.subresource ?? ''))
   );
 }
 
-function seconds(time: string | undefined): number {
+/** An entry's time in whole seconds (none or unreadable: 0), as Kubernetes compares them. */
+export function secondsOf(time: string | undefined): number {
   const ms = time ? Date.parse(time) : NaN;
   return Number.isNaN(ms) ? 0 : Math.floor(ms / 1000);
 }
@@ -133,7 +134,7 @@ function withoutSystemFields(applied: JsonObject): JsonObject {
   return config;
 }
 
-function byteOrder(a: string, b: string): number {
+export function byteOrder(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 

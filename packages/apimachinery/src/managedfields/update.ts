@@ -1,5 +1,6 @@
 import type { JsonObject } from '../patch/json-value';
 import { difference, fieldSetOf, isEmpty, modifiedFields, union } from './fields-v1';
+import { capUpdateManagers } from './cap-managers';
 import { byKubernetesOrder, type ManagedFieldsEntry } from './server-side-apply';
 
 export interface UpdateOptions {
@@ -23,7 +24,7 @@ export interface UpdateOptions {
  *
  * `next.metadata.managedFields` is the starting point: the live object's, or what the client
  * sent to replace them. A write to the status subresource compares the status only; any other,
- * the object without its status.
+ * the object without its status. Past 10 Update entries, the oldest merge into `ancient-changes`.
  */
 export function managedFieldsAfterUpdate(live: JsonObject | undefined, next: JsonObject, options: UpdateOptions): ManagedFieldsEntry[] {
   const part = options.subresource === 'status' ? 'status' : 'object';
@@ -52,5 +53,5 @@ export function managedFieldsAfterUpdate(live: JsonObject | undefined, next: Jso
     own = { manager: options.manager, operation: 'Update', apiVersion: options.apiVersion, time: options.now, fieldsType: 'FieldsV1', fieldsV1: union(own?.fieldsV1 ?? {}, changed), ...(subresource ? { subresource } : {}) };
   }
   if (own && !isEmpty(own.fieldsV1)) out.push(own);
-  return out.sort(byKubernetesOrder);
+  return capUpdateManagers(out).sort(byKubernetesOrder);
 }
