@@ -293,6 +293,18 @@ ${env ? '        env:\n        - name: MODE\n          value: blue\n' : ''}`;
     expect(warned.stderr).toBe('Warning: unknown field "spec.replicaz"\nWarning: unknown field "spec.template.spec.containers[0].imagez"\n');
   });
 
+  it("an object over the store's request limit is refused in etcd's words, and one over 3 MiB with a 413; neither is stored", () => {
+    const pod = (name: string, bytes: number) =>
+      JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { containers: [{ name: 'c', image: 'busybox', env: Array.from({ length: Math.ceil(bytes / 100_000) }, (_, i) => ({ name: `V${i}`, value: 'x'.repeat(100_000) })) }] } });
+    // 1.7 MB: under the apiserver's 3 MiB body limit, over etcd's 1.5 MiB --max-request-bytes.
+    const big = k(['create', '-f', '-'], pod('big', 1_700_000));
+    expect(big.status).toBe(1);
+    expect(big.stderr).toBe('Error from server: error when creating "STDIN": etcdserver: request is too large\n');
+    const huge = k(['create', '-f', '-'], pod('huge', 3_200_000));
+    expect(huge.stderr).toBe('Error from server (RequestEntityTooLarge): error when creating "STDIN": Request entity too large: limit is 3145728\n');
+    expect(k(['get', 'pods', 'big', 'huge', '-o', 'name']).stderr).toBe('Error from server (NotFound): pods "big" not found\nError from server (NotFound): pods "huge" not found\n');
+  });
+
   it('get -w prints the table, then each change as a row', async () => {
     ok(['apply', '-f', '-'], DEPLOYMENT('watched', 1));
     const child = spawn('kubectl', ['get', 'deployment', 'watched', '-w'], { env: { ...process.env, KUBECONFIG: apiserver.kubeconfig } });

@@ -1,9 +1,11 @@
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '@kubelab/component-base';
+import { Code, grpcError } from '@kubelab/proto';
 import { Errors } from './errors';
 import { createApiServer } from './server';
 import type { ObjectStore } from './storage/object-store';
+import { storeError } from './storage/store-error';
 
 /** A store that fails every read, with `failure` (an unexpected error, or an ApiError). */
 function failingStore(failure: () => unknown): ObjectStore {
@@ -32,11 +34,20 @@ describe('the apiserver answering a request that failed', () => {
   }
 
   it('answers an unexpected error as one InternalError, "Internal error occurred:" once', async () => {
-    const { code, body, logged } = await get(failingStore(() => new Error('etcdserver: request timed out')), '/api/v1/namespaces/default/configmaps/x');
+    const { code, body, logged } = await get(failingStore(() => new Error('cannot read properties of undefined')), '/api/v1/namespaces/default/configmaps/x');
     expect(code).toBe(500);
-    expect(body).toMatchObject({ kind: 'Status', status: 'Failure', code: 500, reason: 'InternalError', message: 'Internal error occurred: etcdserver: request timed out' });
-    expect(body.details).toEqual({ causes: [{ message: 'etcdserver: request timed out' }] });
+    expect(body).toMatchObject({ kind: 'Status', status: 'Failure', code: 500, reason: 'InternalError', message: 'Internal error occurred: cannot read properties of undefined' });
+    expect(body.details).toEqual({ causes: [{ message: 'cannot read properties of undefined' }] });
     expect(logged).toHaveBeenCalledTimes(1);
+  });
+
+  it("answers the store's refusal in etcd's words, a 500 with no reason (kubectl: Error from server: etcdserver: ...)", async () => {
+    const { code, body, logged } = await get(failingStore(() => storeError(grpcError(Code.UNAVAILABLE, 'etcdserver: request timed out'))), '/api/v1/namespaces/default/configmaps/x');
+    expect(code).toBe(500);
+    expect(body).toEqual({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'etcdserver: request timed out', code: 500 });
+    expect(logged).toHaveBeenCalledTimes(1);
+    const other = await get(failingStore(() => storeError(grpcError(Code.UNAVAILABLE, 'connect ECONNREFUSED 127.0.0.1:2379'))), '/api/v1/namespaces/default/configmaps/x');
+    expect(other.body.message).toBe('rpc error: code = Unavailable desc = connect ECONNREFUSED 127.0.0.1:2379');
   });
 
   it('wraps a thrown string the same way', async () => {

@@ -11,6 +11,7 @@ import { parseRequestPath } from './endpoints/request-info';
 import { handleResource, type HandlerContext } from './endpoints/resource-handler';
 import { PodStreaming } from './streaming/pod-streaming';
 import type { ObjectStore } from './storage/object-store';
+import { isStoreError } from './storage/store-error';
 
 export interface ApiServerOptions {
   store: ObjectStore;
@@ -39,6 +40,11 @@ export function createApiServer(options: ApiServerOptions): { server: http.Serve
     res.on('finish', () => options.log.debug({ verb: req.method, path: req.url, code: res.statusCode, ms: Math.round(performance.now() - started) }, 'request'));
     route(req, res).catch((error: unknown) => {
       if (error instanceof Error && error.name === 'ApiError') return sendError(res, error);
+      if (isStoreError(error)) {
+        // As Kubernetes answers an error that is not a Status: a 500 with the store's own words ("etcdserver: request is too large").
+        options.log.error({ err: error.message, path: req.url }, 'the store refused a request');
+        return sendError(res, error);
+      }
       // Anything else is a 500 InternalError, "Internal error occurred: <message>", wrapped once (apimachinery's internalApiError).
       options.log.error({ err: (error as Error)?.message, stack: (error as Error)?.stack, path: req.url }, 'request failed');
       sendError(res, Errors.internal(error));

@@ -1,4 +1,5 @@
 import { etcdCodecs, GrpcChannel, Code } from '@kubelab/proto';
+import { storeError } from './store-error';
 
 /** A key-value as the etcd v3 API returns it (int64 fields arrive as decimal strings). */
 export interface EtcdKeyValue {
@@ -121,7 +122,12 @@ export class EtcdClient {
 
   private async unary(method: 'Range' | 'Txn', request: object): Promise<unknown> {
     const codecs = method === 'Range' ? [etcdCodecs.RangeRequest, etcdCodecs.RangeResponse] : [etcdCodecs.TxnRequest, etcdCodecs.TxnResponse];
-    const response = await this.channel.unary(`/etcdserverpb.KV/${method}`, codecs[0]!.serialize(request), 30_000);
+    let response: Buffer;
+    try {
+      response = await this.channel.unary(`/etcdserverpb.KV/${method}`, codecs[0]!.serialize(request), 30_000);
+    } catch (error) {
+      throw storeError(error);
+    }
     return codecs[1]!.deserialize(response);
   }
 }

@@ -1,0 +1,33 @@
+import type { GrpcError } from '@kubelab/proto';
+
+/** grpc-go's names of the codes, as `rpc error: code = ... desc = ...` prints them. */
+const GO_CODE_NAMES = ['OK', 'Canceled', 'Unknown', 'InvalidArgument', 'DeadlineExceeded', 'NotFound', 'AlreadyExists', 'PermissionDenied', 'ResourceExhausted', 'FailedPrecondition', 'Aborted', 'OutOfRange', 'Unimplemented', 'Internal', 'Unavailable', 'DataLoss', 'Unauthenticated'];
+
+/**
+ * A call to the store that failed, worded as kube-apiserver's etcd client words it: etcd's own
+ * refusals by their text (`etcdserver: request is too large`, `etcdserver: request timed out`),
+ * anything else as grpc-go prints a status (`rpc error: code = Unavailable desc = ...`). It is not
+ * a Kubernetes Status, so the apiserver answers it as Kubernetes answers such errors: a 500 with
+ * no reason and this text as message (kubectl: `Error from server: etcdserver: request is too large`).
+ */
+export class StoreError extends Error {
+  override name = 'StoreError';
+  constructor(
+    message: string,
+    /** The gRPC code the store answered with. */
+    readonly code: number,
+  ) {
+    super(message);
+  }
+}
+
+/** The store's gRPC failure as a StoreError; any other thrown value as it is. */
+export function storeError(error: unknown): unknown {
+  const grpc = error as Partial<GrpcError>;
+  if (!(error instanceof Error) || typeof grpc.code !== 'number' || typeof grpc.details !== 'string') return error;
+  if (grpc.details.startsWith('etcdserver: ') || grpc.details.startsWith('mvcc: ')) return new StoreError(grpc.details, grpc.code);
+  const name = GO_CODE_NAMES[grpc.code] ?? `Code(${grpc.code})`;
+  return new StoreError(`rpc error: code = ${name} desc = ${grpc.details}`, grpc.code);
+}
+
+export const isStoreError = (error: unknown): error is StoreError => error instanceof Error && error.name === 'StoreError';
