@@ -1,5 +1,6 @@
 import * as http from 'node:http';
 import { startKubelabApiserver, startKubelabStore, type ApiserverProcess } from '@kubelab/testkit';
+import { measureApiserverFloor } from './apiserver-floor';
 import { withDeadline } from './deadline';
 import { EtcdBenchClient } from './etcd-client';
 import { h1load, h2load, h2loadAvailable } from './h2load';
@@ -44,6 +45,8 @@ export async function runApiserverBench(options: ApiserverBenchOptions, out: str
     const version = await client.version(RAW_KEY).finally(() => client.close());
     if (version !== options.warmup + options.creates) throw new Error(`raw puts: expected version ${options.warmup + options.creates}, found ${version}`);
 
+    const floor = await measureApiserverFloor(store.endpoint, POD, options.warmup, options.creates, options.clients);
+
     const podsUrl = `${apiserver.url}/api/v1/namespaces/default/pods`;
     h1load(podsUrl, POD, 'application/json', options.warmup, options.clients);
     const cpuBefore = cpuSeconds(apiserver.child.pid!);
@@ -63,6 +66,8 @@ export async function runApiserverBench(options: ApiserverBenchOptions, out: str
       ['pod create through the REST API: creates/s', fixed(createRate, 0), `${fixed(createRate / rawRate)}× the raw store (goal ≥ 0.50×)`],
       [`pod create p50 / p99 latency (ms), ${options.clients} clients`, `${fixed(creates.latency.percentile(0.5))} / ${fixed(creates.latency.percentile(0.99))}`, 'goal p99 < 100 ms'],
       ['pod create: apiserver CPU s / 1,000 creates', fixed(createCpu, 3), ''],
+      ['floor: bare Node HTTP server + one store Put per pod: creates/s', fixed(floor.createsPerSecond, 0), `${fixed(floor.createsPerSecond / rawRate)}× the raw store; no apiserver work at all`],
+      ['floor: CPU s / 1,000 creates', fixed(floor.cpuPerThousand, 3), ''],
       ['watch delivery p50 / p99 (ms), create sent → event received', `${fixed(watch.percentile(0.5))} / ${fixed(watch.percentile(0.99))}`, 'goal p99 < 20 ms'],
       [`LIST of ${list.count.toLocaleString('en')} pods, p50 / max of 5 (ms)`, `${fixed(list.latency.percentile(0.5))} / ${fixed(list.latency.percentile(1))}`, 'served from the watch cache; goal < 300 ms'],
     ];
@@ -74,6 +79,8 @@ export async function runApiserverBench(options: ApiserverBenchOptions, out: str
       `- creates: h2load over HTTP/1.1, ${options.clients} clients with one request each in flight, POSTing a ${POD.length}-byte Pod with`,
       '  generateName (JSON); the raw store figure is h2load putting a value of the same size, with the same concurrency.',
       `  Each is measured after ${options.warmup.toLocaleString('en')} warm-up requests of its own.`,
+      '- floor: the same creates against a bare Node.js HTTP server that parses each pod, names it and puts it in the store',
+      '  with one etcd Put over node:http2 (no defaults, validation, managedFields, Txn guard or watch cache): the transport alone.',
       '- watch: one REST watch on pods; 1,000 creates one after another; latency from sending the POST to reading the event.',
       `- list: GET /api/v1/pods (JSON) with ${list.count.toLocaleString('en')} pods stored, timed until the last byte is received.`,
       '',

@@ -56,7 +56,8 @@ export async function measureFloors(request: Buffer, operations: number, concurr
   return results;
 }
 
-function ready(child: ChildProcess): Promise<void> {
+/** Resolves once the child prints its first line (it is listening). */
+export function ready(child: ChildProcess): Promise<void> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('floor server did not start in 10 s')), 10_000);
     child.stdout!.once('data', () => {
