@@ -83,6 +83,38 @@ describe('managedFields: who set what', () => {
     expect(bucket.fieldsV1).toMatchObject({ 'f:data': { 'f:a': {} }, 'f:metadata': { 'f:labels': { 'f:w1': {} } } });
   });
 
+  it('an apply configuration with duplicate list entries is refused in structured-merge-diff\'s words, and nothing is written', () => {
+    const manifest = [
+      'apiVersion: apps/v1',
+      'kind: Deployment',
+      'metadata: {name: ssa-test}',
+      'spec:',
+      '  selector: {matchLabels: {app: s}}',
+      '  template:',
+      '    metadata: {labels: {app: s}}',
+      '    spec:',
+      '      containers:',
+      '      - name: c',
+      '        image: nginx',
+      '        env: [{name: FOO, value: a}, {name: FOO, value: b}]',
+      '        ports: [{containerPort: 93}, {containerPort: 93, protocol: TCP}]',
+      '',
+    ].join('\n');
+    const r = k(['apply', '--server-side', '-f', '-'], manifest);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe(
+      [
+        'Error from server: failed to create typed patch object (default/ssa-test; apps/v1, Kind=Deployment): errors:',
+        '  .spec.template.spec.containers[name="c"].env: duplicate entries for key [name="FOO"]',
+        '  .spec.template.spec.containers[name="c"].ports: duplicate entries for key [containerPort=93,protocol="TCP"]',
+        '',
+      ].join('\n'),
+    );
+    expect(k(['get', 'deployment', 'ssa-test']).stderr).toContain('NotFound');
+    // A client-side create keeps what it is given, as Kubernetes does; only apply types the configuration.
+    ok(['create', '-f', '-'], manifest);
+  });
+
   it("a component's writes over gRPC are recorded by its user agent; a status write in an entry of its own", async () => {
     const client = new ObjectsClient(apiserver().grpcEndpoint, { userAgent: componentUserAgent('kube-controller-manager') });
     try {

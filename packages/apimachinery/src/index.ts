@@ -30,5 +30,6 @@ export type { KubeObject, ObjectMeta, OwnerReference } from './object/object';
 // Server-side apply: field sets (managedFields' FieldsV1) and the apply itself.
 export { fieldSetOf, isFieldsV1, type FieldsV1 } from './managedfields/fields-v1';
 export { managedFieldsAfterUpdate, type UpdateOptions } from './managedfields/update';
+export { typedPatchErrors, validationErrorsText } from './managedfields/typed-patch';
 export { ApplyConflictError, serverSideApply, type ApplyConflict, type ApplyOptions, type ManagedFieldsEntry } from './managedfields/server-side-apply';
 export { goArch, goOS, KUBERNETES_GIT_VERSION } from './version';

@@ -46,4 +46,6 @@ export const Errors = {
   unsupportedMediaType: () => new ApiError(newUnsupportedMediaType(ACCEPTED)),
   notFoundPath: () => new ApiError(failureStatus(404, 'NotFound', 'the server could not find the requested resource', {})),
   internal: (error: unknown) => new ApiError(newInternalError(error instanceof Error ? error : String(error))),
+  /** What Kubernetes answers for an error that is not a Status: a 500 with no reason and the error's text. */
+  unstructured: (message: string) => new ApiError(failureStatus(500, '', message)),
 };

@@ -74,9 +74,9 @@ function valueSet(value: JsonValue, at: FieldLocation): FieldsV1 {
  * for an atomic list, which is one value. Server-side apply merges lists by these same keys.
  */
 export function listItemKeys(at: FieldLocation): ((item: JsonValue) => string) | undefined {
-  const rule = ruleAt(at);
-  if (rule?.strategy !== 'merge') return undefined;
-  const keyed = rule.mergeKey ? listMapKeys(at, rule.mergeKey) : undefined;
+  const type = listTypeAt(at);
+  if (!type) return undefined;
+  const keyed = type === 'set' ? undefined : type;
   return (item) => {
     if (!keyed || !isObject(item)) return `v:${JSON.stringify(item)}`;
     const key: JsonObject = {};
@@ -85,8 +85,24 @@ export function listItemKeys(at: FieldLocation): ((item: JsonValue) => string) |
   };
 }
 
+/** A list map's keys (the defaults standing in for a key an item leaves out). */
+export interface ListMapKeys {
+  keys: string[];
+  defaults: JsonObject;
+}
+
+/**
+ * What server-side apply makes of the list at `at`: a list map (its items told apart by these
+ * keys), a set of values, or (undefined) an atomic list, replaced whole.
+ */
+export function listTypeAt(at: FieldLocation): ListMapKeys | 'set' | undefined {
+  const rule = ruleAt(at);
+  if (rule?.strategy !== 'merge') return undefined;
+  return rule.mergeKey ? listMapKeys(at, rule.mergeKey) : 'set';
+}
+
 /** The listed keys of a merged list at `at`: its list-map keys, or its patch merge key alone. */
-function listMapKeys(at: FieldLocation, mergeKey: string): { keys: string[]; defaults: JsonObject } {
+function listMapKeys(at: FieldLocation, mergeKey: string): ListMapKeys {
   if (at.kind === 'Service' && at.path === 'spec.ports') return SERVICE_PORTS;
   return LIST_MAP_KEYS.find((l) => at.path?.endsWith(l.suffix)) ?? { keys: [mergeKey], defaults: {} };
 }

@@ -1,4 +1,4 @@
-import { ApplyConflictError, FieldPath, isNotFound, required, serverSideApply, type JsonObject, type ManagedFieldsEntry } from '@kubelab/apimachinery';
+import { ApplyConflictError, FieldPath, isNotFound, required, serverSideApply, typedPatchErrors, validationErrorsText, type JsonObject, type ManagedFieldsEntry } from '@kubelab/apimachinery';
 import * as yaml from 'js-yaml';
 import { ApiError, Errors } from '../errors';
 import type { GenericRegistry } from '../registry/generic-registry';
@@ -66,6 +66,11 @@ export async function serveApply(registry: GenericRegistry, r: ApplyRequest): Pr
   // as unknown fields, they are refused (they would remove what other managers own).
   const directive = directivePath(config, '');
   if (directive) throw Errors.badRequest(`error decoding the apply configuration: strict decoding error: unknown field "${directive}"`);
+  // The configuration as a typed object (structuredMergeManager): list maps keyed, no duplicates.
+  const typeErrors = typedPatchErrors(config as unknown as JsonObject, r.type.kind);
+  if (typeErrors.length > 0) {
+    throw Errors.unstructured(`failed to create typed patch object (${String(config.metadata?.namespace ?? '')}/${String(config.metadata?.name ?? '')}; ${groupVersionKindText(config)}): ${validationErrorsText(typeErrors)}`);
+  }
   if (config.metadata?.name !== r.name) throw Errors.badRequest(`the name of the object (${String(config.metadata?.name ?? '')}) does not match the name on the URL (${r.name})`);
   const apply = (live: KubeObject | undefined) => {
     // A resourceVersion in the configuration is a precondition (kubectl diff sends one).
