@@ -68,6 +68,26 @@ export interface FieldReport {
 
 const INT32 = { min: -(2 ** 31), max: 2 ** 31 - 1 };
 
+/** The Go type of a scalar field, by its schema's `type/format` (or `type`). */
+const GO_SCALAR_TYPES: Record<string, string> = {
+  string: 'string',
+  boolean: 'bool',
+  'integer/int32': 'int32',
+  integer: 'int64',
+  'number/float': 'float32',
+  number: 'float64',
+};
+
+/** The word Go's encoding/json uses for the JSON value a scalar field expects. */
+const SCALAR_WORDS: Record<string, string> = { string: 'string', boolean: 'bool', integer: 'number', number: 'number' };
+
+/** The word Go's encoding/json uses for a JSON value's type in "cannot unmarshal X into ...". */
+function jsonTypeWord(value: unknown): string {
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'boolean') return 'bool';
+  return typeof value === 'object' ? 'object' : typeof value;
+}
+
 /**
  * Walks a request body with its kind's schema. The unknown fields are named as Kubernetes names
  * them (`spec.replicaz`, `spec.template.spec.containers[0].imagez`); with `prune`, they are
@@ -85,11 +105,17 @@ export function examineFields(type: ResourceType, body: unknown, options: { prun
   const pathTo = (key: string) => [...steps, key].reduce<string>((path, step) => (typeof step === 'number' ? `${path}[${step}]` : path ? `${path}.${step}` : step), '');
   // Go's path has the field names only (no list indices).
   const goPathTo = (key: string) => [...steps.filter((step): step is string => typeof step === 'string'), key].join('.');
-  const checkNumber = (value: unknown, schema: Schema | undefined, struct: string, key: string) => {
-    if (report.decodeError !== undefined || typeof value !== 'number' || !schema || schema['type'] !== 'integer') return;
-    const format = schema['format'] === 'int32' ? 'int32' : 'int64';
-    if (Number.isInteger(value) && (format === 'int64' || (value >= INT32.min && value <= INT32.max))) return;
-    report.decodeError = `json: cannot unmarshal number ${value} into Go struct field ${struct}.${goPathTo(key)} of type ${format}`;
+  const checkValue = (value: unknown, schema: Schema | undefined, struct: string, key: string) => {
+    if (report.decodeError !== undefined || value === null || !schema) return;
+    const goType = GO_SCALAR_TYPES[`${String(schema['type'])}/${String(schema['format'] ?? '')}`] ?? GO_SCALAR_TYPES[String(schema['type'])];
+    // Not a scalar field (an object, a list, a quantity or int-or-string, which take either): the walk goes on.
+    if (!goType) return;
+    const word = jsonTypeWord(value);
+    const refused = `json: cannot unmarshal ${word} into Go struct field ${struct}.${goPathTo(key)} of type ${goType}`;
+    if (word !== SCALAR_WORDS[String(schema['type'])]) report.decodeError = refused;
+    else if (schema['type'] === 'integer' && typeof value === 'number') {
+      if (!Number.isInteger(value) || (goType === 'int32' && (value < INT32.min || value > INT32.max))) report.decodeError = `json: cannot unmarshal number ${value} into Go struct field ${struct}.${goPathTo(key)} of type ${goType}`;
+    }
   };
   const walk = (value: unknown, schema: Schema | undefined, name: string | undefined) => {
     const s = resolve(schemas, schema);
@@ -112,10 +138,8 @@ export function examineFields(type: ResourceType, body: unknown, options: { prun
       const child = object[key];
       const declared = properties && Object.hasOwn(properties, key) ? properties[key] : additional;
       if (declared) {
-        if (child === null || typeof child !== 'object') {
-          if (declared !== additional) checkNumber(child, resolve(schemas, declared), struct, key);
-          continue;
-        }
+        if (declared !== additional) checkValue(child, resolve(schemas, declared), struct, key);
+        if (child === null || typeof child !== 'object') continue;
         steps.push(key);
         walk(child, declared, undefined);
         steps.pop();
