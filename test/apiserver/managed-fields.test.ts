@@ -111,8 +111,16 @@ describe('managedFields: who set what', () => {
       ].join('\n'),
     );
     expect(k(['get', 'deployment', 'ssa-test']).stderr).toContain('NotFound');
-    // A client-side create keeps what it is given, as Kubernetes does; only apply types the configuration.
-    ok(['create', '-f', '-'], manifest);
+    // A client-side create keeps what it is given, as Kubernetes does (with its warnings); only apply types the configuration.
+    const created = k(['create', '-f', '-'], manifest);
+    expect(created.stdout).toBe('deployment.apps/ssa-test created\n');
+    expect(created.stderr).toBe(
+      [
+        'Warning: spec.template.spec.containers[0].env[1]: hides previous definition of "FOO", which may be dropped when using apply',
+        'Warning: spec.template.spec.containers[0].ports[1]: duplicate port definition with spec.template.spec.containers[0].ports[0]',
+        '',
+      ].join('\n'),
+    );
   });
 
   it("a component's writes over gRPC are recorded by its user agent; a status write in an entry of its own", async () => {

@@ -194,4 +194,45 @@ spec:
     expect(again.stderr).toBe('');
     expect(again.stdout).toBe('pod/good unchanged\n');
   });
+
+  it('accepted but likely wrong: warnings kubectl prints, for a pod on create and a Deployment on each new generation', () => {
+    const created = k(
+      ['apply', '-f', '-'],
+      pod(
+        'warned',
+        `  terminationGracePeriodSeconds: -1
+  nodeSelector: {beta.kubernetes.io/os: linux}
+  containers:
+  - name: app
+    image: nginx
+    resources: {requests: {memory: 100m}}
+    env: [{name: MODE, value: a}, {name: MODE, value: b}, {name: MODE, value: "$(MODE)-c"}]
+`,
+      ),
+    );
+    expect(created.stdout).toBe('pod/warned created\n');
+    expect(created.stderr).toBe(
+      [
+        'Warning: spec.nodeSelector[beta.kubernetes.io/os]: deprecated since v1.14; use "kubernetes.io/os" instead',
+        'Warning: spec.containers[0].resources.requests[memory]: fractional byte value "100m" is invalid, must be an integer',
+        'Warning: spec.containers[0].env[1]: hides previous definition of "MODE", which may be dropped when using apply',
+        'Warning: spec.terminationGracePeriodSeconds: must be >= 0; negative values are invalid and will be treated as 1',
+        '',
+      ].join('\n'),
+    );
+    const deployment = (image: string) =>
+      `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: warned}\nspec:\n  selector: {matchLabels: {app: w}}\n  template:\n    metadata: {labels: {app: w}}\n    spec:\n      containers:\n      - {name: c, image: ${image}, resources: {limits: {memory: 0.5Gi}, requests: {memory: "1.5"}}}\n`;
+    const warning = 'Warning: spec.template.spec.containers[0].resources.requests[memory]: fractional byte value "1500m" is invalid, must be an integer\n';
+    expect(k(['apply', '-f', '-'], deployment('nginx')).stderr).toBe(warning);
+    // A label changes no generation: no warning. A new image does.
+    expect(k(['label', 'deployment', 'warned', 'tier=web']).stderr).toBe('');
+    expect(k(['apply', '-f', '-'], deployment('nginx:1.27')).stderr).toBe(warning);
+  });
+
+  it("a value of the wrong JSON type is refused as Go's decoder words it", () => {
+    const stderr = refused(pod('typed', '  containers:\n  - name: app\n    image: nginx\n    env: [{name: DEBUG, value: yes}]\n'));
+    expect(stderr).toBe('Error from server (BadRequest): error when creating "STDIN": Pod in version "v1" cannot be handled as a Pod: json: cannot unmarshal bool into Go struct field EnvVar.spec.containers.env.value of type string\n');
+    const port = refused(pod('typed', '  containers:\n  - name: app\n    image: nginx\n    ports: [{containerPort: "80"}]\n'));
+    expect(port).toBe('Error from server (BadRequest): error when creating "STDIN": Pod in version "v1" cannot be handled as a Pod: json: cannot unmarshal string into Go struct field ContainerPort.spec.containers.ports.containerPort of type int32\n');
+  });
 });

@@ -45,6 +45,8 @@ export interface ApplyRequest {
   fieldManager: string | null;
   force: boolean;
   dryRun: boolean;
+  /** Filled with the strategy's warnings for the object written. */
+  warnings?: string[];
 }
 
 /**
@@ -85,7 +87,7 @@ export async function serveApply(registry: GenericRegistry, r: ApplyRequest): Pr
   };
   for (let attempt = 0; ; attempt++) {
     try {
-      return { code: 200, object: await registry.update(r.type, r.namespace, r.name, (live) => apply(live), { dryRun: r.dryRun }) };
+      return { code: 200, object: await registry.update(r.type, r.namespace, r.name, (live) => apply(live), { dryRun: r.dryRun, warnings: r.warnings }) };
     } catch (error) {
       if (!isNotFound(error) || attempt > 0) throw error;
     }
@@ -95,7 +97,7 @@ export async function serveApply(registry: GenericRegistry, r: ApplyRequest): Pr
     if (uid) throw Errors.conflict(r.type, r.name, `uid mismatch: the provided object specified uid ${String(uid)}, and no existing object was found`);
     const managedFields = created.metadata.managedFields as ManagedFieldsEntry[];
     try {
-      return { code: 201, object: await registry.create(r.type, r.namespace, created, { dryRun: r.dryRun, managedFields: managedFields.length > 0 ? managedFields : undefined }) };
+      return { code: 201, object: await registry.create(r.type, r.namespace, created, { dryRun: r.dryRun, managedFields: managedFields.length > 0 ? managedFields : undefined, warnings: r.warnings }) };
     } catch (error) {
       // Created meanwhile by someone else: apply to what is there now.
       if (!(error instanceof ApiError && error.status.reason === 'AlreadyExists')) throw error;

@@ -6,6 +6,7 @@ import { lookup } from '../registry/catalog';
 import { bindPod } from '../registry/pod-binding';
 import { groupVersion, type KubeObject, type ResourceType } from '../registry/types';
 import { APPLY_PATCH, parseApplyConfiguration, serveApply } from './apply';
+import { addWarnings } from './warnings';
 import { applyPatch } from './patch';
 import { isKubernetesProtobuf } from './protobuf';
 import { examineFields, fieldValidationOf, type FieldValidation } from './field-validation';
@@ -82,7 +83,9 @@ export async function handleResource(ctx: HandlerContext, target: ResourceReques
       case 'POST': {
         const body = parseJson(await readBody(req)) as KubeObject;
         checkFields(type, body, fieldValidationOf(q.get('fieldValidation')), res, 'decode');
-        const created = await registry.create(type, ns, body, { dryRun, fieldManager: manager('CreateOptions') });
+        const warnings: string[] = [];
+        const created = await registry.create(type, ns, body, { dryRun, fieldManager: manager('CreateOptions'), warnings });
+        addWarnings(res, warnings);
         return sendJson(res, 201, render(type, created, rendering));
       }
       case 'DELETE': {
@@ -116,7 +119,9 @@ export async function handleResource(ctx: HandlerContext, target: ResourceReques
     case 'PUT': {
       const body = parseJson(await readBody(req)) as KubeObject;
       checkFields(type, body, fieldValidationOf(q.get('fieldValidation')), res, 'decode');
-      const updated = await registry.update(type, ns, name, pinnedInDryRun(dryRun, registry, type, ns, name, () => body), { dryRun, subresource, fieldManager: manager('UpdateOptions') });
+      const warnings: string[] = [];
+      const updated = await registry.update(type, ns, name, pinnedInDryRun(dryRun, registry, type, ns, name, () => body), { dryRun, subresource, fieldManager: manager('UpdateOptions'), warnings });
+      addWarnings(res, warnings);
       return sendJson(res, 200, render(type, updated, rendering));
     }
     case 'PATCH': {
@@ -125,7 +130,9 @@ export async function handleResource(ctx: HandlerContext, target: ResourceReques
         if (subresource) throw Errors.unsupportedMediaType();
         const config = parseApplyConfiguration(await readBody(req));
         checkFields(type, config, fieldValidationOf(q.get('fieldValidation')), res, 'patch');
-        const applied = await serveApply(registry, { type, namespace: ns, name, config, fieldManager: q.get('fieldManager'), force: q.get('force') === 'true', dryRun });
+        const warnings: string[] = [];
+        const applied = await serveApply(registry, { type, namespace: ns, name, config, fieldManager: q.get('fieldManager'), force: q.get('force') === 'true', dryRun, warnings });
+        addWarnings(res, warnings);
         return sendJson(res, applied.code, render(type, applied.object, rendering));
       }
       // Parsed once: the patch is applied again if the object moved on meanwhile.
@@ -135,7 +142,9 @@ export async function handleResource(ctx: HandlerContext, target: ResourceReques
       // A JSON patch names no fields of its own: its result is checked instead.
       const jsonPatch = contentType === 'application/json-patch+json';
       if (!jsonPatch) checkFields(type, patch, validation, res, 'patch');
-      const updated = await registry.update(type, ns, name, pinnedInDryRun(dryRun, registry, type, ns, name, (current) => checkFields(type, applyPatch(type, contentType, current, patch), validation, res, jsonPatch ? 'patched' : 'prune')), { dryRun, subresource, fieldManager });
+      const warnings: string[] = [];
+      const updated = await registry.update(type, ns, name, pinnedInDryRun(dryRun, registry, type, ns, name, (current) => checkFields(type, applyPatch(type, contentType, current, patch), validation, res, jsonPatch ? 'patched' : 'prune')), { dryRun, subresource, fieldManager, warnings });
+      addWarnings(res, warnings);
       return sendJson(res, 200, render(type, updated, rendering));
     }
     case 'DELETE': {
@@ -171,7 +180,7 @@ function checkFields<T>(type: ResourceType, body: T, mode: FieldValidation, res:
     const prefix = what === 'decode' ? `${type.kind} in version "${type.version}" cannot be handled as a ${type.kind}: ` : '';
     throw Errors.badRequest(`${prefix}strict decoding error: ${unknown.join(', ')}`);
   }
-  res.setHeader('Warning', unknown.map((warning) => `299 - ${JSON.stringify(warning)}`));
+  addWarnings(res, unknown);
   return body;
 }
 

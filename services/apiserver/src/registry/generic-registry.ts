@@ -29,6 +29,8 @@ export interface WriteOptions {
    * not the one written (`scale`, which writes the object).
    */
   fieldManager?: { name: string; subresource?: string };
+  /** Filled with the strategy's warnings for the object written (the response's `Warning` headers). */
+  warnings?: string[];
 }
 
 export interface DeleteOptions extends WriteOptions {
@@ -90,6 +92,7 @@ export class GenericRegistry {
     type.strategy.prepareForCreate?.(object);
     const errors = [...validateObjectMeta(object, type.kind), ...(type.strategy.validate?.(object) ?? []), ...(type.strategy.validateCreate?.(object) ?? [])];
     if (errors.length) throw Errors.invalid(type, name, errors);
+    options.warnings?.push(...(type.strategy.warningsOnCreate?.(object) ?? []));
     if (options.fieldManager && !options.managedFields) this.recordManager(type, undefined, object, options.fieldManager, now);
     // NamespaceLifecycle admission (it sees the name before a generateName is drawn).
     if (type.namespaced) await admitNamespaceLifecycle(this.store, type, namespace!, requestedName || generateNameBase || 'Unknown');
@@ -174,6 +177,8 @@ export class GenericRegistry {
         type.strategy.prepareForUpdate?.(next, current);
         const errors = [...validateObjectMeta(next, type.kind, false), ...(type.strategy.validate?.(next) ?? []), ...(type.strategy.validateUpdate?.(next, current) ?? [])];
         if (errors.length) throw Errors.invalid(type, name, errors);
+        // This attempt's warnings (a lost race runs the change again).
+        options.warnings?.splice(0, Infinity, ...(type.strategy.warningsOnUpdate?.(next, current) ?? []));
         if (allocates) await this.serviceAllocator.allocate(next, current);
       }
       if (options.fieldManager) this.recordManager(type, current, next, { subresource: options.subresource, ...options.fieldManager }, this.clock.now());

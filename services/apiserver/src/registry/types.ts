@@ -23,6 +23,10 @@ export interface Strategy {
   /** Checks only a new object must pass (Kubernetes' Validate where ValidateUpdate differs: events.k8s.io's strict rules). */
   validateCreate?(object: KubeObject): FieldErrorList;
   validateUpdate?(object: KubeObject, old: KubeObject): FieldErrorList;
+  /** What a new object is warned of (Kubernetes' WarningsOnCreate): `Warning` headers, which kubectl prints. */
+  warningsOnCreate?(object: KubeObject): string[];
+  /** What an updated object is warned of (WarningsOnUpdate). */
+  warningsOnUpdate?(object: KubeObject, old: KubeObject): string[];
   /** Fields `fieldSelector` may name, besides metadata.name and metadata.namespace. */
   selectableFields?(object: KubeObject): Record<string, string>;
 }

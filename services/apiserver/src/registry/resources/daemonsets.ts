@@ -1,6 +1,7 @@
 import { formatLabelSelector } from '@kubelab/apimachinery';
 import { age, ageColumn, column, containersAndImages, formatLabelMap, nameColumn } from '../printing';
 import type { KubeObject, ResourceType } from '../types';
+import { workloadWarnings } from './pod-warnings';
 import { createWorkload, defaultPodTemplate, updateWorkload, validateWorkload } from './workloads';
 
 type Status = { desiredNumberScheduled?: number; currentNumberScheduled?: number; numberReady?: number; updatedNumberScheduled?: number; numberAvailable?: number };
@@ -19,6 +20,8 @@ export const daemonsets: ResourceType = {
     prepareForCreate: (ds) => createWorkload(ds, defaultDaemonSet, { currentNumberScheduled: 0, desiredNumberScheduled: 0, numberMisscheduled: 0, numberReady: 0 }),
     prepareForUpdate: (ds, old) => updateWorkload(ds, old, defaultDaemonSet),
     validate: (ds) => validateWorkload({ ...ds, spec: { ...ds.spec, replicas: undefined } }, 'DaemonSet'),
+    warningsOnCreate: workloadWarnings.onCreate,
+    warningsOnUpdate: workloadWarnings.onUpdate,
   },
   printer: {
     columns: [

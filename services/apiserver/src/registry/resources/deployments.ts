@@ -2,6 +2,7 @@ import { formatLabelSelector } from '@kubelab/apimachinery';
 import { age, ageColumn, column, containersAndImages, nameColumn } from '../printing';
 import { semanticallyEqual } from '../object-meta';
 import type { KubeObject, ResourceType } from '../types';
+import { workloadWarnings } from './pod-warnings';
 import { createWorkload, defaultPodTemplate, updateWorkload, validateWorkload } from './workloads';
 
 type Status = { replicas?: number; readyReplicas?: number; updatedReplicas?: number; availableReplicas?: number };
@@ -21,6 +22,8 @@ export const deployments: ResourceType = {
     // Annotations count too: the Deployment controller copies them to its ReplicaSets.
     prepareForUpdate: (d, old) => updateWorkload(d, old, defaultDeployment, () => !semanticallyEqual(countedAnnotations(d), countedAnnotations(old))),
     validate: (object) => validateWorkload(object, 'ReplicaSet'),
+    warningsOnCreate: workloadWarnings.onCreate,
+    warningsOnUpdate: workloadWarnings.onUpdate,
   },
   printer: {
     columns: [

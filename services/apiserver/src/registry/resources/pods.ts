@@ -1,6 +1,7 @@
 import { defaultPodSpec, defaultRequestsFromLimits } from './pod-spec';
 import { FieldPath } from '@kubelab/apimachinery';
 import { validatePodSpec } from './pod-validation';
+import { podSpecWarnings } from './pod-warnings';
 import type { FieldErrorList } from '../../errors';
 import { age, ageColumn, column, humanDuration, nameColumn } from '../printing';
 import type { KubeObject, ResourceType } from '../types';
@@ -122,6 +123,8 @@ export const pods: ResourceType = {
       spec.enableServiceLinks ??= true;
     },
     validate: validatePod,
+    // Only on create: people rarely write pods by hand after that, and the kubelet writes them often.
+    warningsOnCreate: (pod) => podSpecWarnings(pod as never, ''),
     selectableFields: (pod) => ({
       'spec.nodeName': String((pod.spec as PodSpec | undefined)?.nodeName ?? ''),
       'spec.restartPolicy': String(pod.spec?.restartPolicy ?? ''),

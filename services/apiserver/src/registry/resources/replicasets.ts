@@ -1,6 +1,7 @@
 import { formatLabelSelector } from '@kubelab/apimachinery';
 import { age, ageColumn, column, containersAndImages, nameColumn } from '../printing';
 import type { KubeObject, ResourceType } from '../types';
+import { workloadWarnings } from './pod-warnings';
 import { createWorkload, defaultPodTemplate, updateWorkload, validateWorkload } from './workloads';
 
 export const replicasets: ResourceType = {
@@ -17,6 +18,8 @@ export const replicasets: ResourceType = {
     prepareForCreate: (rs) => createWorkload(rs, defaultReplicaSet, { replicas: 0 }),
     prepareForUpdate: (rs, old) => updateWorkload(rs, old, defaultReplicaSet),
     validate: (object) => validateWorkload(object, 'ReplicaSet'),
+    warningsOnCreate: workloadWarnings.onCreate,
+    warningsOnUpdate: workloadWarnings.onUpdate,
   },
   printer: {
     columns: [

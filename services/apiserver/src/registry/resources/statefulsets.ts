@@ -1,5 +1,6 @@
 import { age, ageColumn, column, containersAndImages, nameColumn } from '../printing';
 import type { KubeObject, ResourceType } from '../types';
+import { workloadWarnings } from './pod-warnings';
 import { createWorkload, defaultPodTemplate, updateWorkload, validateWorkload } from './workloads';
 
 export const statefulsets: ResourceType = {
@@ -16,6 +17,8 @@ export const statefulsets: ResourceType = {
     prepareForCreate: (sts) => createWorkload(sts, defaultStatefulSet, { replicas: 0, availableReplicas: 0 }),
     prepareForUpdate: (sts, old) => updateWorkload(sts, old, defaultStatefulSet),
     validate: (object) => validateWorkload(object, 'StatefulSet'),
+    warningsOnCreate: workloadWarnings.onCreate,
+    warningsOnUpdate: workloadWarnings.onUpdate,
   },
   printer: {
     columns: [
