@@ -46,8 +46,8 @@ describe('the apiserver answering a request that failed', () => {
     expect(code).toBe(500);
     expect(body).toEqual({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'etcdserver: request timed out', code: 500 });
     expect(logged).toHaveBeenCalledTimes(1);
-    const other = await get(failingStore(() => storeError(grpcError(Code.UNAVAILABLE, 'connect ECONNREFUSED 127.0.0.1:2379'))), '/api/v1/namespaces/default/configmaps/x');
-    expect(other.body.message).toBe('rpc error: code = Unavailable desc = connect ECONNREFUSED 127.0.0.1:2379');
+    const other = await get(failingStore(() => storeError(grpcError(Code.UNAVAILABLE, 'No connection established. Last error: connect ECONNREFUSED 127.0.0.1:2379'))), '/api/v1/namespaces/default/configmaps/x');
+    expect(other.body.message).toBe('rpc error: code = Unavailable desc = connection error: desc = "transport: Error while dialing: dial tcp 127.0.0.1:2379: connect: connection refused"');
   });
 
   it('wraps a thrown string the same way', async () => {

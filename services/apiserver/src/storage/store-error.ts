@@ -27,7 +27,13 @@ export function storeError(error: unknown): unknown {
   if (!(error instanceof Error) || typeof grpc.code !== 'number' || typeof grpc.details !== 'string') return error;
   if (grpc.details.startsWith('etcdserver: ') || grpc.details.startsWith('mvcc: ')) return new StoreError(grpc.details, grpc.code);
   const name = GO_CODE_NAMES[grpc.code] ?? `Code(${grpc.code})`;
-  return new StoreError(`rpc error: code = ${name} desc = ${grpc.details}`, grpc.code);
+  return new StoreError(`rpc error: code = ${name} desc = ${goTransportWords(grpc.details)}`, grpc.code);
+}
+
+/** A store that cannot be reached, as grpc-go says it (what people see from kubectl when etcd is down). */
+function goTransportWords(details: string): string {
+  const refused = /connect ECONNREFUSED (\S+)$/.exec(details);
+  return refused ? `connection error: desc = "transport: Error while dialing: dial tcp ${refused[1]}: connect: connection refused"` : details;
 }
 
 export const isStoreError = (error: unknown): error is StoreError => error instanceof Error && error.name === 'StoreError';
