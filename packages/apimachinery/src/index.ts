@@ -6,6 +6,7 @@ export { strategicMergePatch, strategicMergePatchSupported } from './patch/strat
 export { PATCH_RULES, patchRuleFor, type FieldRule } from './patch/patch-meta';
 export { PatchError, type PatchErrorReason } from './patch/patch-error';
 export type { JsonObject, JsonValue } from './patch/json-value';
+export { jsonTypeWord } from './patch/json-value';
 // Validation and errors: field paths and field errors, Status builders, names, labels, selectors, ports.
 export * from './validation/field-path';
 export * from './errors/go-format';

@@ -61,7 +61,7 @@ function walk(value: JsonValue, at: FieldLocation, path: string, errors: string[
   });
 }
 
-/** A key's value as structured-merge-diff prints it: strings quoted, numbers and booleans bare. */
+/** A key's value as structured-merge-diff prints it: strings quoted, numbers and booleans bare (JSON's own text). */
 function scalarText(value: JsonValue): string {
-  return typeof value === 'string' ? JSON.stringify(value) : value === null ? 'null' : typeof value === 'object' ? JSON.stringify(value) : String(value);
+  return JSON.stringify(value);
 }

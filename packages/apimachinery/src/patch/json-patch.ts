@@ -13,7 +13,7 @@
 // not their JSON spelling (1 equals 1.0 here; the library compares the bytes of numbers).
 
 import { addValue, ERR_MISSING, findHolder, getValue, PointerFailure, removeValue, setValue } from './json-pointer';
-import { copyJson, getKey, hasKey, isObject, jsonEqual, type JsonObject, type JsonValue } from './json-value';
+import { copyJson, getKey, hasKey, isObject, jsonEqual, jsonTypeWord, type JsonObject, type JsonValue } from './json-value';
 import { PatchError } from './patch-error';
 
 /** One operation of a JSON Patch. */
@@ -187,13 +187,6 @@ function stringMember(operation: JsonObject, name: 'path' | 'from', describe: (w
         : `operation, missing from field: ${ERR_MISSING}`
       : `json: cannot unmarshal ${jsonTypeWord(value)} into Go value of type string`;
   throw fail(describe(why));
-}
-
-/** The word Go's JSON decoder uses for a value's type in "cannot unmarshal X into ...". */
-function jsonTypeWord(value: unknown): string {
-  if (Array.isArray(value)) return 'array';
-  if (typeof value === 'boolean') return 'bool';
-  return typeof value;
 }
 
 function fail(detail: string): PatchError {

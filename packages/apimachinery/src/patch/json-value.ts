@@ -15,6 +15,13 @@ export interface JsonObject {
 /** Deeper than this, an input is refused rather than risking the call stack. */
 export const MAX_DEPTH = 1000;
 
+/** The word Go's encoding/json uses for a JSON value's type in "cannot unmarshal X into ...": bool, number, string, array, object. */
+export function jsonTypeWord(value: unknown): string {
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'boolean') return 'bool';
+  return typeof value;
+}
+
 export function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -18,7 +18,7 @@
 //   - fields missing from the table follow the defaults instead of failing (Kubernetes fails
 //     only when the live object and the patch both hold a map or list at an unknown field).
 
-import { copyJson, deleteKey, getKey, hasKey, isObject, kindOf, setKey, type JsonObject, type JsonValue } from './json-value';
+import { copyJson, deleteKey, getKey, hasKey, isObject, jsonTypeWord, kindOf, setKey, type JsonObject, type JsonValue } from './json-value';
 import { fieldOf, hasPatchRules, ruleAt, type FieldLocation } from './patch-meta';
 import { PatchError } from './patch-error';
 import {
@@ -48,8 +48,7 @@ export function strategicMergePatchSupported(kind: string): boolean {
 export function strategicMergePatch(original: unknown, patch: unknown, kind: string): JsonObject {
   if (!hasPatchRules(kind)) throw PatchError.unsupportedPatchType();
   if (patch !== null && patch !== undefined && !isObject(patch)) {
-    const word = Array.isArray(patch) ? 'array' : typeof patch === 'boolean' ? 'bool' : typeof patch;
-    throw PatchError.badRequest(`json: cannot unmarshal ${word} into Go value of type map[string]interface {}`);
+    throw PatchError.badRequest(`json: cannot unmarshal ${jsonTypeWord(patch)} into Go value of type map[string]interface {}`);
   }
   const doc = copyJson(original, 'document');
   if (!isObject(doc)) throw invalidDocument();

@@ -1,3 +1,4 @@
+import { jsonTypeWord } from '@kubelab/apimachinery';
 import { RESOURCES } from '../registry/catalog';
 import type { ResourceType } from '../registry/types';
 import { groupVersionSchemas, kindSchemaName, type Schema } from './openapi-schemas';
@@ -81,13 +82,6 @@ const GO_SCALAR_TYPES: Record<string, string> = {
 /** The word Go's encoding/json uses for the JSON value a scalar field expects. */
 const SCALAR_WORDS: Record<string, string> = { string: 'string', boolean: 'bool', integer: 'number', number: 'number' };
 
-/** The word Go's encoding/json uses for a JSON value's type in "cannot unmarshal X into ...". */
-function jsonTypeWord(value: unknown): string {
-  if (Array.isArray(value)) return 'array';
-  if (typeof value === 'boolean') return 'bool';
-  return typeof value === 'object' ? 'object' : typeof value;
-}
-
 /**
  * Walks a request body with its kind's schema. The unknown fields are named as Kubernetes names
  * them (`spec.replicaz`, `spec.template.spec.containers[0].imagez`); with `prune`, they are
@@ -107,15 +101,16 @@ export function examineFields(type: ResourceType, body: unknown, options: { prun
   const goPathTo = (key: string) => [...steps.filter((step): step is string => typeof step === 'string'), key].join('.');
   const checkValue = (value: unknown, schema: Schema | undefined, struct: string, key: string) => {
     if (report.decodeError !== undefined || value === null || !schema) return;
-    const goType = GO_SCALAR_TYPES[`${String(schema['type'])}/${String(schema['format'] ?? '')}`] ?? GO_SCALAR_TYPES[String(schema['type'])];
     // Not a scalar field (an object, a list, a quantity or int-or-string, which take either): the walk goes on.
-    if (!goType) return;
+    const expected = SCALAR_WORDS[String(schema['type'])];
+    if (!expected) return;
     const word = jsonTypeWord(value);
-    const refused = `json: cannot unmarshal ${word} into Go struct field ${struct}.${goPathTo(key)} of type ${goType}`;
-    if (word !== SCALAR_WORDS[String(schema['type'])]) report.decodeError = refused;
-    else if (schema['type'] === 'integer' && typeof value === 'number') {
-      if (!Number.isInteger(value) || (goType === 'int32' && (value < INT32.min || value > INT32.max))) report.decodeError = `json: cannot unmarshal number ${value} into Go struct field ${struct}.${goPathTo(key)} of type ${goType}`;
-    }
+    const int32 = schema['format'] === 'int32';
+    const fits = word === expected && (schema['type'] !== 'integer' || (Number.isInteger(value) && (!int32 || ((value as number) >= INT32.min && (value as number) <= INT32.max))));
+    if (fits) return;
+    const goType = GO_SCALAR_TYPES[`${String(schema['type'])}/${String(schema['format'] ?? '')}`] ?? GO_SCALAR_TYPES[String(schema['type'])];
+    // A number of the right JSON type that does not fit is named with its value, as Go does.
+    report.decodeError = `json: cannot unmarshal ${word === expected ? `number ${String(value)}` : word} into Go struct field ${struct}.${goPathTo(key)} of type ${goType}`;
   };
   const walk = (value: unknown, schema: Schema | undefined, name: string | undefined) => {
     const s = resolve(schemas, schema);
