@@ -30,3 +30,11 @@ const NAMES = Object.keys(Code) as Array<keyof typeof Code>;
 export function codeName(code: number): string {
   return NAMES[code] ?? 'UNKNOWN';
 }
+
+/** Go's codes.Code names, by number. */
+const GO_NAMES = ['OK', 'Canceled', 'Unknown', 'InvalidArgument', 'DeadlineExceeded', 'NotFound', 'AlreadyExists', 'PermissionDenied', 'ResourceExhausted', 'FailedPrecondition', 'Aborted', 'OutOfRange', 'Unimplemented', 'Internal', 'Unavailable', 'DataLoss', 'Unauthenticated'];
+
+/** A status as grpc-go prints it (what Kubernetes' components say): `rpc error: code = Unavailable desc = ...`. */
+export function goStatusText(code: number, details: string): string {
+  return `rpc error: code = ${GO_NAMES[code] ?? `Code(${code})`} desc = ${details}`;
+}

@@ -30,7 +30,7 @@ export type { EtcdServiceDefinitions, EtcdServiceName } from './etcd';
 export { etcdCodecs, ETCD_CODEC_METHODS } from './etcd-codec';
 export type { EtcdMessageName, EtcdMessageCodec } from './etcd-codec';
 export { GrpcChannel, FrameReader, frame, grpcError } from './grpc-channel';
-export { Code, codeName } from './grpc-codes';
+export { Code, codeName, goStatusText } from './grpc-codes';
 export type { GrpcChannelOptions, GrpcError, GrpcStream } from './grpc-channel';
 export { startGrpcServer } from './grpc-server';
 export type { GrpcMethod, GrpcServer, GrpcServerOptions } from './grpc-server';

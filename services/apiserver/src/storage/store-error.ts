@@ -1,7 +1,4 @@
-import type { GrpcError } from '@kubelab/proto';
-
-/** grpc-go's names of the codes, as `rpc error: code = ... desc = ...` prints them. */
-const GO_CODE_NAMES = ['OK', 'Canceled', 'Unknown', 'InvalidArgument', 'DeadlineExceeded', 'NotFound', 'AlreadyExists', 'PermissionDenied', 'ResourceExhausted', 'FailedPrecondition', 'Aborted', 'OutOfRange', 'Unimplemented', 'Internal', 'Unavailable', 'DataLoss', 'Unauthenticated'];
+import { goStatusText, type GrpcError } from '@kubelab/proto';
 
 /**
  * A call to the store that failed, worded as kube-apiserver's etcd client words it: etcd's own
@@ -26,8 +23,7 @@ export function storeError(error: unknown): unknown {
   const grpc = error as Partial<GrpcError>;
   if (!(error instanceof Error) || typeof grpc.code !== 'number' || typeof grpc.details !== 'string') return error;
   if (grpc.details.startsWith('etcdserver: ') || grpc.details.startsWith('mvcc: ')) return new StoreError(grpc.details, grpc.code);
-  const name = GO_CODE_NAMES[grpc.code] ?? `Code(${grpc.code})`;
-  return new StoreError(`rpc error: code = ${name} desc = ${goTransportWords(grpc.details)}`, grpc.code);
+  return new StoreError(goStatusText(grpc.code, goTransportWords(grpc.details)), grpc.code);
 }
 
 /** A store that cannot be reached, as grpc-go says it (what people see from kubectl when etcd is down). */

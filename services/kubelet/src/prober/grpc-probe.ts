@@ -1,14 +1,12 @@
 import * as grpc from '@grpc/grpc-js';
 import { goQuote } from '@kubelab/apimachinery';
+import { goStatusText } from '@kubelab/proto';
 import { joinHostPort } from './container-port';
 import { healthService, SERVING, SERVING_STATUS, type HealthCheckResponse } from './grpc-health';
 import { KUBE_PROBE_USER_AGENT } from './http-request';
 import type { ProbeOutcome } from './probe-outcome';
 
 const HealthClient = grpc.makeGenericClientConstructor(healthService, 'grpc.health.v1.Health');
-
-/** Go's codes.Code names, by number, as `rpc error: code = Unavailable desc = ...` prints them. */
-const CODE_NAMES = ['OK', 'Canceled', 'Unknown', 'InvalidArgument', 'DeadlineExceeded', 'NotFound', 'AlreadyExists', 'PermissionDenied', 'ResourceExhausted', 'FailedPrecondition', 'Aborted', 'OutOfRange', 'Unimplemented', 'Internal', 'Unavailable', 'DataLoss', 'Unauthenticated'];
 
 /**
  * The grpc probe (pkg/probe/grpc): connects to podIP:port without TLS, waiting for the
@@ -34,7 +32,7 @@ export function doGRPCProbe(host: string, port: number, service: string, timeout
           if (error) {
             if (error.code === grpc.status.UNIMPLEMENTED) return resolve({ result: 'failure', output: `error: this server does not implement the grpc health protocol (grpc.health.v1.Health): ${error.details}` });
             if (error.code === grpc.status.DEADLINE_EXCEEDED) return resolve({ result: 'failure', output: `timeout: health rpc did not complete within ${within}` });
-            return resolve({ result: 'failure', output: `error: health rpc probe failed: rpc error: code = ${CODE_NAMES[error.code] ?? `Code(${error.code})`} desc = ${error.details}` });
+            return resolve({ result: 'failure', output: `error: health rpc probe failed: ${goStatusText(error.code, error.details)}` });
           }
           const status = response?.status ?? 0;
           if (status !== SERVING) return resolve({ result: 'failure', output: `service unhealthy (responded with ${goQuote(SERVING_STATUS[status] ?? String(status))})` });
